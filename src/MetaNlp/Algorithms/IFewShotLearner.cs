@@ -1,0 +1,22 @@
+using MetaNlp.Data;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Algorithms;
+
+/// <summary>
+/// Every few-shot algorithm, metric-based or gradient-based. The trainer, evaluator, CLI and service only see this.
+/// </summary>
+public interface IFewShotLearner
+{
+    /// <summary>Registry name of the algorithm ("protonet", "knn", ...).</summary>
+    string Algorithm { get; }
+
+    /// <summary>The module holding every meta-parameter: what the trainer optimises and a checkpoint stores.</summary>
+    nn.Module Model { get; }
+
+    /// <summary>Loss on the episode's queries after seeing its support; differentiable in the meta-parameters.</summary>
+    Tensor EpisodeLoss(Episode episode);
+
+    /// <summary>A classifier for the classes of <paramref name="support"/>, which need not have been seen in training.</summary>
+    IFewShotClassifier Adapt(IReadOnlyList<TextExample> support);
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MetaNlp.Algorithms;
+
+/// <summary>Algorithm names and how to build each learner from its JSON options (CLI flags and checkpoints).</summary>
+public static class LearnerRegistry
+{
+    /// <summary>JSON settings for algorithm options: enums as strings.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The algorithms this build knows.</summary>
+    public static IReadOnlyList<string> Names { get; } = [PrototypicalNetwork.Name, NearestNeighbour.Name];
+
+    /// <summary>Throws if <paramref name="algorithm"/> is unknown, listing the known names.</summary>
+    public static void Validate(string algorithm)
+    {
+        if (!Names.Contains(algorithm))
+            throw new ArgumentException($"Unknown algorithm '{algorithm}'; known: {string.Join(", ", Names)}.");
+    }
+
+    /// <summary>Builds the learner named <paramref name="algorithm"/> over <paramref name="embedder"/>.</summary>
+    public static IFewShotLearner Create(string algorithm, TextEmbedder embedder, JsonElement? options)
+    {
+        Validate(algorithm);
+        return algorithm switch
+        {
+            PrototypicalNetwork.Name => new PrototypicalNetwork(embedder, Read<PrototypicalOptions>(options)),
+            NearestNeighbour.Name => new NearestNeighbour(embedder, Read<NearestNeighbourOptions>(options)),
+            _ => throw new InvalidOperationException($"'{algorithm}' is listed but not built."),
+        };
+    }
+
+    /// <summary>Serialises an options record for a spec.</summary>
+    public static JsonElement ToJson<T>(T options) => JsonSerializer.SerializeToElement(options, Json);
+
+    private static T? Read<T>(JsonElement? json) where T : class =>
+        json is { ValueKind: JsonValueKind.Object } element ? element.Deserialize<T>(Json) : null;
+}

@@ -1,0 +1,43 @@
+using MetaNlp.Functional;
+using MetaNlp.Text;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Encoders;
+
+/// <summary>Bag of embeddings: the mean of a text's word embeddings (padding excluded).</summary>
+public sealed class BagOfEmbeddingsEncoder : TextEncoder
+{
+#pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
+    private readonly Parameter embedding;
+#pragma warning restore IDE1006
+    private readonly EncoderOptions _options;
+
+    /// <summary>Creates the encoder with normal random embeddings.</summary>
+    public BagOfEmbeddingsEncoder(int vocabularySize, EncoderOptions options) : base(nameof(BagOfEmbeddingsEncoder))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (vocabularySize < 2) throw new ArgumentOutOfRangeException(nameof(vocabularySize));
+        _options = options;
+        embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override int OutputDim => _options.EmbeddingDim;
+
+    /// <inheritdoc />
+    public override EncoderOptions Options => _options;
+
+    /// <inheritdoc />
+    public override Tensor Forward(TokenBatch batch, ParameterSet? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var mask = batch.Mask.unsqueeze(-1);
+        var sum = Embed(Weight(weights, "embedding"), batch).mul(mask).sum(1);
+        var sentence = sum.div(mask.sum(1));
+        if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
+        return sentence.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,17 @@
+namespace MetaNlp.Encoders;
+
+/// <summary>Builds an encoder from its options (for the CLI and for checkpoints).</summary>
+public static class EncoderFactory
+{
+    /// <summary>A freshly initialised encoder of <see cref="EncoderOptions.Kind"/>.</summary>
+    public static TextEncoder Create(EncoderOptions options, int vocabularySize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Kind switch
+        {
+            "cnn" => new CnnEncoder(vocabularySize, options),
+            "boe" => new BagOfEmbeddingsEncoder(vocabularySize, options),
+            _ => throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.Kinds)}."),
+        };
+    }
+}

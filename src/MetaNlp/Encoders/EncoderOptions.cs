@@ -1,0 +1,23 @@
+namespace MetaNlp.Encoders;
+
+/// <summary>Which encoder to build and its sizes. Stored in checkpoints, so a saved model rebuilds itself.</summary>
+public sealed record EncoderOptions
+{
+    /// <summary>Encoder kind: "cnn" (Kim 2014) or "boe" (bag of embeddings).</summary>
+    public string Kind { get; init; } = "cnn";
+
+    /// <summary>Word embedding size.</summary>
+    public int EmbeddingDim { get; init; } = 300;
+
+    /// <summary>CNN: filters per width.</summary>
+    public int Filters { get; init; } = 100;
+
+    /// <summary>CNN: filter widths in tokens.</summary>
+    public IReadOnlyList<int> FilterWidths { get; init; } = [3, 4, 5];
+
+    /// <summary>Dropout on the sentence vector while training (0 turns it off).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>The encoder kinds this build knows.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe"];
+}

@@ -1,0 +1,59 @@
+using MetaNlp.Functional;
+using MetaNlp.Text;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Encoders;
+
+/// <summary>
+/// Base of every text encoder: token batch in, one vector per text out. <see cref="Forward"/> runs either with the
+/// module's own parameters or with explicit weights (a <see cref="ParameterSet"/> with the same names), so
+/// gradient-based learners can run adapted weights through the same code.
+/// </summary>
+public abstract class TextEncoder : nn.Module
+{
+    private Dictionary<string, Tensor>? _own;
+
+    /// <summary>Creates the module.</summary>
+    protected TextEncoder(string name) : base(name)
+    {
+    }
+
+    /// <summary>Size of the sentence vector.</summary>
+    public abstract int OutputDim { get; }
+
+    /// <summary>Shortest padded length the encoder accepts (a CNN's widest filter).</summary>
+    public virtual int MinLength => 1;
+
+    /// <summary>The options the encoder was built from.</summary>
+    public abstract EncoderOptions Options { get; }
+
+    /// <summary>Sentence vectors [batch, <see cref="OutputDim"/>] of a token batch.</summary>
+    /// <param name="batch">Padded ids and mask.</param>
+    /// <param name="weights">Weights to run with instead of the module's own, by parameter name; null runs the module's own.</param>
+    public abstract Tensor Forward(TokenBatch batch, ParameterSet? weights = null);
+
+    /// <summary>The module's own parameters as a <see cref="ParameterSet"/>.</summary>
+    public ParameterSet Parameters() => ParameterSet.From(this);
+
+    /// <summary>The tensor named <paramref name="name"/>: from <paramref name="weights"/> if given, else the module's own.</summary>
+    protected Tensor Weight(ParameterSet? weights, string name)
+    {
+        if (weights is not null) return weights[name];
+        _own ??= named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        return _own[name];
+    }
+
+    /// <summary>Embedding lookup by gather (index_select), which, unlike embedding bags, is twice differentiable.</summary>
+    protected static Tensor Embed(Tensor table, TokenBatch batch)
+    {
+        var ids = batch.Ids;
+        return table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
+    }
+
+    /// <summary>Uniform init in [-bound, bound], PyTorch's default for linear and conv layers (bound = 1/sqrt(fan_in)).</summary>
+    protected static Tensor UniformInit(long[] shape, long fanIn)
+    {
+        double bound = 1.0 / Math.Sqrt(fanIn);
+        return rand(shape).mul_(2 * bound).sub_(bound);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using MetaNlp.Algorithms;
+using MetaNlp.Data;
+
+namespace MetaNlp.Evaluation;
+
+/// <summary>Result of a fixed support / whole test set evaluation.</summary>
+public sealed record AllClassesResult(AccuracySummary Accuracy, int Classes, int SupportSize, int QuerySize, double Seconds);
+
+/// <summary>
+/// The "K per class, all classes" protocol (DNNC): adapt once to a fixed support set covering every class, then
+/// classify the whole test set at once.
+/// </summary>
+public static class AllClassesEvaluator
+{
+    /// <summary>Adapts to <paramref name="support"/> and scores <paramref name="query"/>; every query label must be in the support set.</summary>
+    public static AllClassesResult Evaluate(IFewShotLearner learner, IReadOnlyList<TextExample> support, IReadOnlyList<TextExample> query, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(support);
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Count == 0) throw new ArgumentException("The query set is empty.", nameof(query));
+        var supportLabels = support.Select(e => e.Label).ToHashSet(StringComparer.Ordinal);
+        var missing = query.Select(q => q.Label).Where(l => !supportLabels.Contains(l)).Distinct().Take(5).ToArray();
+        if (missing.Length > 0) throw new ArgumentException($"Query labels without support examples: {string.Join(", ", missing)}.", nameof(query));
+        bool wasTraining = learner.Model.training;
+        learner.Model.eval();
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var classifier = learner.Adapt(support);
+            int correct = 0;
+            for (int start = 0; start < query.Count; start += batchSize)
+            {
+                var chunk = query.Skip(start).Take(batchSize).ToArray();
+                var predictions = classifier.Predict(chunk.Select(q => q.Text).ToArray());
+                for (int i = 0; i < chunk.Length; i++) if (predictions[i].Label == chunk[i].Label) correct++;
+            }
+            return new AllClassesResult(AccuracySummary.FromCounts(correct, query.Count), classifier.Labels.Count, support.Count, query.Count, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            if (wasTraining) learner.Model.train();
+        }
+    }
+}

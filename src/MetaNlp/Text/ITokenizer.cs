@@ -1,0 +1,14 @@
+namespace MetaNlp.Text;
+
+/// <summary>Turns texts into token ids for an encoder. Implementations must not assume spaces between words.</summary>
+public interface ITokenizer
+{
+    /// <summary>Number of ids the tokenizer can produce (the encoder's embedding rows).</summary>
+    int VocabularySize { get; }
+
+    /// <summary>Longest id sequence <see cref="Encode"/> returns; longer texts are truncated.</summary>
+    int MaxLength { get; }
+
+    /// <summary>The ids of one text, truncated to <see cref="MaxLength"/>.</summary>
+    int[] Encode(string text);
+}

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using MetaNlp.Data;
+
+namespace MetaNlp.Text;
+
+/// <summary>Options of <see cref="WordTokenizer"/>.</summary>
+public sealed record WordTokenizerOptions
+{
+    /// <summary>Lower-case text before splitting.</summary>
+    public bool LowerCase { get; init; } = true;
+
+    /// <summary>Longest token sequence kept per text.</summary>
+    public int MaxLength { get; init; } = 128;
+
+    /// <summary>Tokens seen fewer times than this in the training texts map to the unknown id.</summary>
+    public int MinFrequency { get; init; } = 1;
+
+    /// <summary>Largest vocabulary kept (most frequent first), including the two special tokens.</summary>
+    public int MaxVocabularySize { get; init; } = 100_000;
+}
+
+/// <summary>
+/// Word-level tokenizer over a <see cref="Vocabulary"/>: words (letters, digits, marks, underscore) and single
+/// punctuation marks become tokens; each CJK ideograph is its own token, so Chinese text needs no spaces;
+/// entity markers (<see cref="EntityMarkers"/>) stay whole.
+/// </summary>
+public sealed partial class WordTokenizer : ITokenizer
+{
+    /// <summary>Creates a tokenizer over an existing vocabulary.</summary>
+    public WordTokenizer(Vocabulary vocabulary, WordTokenizerOptions? options = null)
+    {
+        Vocabulary = vocabulary ?? throw new ArgumentNullException(nameof(vocabulary));
+        Options = options ?? new WordTokenizerOptions();
+        if (Options.MaxLength < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxLength must be at least 1.");
+    }
+
+    /// <summary>The vocabulary the ids come from.</summary>
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>The options the tokenizer was built with.</summary>
+    public WordTokenizerOptions Options { get; }
+
+    /// <inheritdoc />
+    public int VocabularySize => Vocabulary.Count;
+
+    /// <inheritdoc />
+    public int MaxLength => Options.MaxLength;
+
+    /// <summary>Builds the vocabulary from <paramref name="trainingTexts"/> (the meta-training classes only).</summary>
+    public static WordTokenizer Fit(IEnumerable<string> trainingTexts, WordTokenizerOptions? options = null)
+    {
+        options ??= new WordTokenizerOptions();
+        var tokens = trainingTexts.Select(t => Split(t, options.LowerCase));
+        return new WordTokenizer(Vocabulary.Build(tokens, options.MinFrequency, options.MaxVocabularySize), options);
+    }
+
+    /// <summary>Splits a text into word tokens (no vocabulary lookup, no truncation).</summary>
+    public static IReadOnlyList<string> Split(string text, bool lowerCase = true)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<string>();
+        foreach (Match m in TokenPattern().Matches(text))
+        {
+            string token = m.Value;
+            result.Add(lowerCase && !EntityMarkers.IsMarker(token) ? token.ToLowerInvariant() : token);
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public int[] Encode(string text)
+    {
+        var tokens = Split(text, Options.LowerCase);
+        int n = Math.Min(tokens.Count, Options.MaxLength);
+        var ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = Vocabulary.IdOf(tokens[i]);
+        return ids;
+    }
+
+    // Markers first, then one CJK ideograph, then a run of word characters without CJK, then one other
+    // non-space character.
+    [GeneratedRegex(@"\[/?E[12]\]|[\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}]|(?:(?![\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}])[\w\p{M}])+|[^\s\w]", RegexOptions.CultureInvariant)]
+    private static partial Regex TokenPattern();
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using MetaNlp.Algorithms;
+using MetaNlp.Encoders;
+using MetaNlp.Text;
+
+namespace MetaNlp.Training;
+
+/// <summary>A learner together with the spec that rebuilds it: what training produces and a checkpoint holds.</summary>
+public sealed class FewShotModel
+{
+    private FewShotModel(ModelSpec spec, IFewShotLearner learner)
+    {
+        Spec = spec;
+        Learner = learner;
+    }
+
+    /// <summary>The spec (no weights).</summary>
+    public ModelSpec Spec { get; }
+
+    /// <summary>The learner with its module.</summary>
+    public IFewShotLearner Learner { get; }
+
+    /// <summary>The same learner and weights under another spec (to record training provenance).</summary>
+    public FewShotModel WithSpec(ModelSpec spec) => new(spec ?? throw new ArgumentNullException(nameof(spec)), Learner);
+
+    /// <summary>Builds a freshly initialised model from a spec (weights from the current torch seed).</summary>
+    public static FewShotModel Create(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var tokenizer = new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
+        var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize);
+        var embedder = new TextEmbedder(tokenizer, encoder);
+        return new FewShotModel(spec, LearnerRegistry.Create(spec.Algorithm, embedder, spec.AlgorithmOptions));
+    }
+
+    /// <summary>A spec for a new model whose vocabulary is fitted to <paramref name="trainingTexts"/>.</summary>
+    public static ModelSpec NewSpec(string algorithm, JsonElement? algorithmOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions = null)
+    {
+        tokenizerOptions ??= new WordTokenizerOptions();
+        LearnerRegistry.Validate(algorithm);
+        var tokenizer = WordTokenizer.Fit(trainingTexts, tokenizerOptions);
+        return new ModelSpec
+        {
+            Algorithm = algorithm,
+            AlgorithmOptions = algorithmOptions,
+            Encoder = encoder,
+            TokenizerOptions = tokenizerOptions,
+            Vocabulary = tokenizer.Vocabulary.Tokens,
+        };
+    }
+}

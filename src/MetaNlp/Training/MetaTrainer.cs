@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using MetaNlp.Data;
+using MetaNlp.Evaluation;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Training;
+
+/// <summary>
+/// Episodic meta-training with Adam: meta-batches of episodes, validation on the validation classes every N
+/// episodes, early stopping with patience, the best weights kept in <c>model.ckpt</c>, and a resumable training
+/// state in <c>train-state.ckpt</c> (both written atomically) so a killed run continues where it was saved.
+/// </summary>
+public sealed class MetaTrainer
+{
+    /// <summary>File name of the best model in the output folder.</summary>
+    public const string ModelFileName = "model.ckpt";
+
+    /// <summary>File name of the resumable training state in the output folder.</summary>
+    public const string StateFileName = "train-state.ckpt";
+
+    private const int WarmUpEpisodes = 5;
+
+    /// <summary>Called after every optimizer step and every validation.</summary>
+    public Action<TrainingEvent>? OnProgress { get; set; }
+
+    /// <summary>Trains a new model; <paramref name="model"/>'s spec gets the training info.</summary>
+    public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, EpisodeSampler train, EpisodeSampler? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var optimizer = CreateOptimizer(model, options);
+        return Run(model, options, optimizer, new TrainingProgress(), train, validation, outputDirectory, info, cancellation);
+    }
+
+    /// <summary>Continues the run saved in <paramref name="outputDirectory"/>, with the options it was started with.</summary>
+    public TrainingResult Resume(string outputDirectory, EpisodeSampler train, EpisodeSampler? validation, CancellationToken cancellation = default)
+    {
+        string statePath = Path.Combine(outputDirectory, StateFileName);
+        var header = Checkpoint.ReadHeader(statePath);
+        var options = header.Spec.Training?.Trainer ?? throw new InvalidDataException($"'{statePath}' does not record its trainer options.");
+        var (model, progress, optimizer) = Checkpoint.LoadTrainingState(statePath, m => CreateOptimizer(m, options));
+        return Run(model, options, optimizer, progress, train, validation, outputDirectory, header.Spec.Training, cancellation);
+    }
+
+    /// <summary>Whether <paramref name="outputDirectory"/> holds a training state to resume.</summary>
+    public static bool CanResume(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, StateFileName));
+
+    private static OptimizerHelper CreateOptimizer(FewShotModel model, MetaTrainerOptions options) =>
+        optim.Adam(model.Learner.Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+
+    private TrainingResult Run(FewShotModel model, MetaTrainerOptions options, OptimizerHelper optimizer, TrainingProgress progress,
+        EpisodeSampler train, EpisodeSampler? validation, string outputDirectory, TrainingInfo? info, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        NativeHeap.Configure();
+        Directory.CreateDirectory(outputDirectory);
+        string modelPath = Path.Combine(outputDirectory, ModelFileName);
+        string statePath = Path.Combine(outputDirectory, StateFileName);
+        info = (info ?? new TrainingInfo()) with { Trainer = options, Episodes = train.Options };
+        model = WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone });
+        bool validating = validation is not null && options.ValidateEvery > 0;
+        var learner = model.Learner;
+        var parameters = learner.Model.parameters().ToArray();
+        using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
+        double lossSum = 0;
+        int lossCount = 0;
+        var clock = new Stopwatch();
+
+        while (progress.StopReason is null)
+        {
+            if (progress.EpisodesDone >= options.MaxEpisodes)
+            {
+                progress = progress with { StopReason = $"reached {options.MaxEpisodes} episodes" };
+                break;
+            }
+            cancellation.ThrowIfCancellationRequested();
+            learner.Model.train();
+            bool timed = progress.EpisodesDone >= WarmUpEpisodes;
+            clock.Restart();
+            double stepLoss;
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                int batch = (int)Math.Min(options.MetaBatchSize, options.MaxEpisodes - progress.EpisodesDone);
+                Tensor? total = null;
+                for (int b = 0; b < batch; b++)
+                {
+                    var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
+                    total = total is null ? loss : total.add(loss);
+                }
+                var mean = total!.mul(batchScale);
+                mean.backward();
+                if (options.ClipGradientNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradientNorm);
+                optimizer.step();
+                stepLoss = mean.item<float>();
+                progress = progress with { EpisodesDone = progress.EpisodesDone + batch };
+            }
+            if (timed) progress = progress with { TrainSeconds = progress.TrainSeconds + clock.Elapsed.TotalSeconds, TimedEpisodes = progress.TimedEpisodes + options.MetaBatchSize };
+            if (double.IsNaN(stepLoss) || double.IsInfinity(stepLoss))
+                throw new InvalidOperationException($"The training loss became {stepLoss} at episode {progress.EpisodesDone}; lower the learning rate or clip gradients.");
+            lossSum += stepLoss;
+            lossCount++;
+            OnProgress?.Invoke(new TrainingEvent(progress.EpisodesDone, options.MaxEpisodes, stepLoss, null));
+
+            if (validating && Crossed(progress.EpisodesDone, options.MetaBatchSize, options.ValidateEvery))
+            {
+                var result = EpisodeEvaluator.Evaluate(learner, validation!, options.ValidationEpisodes);
+                var point = new ValidationPoint(progress.EpisodesDone, lossSum / Math.Max(1, lossCount), result.Accuracy.Mean, result.Accuracy.Ci95);
+                lossSum = 0;
+                lossCount = 0;
+                progress = progress with { History = [.. progress.History, point] };
+                if (progress.BestValidationAccuracy is null || point.Accuracy > progress.BestValidationAccuracy)
+                {
+                    progress = progress with { BestValidationAccuracy = point.Accuracy, BestEpisode = point.Episode, ValidationsWithoutImprovement = 0 };
+                    Checkpoint.SaveModel(modelPath, WithInfo(model, info with { EpisodesTrained = point.Episode, ValidationAccuracy = point.Accuracy, SavedAt = DateTimeOffset.UtcNow }));
+                }
+                else
+                {
+                    progress = progress with { ValidationsWithoutImprovement = progress.ValidationsWithoutImprovement + 1 };
+                    if (progress.ValidationsWithoutImprovement >= options.Patience)
+                        progress = progress with { StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
+                }
+                OnProgress?.Invoke(new TrainingEvent(progress.EpisodesDone, options.MaxEpisodes, stepLoss, point));
+            }
+            if (Crossed(progress.EpisodesDone, options.MetaBatchSize, options.CheckpointEvery))
+                Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
+        }
+
+        if (!validating || !File.Exists(modelPath))
+            Checkpoint.SaveModel(modelPath, WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone, SavedAt = DateTimeOffset.UtcNow }));
+        Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
+        return new TrainingResult(modelPath, progress);
+    }
+
+    // Whether a step that ended at `done` episodes crossed a multiple of `every`.
+    private static bool Crossed(long done, int step, int every) => every > 0 && done / every > (done - step) / every;
+
+    private static FewShotModel WithInfo(FewShotModel model, TrainingInfo info) => model.WithSpec(model.Spec with { Training = info });
+}

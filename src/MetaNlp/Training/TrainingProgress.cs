@@ -1,0 +1,42 @@
+namespace MetaNlp.Training;
+
+/// <summary>Where a training run stands; saved in the training state so a killed run can resume.</summary>
+public sealed record TrainingProgress
+{
+    /// <summary>Training episodes done.</summary>
+    public long EpisodesDone { get; init; }
+
+    /// <summary>Best validation accuracy so far.</summary>
+    public double? BestValidationAccuracy { get; init; }
+
+    /// <summary>Episode at which the best validation accuracy was reached.</summary>
+    public long BestEpisode { get; init; }
+
+    /// <summary>Validations since the last improvement.</summary>
+    public int ValidationsWithoutImprovement { get; init; }
+
+    /// <summary>Seconds spent in training steps (validation and checkpoints excluded).</summary>
+    public double TrainSeconds { get; init; }
+
+    /// <summary>Training episodes those seconds cover (the first few warm-up episodes are not timed).</summary>
+    public long TimedEpisodes { get; init; }
+
+    /// <summary>Why training stopped, once it has.</summary>
+    public string? StopReason { get; init; }
+
+    /// <summary>Every validation so far.</summary>
+    public IReadOnlyList<ValidationPoint> History { get; init; } = [];
+}
+
+/// <summary>One validation: the episode, the mean training loss since the previous one, and the validation accuracy.</summary>
+public sealed record ValidationPoint(long Episode, double TrainLoss, double Accuracy, double Ci95);
+
+/// <summary>What the trainer reports while it runs.</summary>
+public sealed record TrainingEvent(long Episode, int MaxEpisodes, double Loss, ValidationPoint? Validation);
+
+/// <summary>The outcome of <see cref="MetaTrainer.Train"/>.</summary>
+public sealed record TrainingResult(string ModelPath, TrainingProgress Progress)
+{
+    /// <summary>Training episodes per second (timed episodes only).</summary>
+    public double EpisodesPerSecond => Progress.TrainSeconds > 0 ? Progress.TimedEpisodes / Progress.TrainSeconds : 0;
+}
