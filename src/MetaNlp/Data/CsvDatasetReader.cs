@@ -52,6 +52,8 @@ public static class CsvDatasetReader
                 throw new DatasetFormatException(path, record.LineNumber, names[labelIndex], "the label is empty.");
             examples.Add(new TextExample(text, label));
         }
+        if (examples.Count == 0)
+            throw new DatasetFormatException(path, header.LineNumber, null, "the file has a header row but no examples.");
         return examples;
     }
 

@@ -13,7 +13,7 @@ public static class DatasetFile
     /// Loads <paramref name="path"/> in <paramref name="format"/>: csv, jsonl (user files, see
     /// <see cref="CsvDatasetReader"/>/<see cref="JsonlDatasetReader"/>), fewrel (val_wiki-style file), clinc
     /// (data_full.json-style file), banking77 (a CSV file with text,category, or a folder with train.csv/test.csv),
-    /// huffpost (huffpost.json-style file), dnnc (a dataset folder with part sub-folders), protaugment (a
+    /// huffpost (huffpost.json-style file); fewrel, clinc and huffpost also accept the benchmark folder; dnnc (a dataset folder with part sub-folders), protaugment (a
     /// full.jsonl-style file), arsc (the ARSC folder).
     /// </summary>
     /// <param name="path">The file or folder.</param>
@@ -27,10 +27,10 @@ public static class DatasetFile
         {
             "csv" => CsvDatasetReader.Load(path, columns),
             "jsonl" or "jsonlines" => JsonlDatasetReader.Load(path, columns),
-            "fewrel" => FewRelLoader.LoadFile(path),
-            "clinc" or "clinc150" => Clinc150Loader.LoadFile(path),
+            "fewrel" => Directory.Exists(path) ? FewRelLoader.Load(path) : FewRelLoader.LoadFile(path),
+            "clinc" or "clinc150" => Directory.Exists(path) ? Clinc150Loader.Load(path) : Clinc150Loader.LoadFile(path),
             "banking77" => Directory.Exists(path) ? Banking77Loader.Load(path) : Banking77Loader.LoadFile(path),
-            "huffpost" => HuffPostLoader.LoadFile(path),
+            "huffpost" => Directory.Exists(path) ? HuffPostLoader.Load(path) : HuffPostLoader.LoadFile(path),
             "dnnc" => DnncLoader.Load(path),
             "protaugment" => ProtAugmentIntentLoader.LoadFile(path),
             "arsc" => ArscLoader.Load(path),

@@ -173,6 +173,7 @@ public class BenchmarkLoaderTests
     [RealDataFact]
     public void DnncSnipsHasTrainValidTest()
     {
+        Assert.Equal(36_900, DatasetFile.Load(TestData.Path("huffpost_bao"), "huffpost").All.Count);
         var data = DatasetFile.Load(TestData.Path("fewshot_intent_dnnc", "SNIPS"), "dnnc");
         Assert.Equal((13_084, 700, 700, 7), (data.Part("train").Count, data.Part("valid").Count, data.Part("test").Count, data.Classes.Count));
     }

@@ -62,6 +62,8 @@ public class UserFileTests
         using var dir = new TempDir();
         var path = dir.File("e.csv", "\n\n");
         Fails(path, () => CsvDatasetReader.ReadExamples(path), 1, contains: "header");
+        var headerOnly = dir.File("h.csv", "text,label\r\n");
+        Fails(headerOnly, () => CsvDatasetReader.ReadExamples(headerOnly), 1, contains: "no examples");
     }
 
     [Fact]
