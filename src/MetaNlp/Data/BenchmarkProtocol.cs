@@ -1,0 +1,69 @@
+namespace MetaNlp.Data;
+
+/// <summary>How a benchmark is evaluated.</summary>
+public enum BenchmarkKind
+{
+    /// <summary>N-way K-shot episodes over the test classes of a class split.</summary>
+    Episodic,
+
+    /// <summary>A fixed support set of K per class; queries are a whole test set over all classes at once.</summary>
+    AllClasses,
+
+    /// <summary>ARSC: fixed target tasks (support = .train, query = .test), mean over the tasks.</summary>
+    ArscTasks,
+
+    /// <summary>In-scope accuracy plus out-of-scope recall (CLINC150).</summary>
+    OutOfScope,
+}
+
+/// <summary>The default evaluation protocol of a benchmark (DESIGN section 4).</summary>
+/// <param name="Kind">How the benchmark is evaluated.</param>
+/// <param name="Ways">Classes per episode (N); for all-class protocols the number of classes.</param>
+/// <param name="Shots">The shot settings reported (K).</param>
+/// <param name="QueriesPerClass">Queries per class per episode; 0 where the queries are a whole fixed set.</param>
+/// <param name="TestEpisodes">Test episodes (or, for fixed tasks, the number of tasks averaged).</param>
+/// <param name="Notes">What else the protocol says.</param>
+public sealed record BenchmarkProtocol(BenchmarkKind Kind, int Ways, IReadOnlyList<int> Shots, int QueriesPerClass, int TestEpisodes, string Notes);
+
+/// <summary>One file of a registry entry.</summary>
+/// <param name="RelativePath">Path relative to the data folder, with '/' separators (e.g. "banking77/train.csv").</param>
+/// <param name="Url">Canonical download URL (raw GitHub, pinned to a commit).</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the file as stored (for ARSC: of the uncompressed upstream file).</param>
+/// <param name="Size">Size in bytes.</param>
+public sealed record DatasetFileEntry(string RelativePath, string Url, string Sha256, long Size);
+
+/// <summary>Choices made when loading a registry entry.</summary>
+public sealed record DatasetLoadOptions
+{
+    /// <summary>ProtAugment class split, 1 to 5 (intent-* entries).</summary>
+    public int SplitIndex { get; init; } = 1;
+
+    /// <summary>Support shots for DNNC entries: 5 or 10 (null = 5).</summary>
+    public int? Shots { get; init; }
+}
+
+/// <summary>A loaded registry entry: the data, its class split where the protocol has one, and the protocol.</summary>
+/// <param name="Info">The registry entry.</param>
+/// <param name="Dataset">The examples, by part.</param>
+/// <param name="Split">The class split for episodic protocols; null otherwise.</param>
+/// <param name="Protocol">The evaluation protocol.</param>
+public sealed record LoadedDataset(DatasetInfo Info, TextDataset Dataset, ClassSplit? Split, BenchmarkProtocol Protocol)
+{
+    /// <summary>The part that is the fixed support (training) set, for non-episodic protocols (e.g. "train_5").</summary>
+    public string? SupportPart { get; init; }
+
+    /// <summary>The part that holds the validation examples, where there is one.</summary>
+    public string? ValidationPart { get; init; }
+
+    /// <summary>The part that holds the query (test) examples, for non-episodic protocols.</summary>
+    public string? QueryPart { get; init; }
+
+    /// <summary>The out-of-scope test part (CLINC150), where there is one.</summary>
+    public string? OutOfScopePart { get; init; }
+
+    /// <summary>ARSC target and meta-training tasks; null for other datasets.</summary>
+    public ArscTasks? ArscTasks { get; init; }
+
+    /// <summary>Display names of labels where known (FewRel relation names); empty otherwise.</summary>
+    public IReadOnlyDictionary<string, string> LabelNames { get; init; } = new Dictionary<string, string>();
+}
