@@ -8,7 +8,9 @@ namespace MetaNlp.Encoders;
 
 /// <summary>
 /// Kim (2014) CNN: word embeddings, one 1-d convolution per filter width, ReLU, max over time, concatenated.
-/// Padded positions are zeroed before the convolutions, as an embedding with a padding index would.
+/// Padded positions are zeroed before the convolutions, as an embedding with a padding index would, and windows
+/// that start past a text's last full window are left out of the max, so a text's vector does not depend on how
+/// much padding its batch has.
 /// </summary>
 public sealed class CnnEncoder : TextEncoder
 {
@@ -18,6 +20,10 @@ public sealed class CnnEncoder : TextEncoder
     private readonly ParameterList conv_bias;
 #pragma warning restore IDE1006
     private readonly EncoderOptions _options;
+
+    // One Scalar for the life of the process: an implicit double-to-Scalar conversion per call would allocate native
+    // objects that dispose scopes do not track (DESIGN section 7).
+    private static readonly Scalar MaskedOut = (-1e9f).ToScalar();
 
     /// <summary>Creates the encoder with random weights (normal embeddings, PyTorch's default conv init).</summary>
     public CnnEncoder(int vocabularySize, EncoderOptions options) : base(nameof(CnnEncoder))
@@ -57,11 +63,25 @@ public sealed class CnnEncoder : TextEncoder
         var pooled = new Tensor[_options.FilterWidths.Count];
         for (int i = 0; i < pooled.Length; i++)
         {
-            var conv = nn.functional.conv1d(x, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}"));
-            pooled[i] = nn.functional.relu(conv).amax([-1]);
+            var conv = nn.functional.conv1d(x, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}"));   // [B, F, T-w+1]
+            var invalid = WindowsPastTheEnd(batch.Lengths, (int)conv.shape[2], _options.FilterWidths[i], conv.device);
+            pooled[i] = nn.functional.relu(conv.masked_fill(invalid, MaskedOut).amax([-1]));
         }
         var sentence = cat(pooled, 1);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
         return sentence.MoveToOuterDisposeScope();
+    }
+
+    // [B, 1, windows]: true for a window that starts after the text's last full window. A text shorter than the
+    // filter keeps window 0 (the text plus zero padding).
+    private static Tensor WindowsPastTheEnd(IReadOnlyList<int> lengths, int windows, int width, Device device)
+    {
+        var invalid = new bool[lengths.Count * windows];
+        for (int row = 0; row < lengths.Count; row++)
+        {
+            int lastStart = Math.Max(lengths[row] - width, 0);
+            for (int t = lastStart + 1; t < windows; t++) invalid[row * windows + t] = true;
+        }
+        return tensor(invalid, [lengths.Count, 1, windows], device: device);
     }
 }

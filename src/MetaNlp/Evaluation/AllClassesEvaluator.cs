@@ -5,7 +5,13 @@ using MetaNlp.Data;
 namespace MetaNlp.Evaluation;
 
 /// <summary>Result of a fixed support / whole test set evaluation.</summary>
-public sealed record AllClassesResult(AccuracySummary Accuracy, int Classes, int SupportSize, int QuerySize, double Seconds);
+/// <param name="Accuracy">Accuracy over all queries, with the binomial 95% interval.</param>
+/// <param name="BalancedAccuracy">Mean of the per-class recalls (what imbalanced test sets such as ARSC need).</param>
+/// <param name="Classes">Classes in the support set.</param>
+/// <param name="SupportSize">Support examples.</param>
+/// <param name="QuerySize">Queries classified.</param>
+/// <param name="Seconds">Time for adaptation and prediction.</param>
+public sealed record AllClassesResult(AccuracySummary Accuracy, double BalancedAccuracy, int Classes, int SupportSize, int QuerySize, double Seconds);
 
 /// <summary>
 /// The "K per class, all classes" protocol (DNNC): adapt once to a fixed support set covering every class, then
@@ -30,13 +36,23 @@ public static class AllClassesEvaluator
         {
             using var classifier = learner.Adapt(support);
             int correct = 0;
+            var perClassCorrect = new Dictionary<string, int>(StringComparer.Ordinal);
+            var perClassTotal = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int start = 0; start < query.Count; start += batchSize)
             {
                 var chunk = query.Skip(start).Take(batchSize).ToArray();
                 var predictions = classifier.Predict(chunk.Select(q => q.Text).ToArray());
-                for (int i = 0; i < chunk.Length; i++) if (predictions[i].Label == chunk[i].Label) correct++;
+                for (int i = 0; i < chunk.Length; i++)
+                {
+                    string truth = chunk[i].Label;
+                    perClassTotal[truth] = perClassTotal.GetValueOrDefault(truth) + 1;
+                    if (predictions[i].Label != truth) continue;
+                    correct++;
+                    perClassCorrect[truth] = perClassCorrect.GetValueOrDefault(truth) + 1;
+                }
             }
-            return new AllClassesResult(AccuracySummary.FromCounts(correct, query.Count), classifier.Labels.Count, support.Count, query.Count, clock.Elapsed.TotalSeconds);
+            double balanced = perClassTotal.Average(kv => (double)perClassCorrect.GetValueOrDefault(kv.Key) / kv.Value);
+            return new AllClassesResult(AccuracySummary.FromCounts(correct, query.Count), balanced, classifier.Labels.Count, support.Count, query.Count, clock.Elapsed.TotalSeconds);
         }
         finally
         {

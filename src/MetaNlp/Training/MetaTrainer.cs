@@ -35,14 +35,30 @@ public sealed class MetaTrainer
         return Run(model, options, optimizer, new TrainingProgress(), train, validation, outputDirectory, info, cancellation);
     }
 
-    /// <summary>Continues the run saved in <paramref name="outputDirectory"/>, with the options it was started with.</summary>
-    public TrainingResult Resume(string outputDirectory, EpisodeSampler train, EpisodeSampler? validation, CancellationToken cancellation = default)
+    /// <summary>
+    /// Continues the run saved in <paramref name="outputDirectory"/> with the options it was started with, its
+    /// samplers built as they were (<see cref="ReadSavedRun"/>). <paramref name="maxEpisodes"/> can extend a run that
+    /// stopped at its episode limit.
+    /// </summary>
+    public TrainingResult Resume(string outputDirectory, EpisodeSampler train, EpisodeSampler? validation, int? maxEpisodes = null, CancellationToken cancellation = default)
     {
         string statePath = Path.Combine(outputDirectory, StateFileName);
-        var header = Checkpoint.ReadHeader(statePath);
-        var options = header.Spec.Training?.Trainer ?? throw new InvalidDataException($"'{statePath}' does not record its trainer options.");
+        var info = ReadSavedRun(outputDirectory);
+        var options = info.Trainer! with { MaxEpisodes = maxEpisodes ?? info.Trainer!.MaxEpisodes };
+        options.Validate();
         var (model, progress, optimizer) = Checkpoint.LoadTrainingState(statePath, m => CreateOptimizer(m, options));
-        return Run(model, options, optimizer, progress, train, validation, outputDirectory, header.Spec.Training, cancellation);
+        if (progress.StopReason is not null && progress.StopReason.StartsWith("reached", StringComparison.Ordinal) && progress.EpisodesDone < options.MaxEpisodes)
+            progress = progress with { StopReason = null };
+        return Run(model, options, optimizer, progress, train, validation, outputDirectory, info, cancellation);
+    }
+
+    /// <summary>How the run saved in <paramref name="outputDirectory"/> was started: trainer options, episode shape, data.</summary>
+    public static TrainingInfo ReadSavedRun(string outputDirectory)
+    {
+        string statePath = Path.Combine(outputDirectory, StateFileName);
+        var info = Checkpoint.ReadHeader(statePath).Spec.Training;
+        if (info?.Trainer is null || info.Episodes is null) throw new InvalidDataException($"'{statePath}' does not record how its run was started, so it cannot resume.");
+        return info;
     }
 
     /// <summary>Whether <paramref name="outputDirectory"/> holds a training state to resume.</summary>

@@ -1,0 +1,24 @@
+using MetaNlp.Data;
+
+namespace MetaNlp.Cli;
+
+/// <summary>Runs a command body and turns expected failures into one clear line on stderr and a non-zero exit code.</summary>
+internal static class CommandRunner
+{
+    /// <summary>Exit code for bad input (data, options, files).</summary>
+    public const int BadInput = 2;
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidDataException
+            or KeyNotFoundException or DatasetDownloadException or UnauthorizedAccessException or NotSupportedException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+}

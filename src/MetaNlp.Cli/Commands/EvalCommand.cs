@@ -1,0 +1,173 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MetaNlp.Data;
+using MetaNlp.Evaluation;
+using MetaNlp.Training;
+using TorchSharp;
+
+namespace MetaNlp.Cli.Commands;
+
+/// <summary>
+/// <c>metanlp eval</c>: a trained model (or an untrained learner, as a floor) on a benchmark's protocol: episodes
+/// with mean +- 95% CI, a fixed support set against the whole test set (DNNC), or the 12 ARSC target tasks.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var modelPath = new Option<string?>("--model") { Description = "Checkpoint made by `metanlp train` (DIR/model.ckpt)." };
+        var data = new DataSelection();
+        var model = new ModelOptions();
+        var episodes = new EpisodeOptions();
+        var count = new Option<int?>("--episodes") { Description = "Test episodes. Default: the benchmark's (1,000; 600 for intent splits)." };
+        var classes = new Option<string>("--classes") { Description = "Which classes to draw episodes from: test, val, train, or all (cross-domain).", DefaultValueFactory = _ => "test" }
+            .AcceptOnlyFromAmong("test", "val", "train", "all");
+        var seed = CliOptions.Seed(2024);
+        var threads = CliOptions.Threads();
+        var json = CliOptions.Json();
+
+        var command = new Command("eval", "Evaluate a model (or an untrained learner) on a benchmark protocol.");
+        command.Options.Add(modelPath);
+        data.AddTo(command);
+        model.AddTo(command);
+        episodes.AddTo(command);
+        foreach (var option in new Option[] { count, classes, seed, threads, json }) command.Options.Add(option);
+
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            torch.set_num_threads(result.GetValue(threads));
+            bool asJson = result.GetValue(json);
+            string? path = result.GetValue(modelPath);
+            FewShotModel? trained = path is null ? null : Checkpoint.LoadModel(path);
+            SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots));
+            var kind = selected.Registry?.Protocol.Kind ?? BenchmarkKind.Episodic;
+            var fewShot = trained ?? UntrainedModel(result, model, selected, result.GetValue(seed));
+            var report = new JsonObject
+            {
+                ["dataset"] = selected.Name,
+                ["algo"] = fewShot.Spec.Algorithm,
+                ["encoder"] = fewShot.Spec.Encoder.Kind,
+                ["model"] = path is null ? null : Path.GetFullPath(path),
+                ["protocol"] = kind.ToString(),
+            };
+            switch (kind)
+            {
+                case BenchmarkKind.Episodic:
+                    EvaluateEpisodes(result, selected, fewShot, episodes, result.GetValue(count), result.GetValue(classes)!, result.GetValue(seed), asJson, report);
+                    break;
+                case BenchmarkKind.AllClasses:
+                    EvaluateAllClasses(selected, fewShot, asJson, report);
+                    break;
+                case BenchmarkKind.ArscTasks:
+                    EvaluateArsc(selected, fewShot, asJson, report);
+                    break;
+                default:
+                    throw new NotSupportedException($"Evaluating the {kind} protocol of '{selected.Name}' is not built yet.");
+            }
+            report["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+            if (asJson) Output.Json(report);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static SelectedData LoadData(ParseResult result, DataSelection data, FewShotModel? trained, int? shots)
+    {
+        if (data.IsGiven(result)) return data.Load(result, shots);
+        string? name = trained?.Spec.Training?.Dataset;
+        if (name is null || !DatasetRegistry.TryGet(name, out var info))
+            throw new ArgumentException("Say which data to evaluate on: --dataset NAME or --dataset-file FILE" + (name is null ? "." : $" (the model was trained on '{name}', which is not a registry dataset)."));
+        var loaded = info.Load(DataDirectory.Resolve(result.GetValue(data.DataDir)), new DatasetLoadOptions { SplitIndex = result.GetValue(data.SplitIndex), Shots = shots });
+        return new SelectedData(name, loaded.Dataset, trained?.Spec.Training?.Split ?? loaded.Split, loaded);
+    }
+
+    // No checkpoint: a fresh learner whose vocabulary comes from the training classes (or the support set), the
+    // floor every trained model should beat.
+    private static FewShotModel UntrainedModel(ParseResult result, ModelOptions model, SelectedData selected, int seed)
+    {
+        IEnumerable<TextExample> vocabularySource = selected.Registry switch
+        {
+            { SupportPart: string support } => selected.Dataset.Part(support),
+            { ArscTasks: { } tasks } => tasks.TrainingTasks.SelectMany(t => selected.Dataset.Part(t.TrainPart)),
+            _ => selected.Split is { } split ? selected.Dataset.WithClasses(split.Train) : selected.Dataset.All,
+        };
+        torch.manual_seed(seed);
+        var spec = FewShotModel.NewSpec(result.GetValue(model.Algorithm)!, model.AlgorithmOptions(result), model.ReadEncoder(result), vocabularySource.Select(e => e.Text));
+        Console.Error.WriteLine("note: no --model given, so this evaluates an untrained learner (a floor for trained models).");
+        return FewShotModel.Create(spec);
+    }
+
+    private static void EvaluateEpisodes(ParseResult result, SelectedData selected, FewShotModel model, EpisodeOptions episodes, int? count, string which, int seed, bool asJson, JsonObject report)
+    {
+        var sampling = episodes.Read(result, selected.Registry?.Protocol, model.Spec.Training?.Episodes) with { AllowFewerWays = true };
+        IReadOnlyList<string> pool = which == "all" || selected.Split is null ? selected.Dataset.Classes : which switch
+        {
+            "train" => selected.Split.Train,
+            "val" => selected.Split.Validation,
+            _ => selected.Split.Test,
+        };
+        var sampler = new EpisodeSampler(selected.Dataset.All, pool, sampling, seed);
+        if (sampler.Note is not null) Console.Error.WriteLine($"note: {sampler.Note}");
+        int n = count ?? selected.Registry?.Protocol.TestEpisodes ?? 1000;
+        var evaluation = ProgressDisplay.Run(asJson, "evaluating", n, report => EpisodeEvaluator.Evaluate(model.Learner, sampler, n, i => report(i, null)));
+        report["classes"] = which;
+        report["ways"] = sampler.Ways;
+        report["shots"] = sampling.Shots;
+        report["queries"] = sampling.Queries;
+        report["episodes"] = n;
+        report["accuracy"] = Output.Percent(evaluation.Accuracy.Mean);
+        report["ci95"] = Output.Percent(evaluation.Accuracy.Ci95);
+        report["episodes_per_second"] = Math.Round(evaluation.EpisodesPerSecond, 3);
+        if (!asJson)
+            Console.WriteLine($"{selected.Name} ({which} classes), {sampler.Ways}-way {sampling.Shots}-shot, {sampling.Queries} queries, {n} episodes: " +
+                $"accuracy {evaluation.Accuracy} % ({evaluation.EpisodesPerSecond:F1} episodes/s)");
+    }
+
+    private static void EvaluateAllClasses(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
+    {
+        var registry = selected.Registry!;
+        if (registry.SupportPart is null || registry.QueryPart is null)
+            throw new NotSupportedException($"'{selected.Name}' has no fixed support set to evaluate with.");
+        var support = selected.Dataset.Part(registry.SupportPart);
+        var query = selected.Dataset.Part(registry.QueryPart);
+        var r = AllClassesEvaluator.Evaluate(model.Learner, support, query);
+        report["ways"] = r.Classes;
+        report["shots"] = (int)Math.Round((double)r.SupportSize / r.Classes);
+        report["support"] = registry.SupportPart;
+        report["queries"] = r.QuerySize;
+        report["episodes"] = 1;
+        report["accuracy"] = Output.Percent(r.Accuracy.Mean);
+        report["ci95"] = Output.Percent(r.Accuracy.Ci95);
+        report["balanced_accuracy"] = Output.Percent(r.BalancedAccuracy);
+        if (!asJson)
+            Console.WriteLine($"{selected.Name}: support {registry.SupportPart} ({r.SupportSize} examples, {r.Classes} classes), {r.QuerySize} queries: " +
+                $"accuracy {r.Accuracy} %, balanced {r.BalancedAccuracy * 100:F2} %");
+    }
+
+    private static void EvaluateArsc(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
+    {
+        var tasks = selected.Registry!.ArscTasks ?? throw new InvalidDataException($"'{selected.Name}' has no ARSC task list.");
+        var perTask = new JsonArray();
+        var accuracies = new List<double>();
+        var balanced = new List<double>();
+        foreach (var task in tasks.TargetTasks)
+        {
+            var r = AllClassesEvaluator.Evaluate(model.Learner, selected.Dataset.Part(task.TrainPart), selected.Dataset.Part(task.TestPart));
+            accuracies.Add(r.Accuracy.Mean);
+            balanced.Add(r.BalancedAccuracy);
+            perTask.Add(new JsonObject { ["task"] = task.Name, ["accuracy"] = Output.Percent(r.Accuracy.Mean), ["balanced_accuracy"] = Output.Percent(r.BalancedAccuracy), ["queries"] = r.QuerySize });
+            if (!asJson) Console.WriteLine($"{task.Name,-28} accuracy {r.Accuracy.Mean * 100,6:F2}  balanced {r.BalancedAccuracy * 100,6:F2}  ({r.QuerySize} queries)");
+        }
+        var summary = AccuracySummary.FromValues(accuracies);
+        report["ways"] = 2;
+        report["shots"] = 5;
+        report["episodes"] = accuracies.Count;
+        report["accuracy"] = Output.Percent(summary.Mean);
+        report["ci95"] = Output.Percent(summary.Ci95);
+        report["balanced_accuracy"] = Output.Percent(balanced.Average());
+        report["tasks"] = perTask;
+        if (!asJson) Console.WriteLine($"mean of {accuracies.Count} tasks: accuracy {summary} %, balanced {balanced.Average() * 100:F2} %");
+    }
+}

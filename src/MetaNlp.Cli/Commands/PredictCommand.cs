@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using MetaNlp.Algorithms;
+using MetaNlp.Data;
+using MetaNlp.Training;
+using TorchSharp;
+
+namespace MetaNlp.Cli.Commands;
+
+/// <summary><c>metanlp predict</c>: adapt a model to a labelled support file and classify texts from the command line or stdin.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var modelPath = new Option<string>("--model") { Description = "Checkpoint made by `metanlp train`.", Required = true };
+        var support = new Option<string>("--support") { Description = "Labelled examples of the classes to predict: CSV (text,label) or JSONL.", Required = true };
+        var texts = new Option<string[]>("--text") { Description = "A text to classify (repeatable). Without it, one text per line is read from stdin.", AllowMultipleArgumentsPerToken = false };
+        var threads = CliOptions.Threads();
+        var json = CliOptions.Json();
+        var command = new Command("predict", "Classify texts into the classes of a support file, with probabilities.");
+        foreach (var option in new Option[] { modelPath, support, texts, threads, json }) command.Options.Add(option);
+
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            torch.set_num_threads(result.GetValue(threads));
+            var model = Checkpoint.LoadModel(result.GetValue(modelPath)!);
+            string supportPath = result.GetValue(support)!;
+            var examples = DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All;
+            var inputs = result.GetValue(texts) is { Length: > 0 } given ? given : ReadStdin();
+            if (inputs.Count == 0) throw new ArgumentException("No texts to classify: give --text \"...\" or pipe lines on stdin.");
+            model.Learner.Model.eval();
+            using var classifier = model.Learner.Adapt(examples);
+            var predictions = classifier.Predict(inputs);
+            if (result.GetValue(json))
+            {
+                var array = new JsonArray();
+                for (int i = 0; i < inputs.Count; i++) array.Add(ToJson(inputs[i], predictions[i], classifier.Labels));
+                Output.Json(new JsonObject { ["model"] = Path.GetFullPath(result.GetValue(modelPath)!), ["labels"] = new JsonArray([.. classifier.Labels.Select(l => (JsonNode?)l)]), ["predictions"] = array });
+            }
+            else
+            {
+                for (int i = 0; i < inputs.Count; i++) Console.WriteLine($"{predictions[i].Label}\t{predictions[i].Probability:F3}\t{inputs[i]}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static IReadOnlyList<string> ReadStdin()
+    {
+        if (!Console.IsInputRedirected) return [];
+        var lines = new List<string>();
+        while (Console.In.ReadLine() is { } line)
+        {
+            if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
+        }
+        return lines;
+    }
+
+    internal static JsonObject ToJson(string text, Prediction prediction, IReadOnlyList<string> labels)
+    {
+        var probabilities = new JsonObject();
+        for (int c = 0; c < labels.Count; c++) probabilities[labels[c]] = Math.Round(prediction.Probabilities[c], 6);
+        return new JsonObject { ["text"] = text, ["label"] = prediction.Label, ["probability"] = Math.Round(prediction.Probability, 6), ["probabilities"] = probabilities };
+    }
+}

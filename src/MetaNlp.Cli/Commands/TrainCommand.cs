@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MetaNlp.Algorithms;
+using MetaNlp.Data;
+using MetaNlp.Encoders;
+using MetaNlp.Training;
+using TorchSharp;
+
+namespace MetaNlp.Cli.Commands;
+
+/// <summary><c>metanlp train</c>: episodic meta-training on the training classes, early stopping on the validation classes.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new DataSelection();
+        var model = new ModelOptions();
+        var episodes = new EpisodeOptions();
+        var maxEpisodes = CliOptions.Positive<int>("--max-episodes", "Training episodes at most.", 5000);
+        var metaBatch = CliOptions.Positive<int>("--meta-batch", "Episodes per optimizer step.", 1);
+        var lr = CliOptions.Positive<double>("--lr", "Adam learning rate.", 1e-3);
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Adam weight decay (L2)." };
+        var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0: off)." };
+        var valEvery = new Option<int>("--val-every") { Description = "Validate every N episodes (0: never; the last weights are kept).", DefaultValueFactory = _ => 200 };
+        var valEpisodes = CliOptions.Positive<int>("--val-episodes", "Validation episodes.", 200);
+        var patience = CliOptions.Positive<int>("--patience", "Stop after this many validations without improvement.", 10);
+        var checkpointEvery = CliOptions.Positive<int>("--checkpoint-every", "Save the resumable state every N episodes.", 100);
+        var outDir = new Option<string?>("--out") { Description = "Output folder (model.ckpt, train-state.ckpt). Default: runs/DATASET-ALGO-ENCODER-NwKs." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out (same data options)." };
+        var seed = CliOptions.Seed();
+        var threads = CliOptions.Threads();
+        var json = CliOptions.Json();
+
+        var command = new Command("train", "Meta-train a few-shot learner on a dataset's training classes.");
+        data.AddTo(command);
+        model.AddTo(command);
+        episodes.AddTo(command);
+        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, outDir, resume, seed, threads, json })
+            command.Options.Add(option);
+
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            torch.set_num_threads(result.GetValue(threads));
+            var selected = data.Load(result);
+            RequireEpisodic(selected);
+            var split = selected.RequireSplit();
+            var sampling = episodes.Read(result, selected.Registry?.Protocol);
+            bool asJson = result.GetValue(json);
+            string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{result.GetValue(model.Algorithm)}-{result.GetValue(model.Encoder)}-{sampling.Ways}w{sampling.Shots}s");
+            int runSeed = result.GetValue(seed);
+            bool resuming = result.GetValue(resume) && MetaTrainer.CanResume(output);
+            if (resuming)
+            {
+                // The saved run decides the episodes and the seed, so the resumed run sees the episodes it would have seen.
+                var saved = MetaTrainer.ReadSavedRun(output);
+                sampling = saved.Episodes! with { AllowFewerWays = false };
+                runSeed = saved.Trainer!.Seed;
+                Console.Error.WriteLine($"Resuming the run in {output} ({sampling.Ways}-way {sampling.Shots}-shot, seed {runSeed}).");
+            }
+            else if (result.GetValue(resume))
+            {
+                Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
+            }
+            var trainSampler = new EpisodeSampler(selected.Dataset.All, split.Train, sampling with { AllowFewerWays = true }, runSeed);
+            var validationSampler = split.Validation.Count >= 2
+                ? new EpisodeSampler(selected.Dataset.All, split.Validation, sampling with { AllowFewerWays = true }, runSeed + 1)
+                : null;
+            foreach (var note in new[] { trainSampler.Note, validationSampler?.Note }.OfType<string>()) Console.Error.WriteLine($"note: {note}");
+            if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
+
+            var trainer = new MetaTrainer();
+            TrainingResult trained = ProgressDisplay.Run(asJson, "training", result.GetValue(maxEpisodes), report =>
+            {
+                trainer.OnProgress = e => report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
+                if (resuming) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
+                torch.manual_seed(runSeed);
+                var algoOptions = model.AlgorithmOptions(result);
+                var spec = FewShotModel.NewSpec(result.GetValue(model.Algorithm)!, algoOptions, model.ReadEncoder(result),
+                    selected.Dataset.WithClasses(split.Train).Select(e => e.Text));
+                var options = new MetaTrainerOptions
+                {
+                    MaxEpisodes = result.GetValue(maxEpisodes),
+                    MetaBatchSize = result.GetValue(metaBatch),
+                    LearningRate = result.GetValue(lr),
+                    WeightDecay = result.GetValue(weightDecay),
+                    ClipGradientNorm = result.GetValue(clip),
+                    ValidateEvery = result.GetValue(valEvery),
+                    ValidationEpisodes = result.GetValue(valEpisodes),
+                    Patience = result.GetValue(patience),
+                    CheckpointEvery = result.GetValue(checkpointEvery),
+                    Seed = runSeed,
+                };
+                var info = new TrainingInfo { Dataset = selected.Name, Split = split };
+                return trainer.Train(FewShotModel.Create(spec), options, trainSampler, validationSampler, output, info);
+            });
+
+            var progress = trained.Progress;
+            var header = Checkpoint.ReadHeader(trained.ModelPath);
+            if (asJson)
+            {
+                Output.Json(new JsonObject
+                {
+                    ["dataset"] = selected.Name,
+                    ["algo"] = header.Spec.Algorithm,
+                    ["encoder"] = header.Spec.Encoder.Kind,
+                    ["ways"] = trainSampler.Ways,
+                    ["shots"] = sampling.Shots,
+                    ["queries"] = sampling.Queries,
+                    ["episodes"] = progress.EpisodesDone,
+                    ["train_seconds"] = Math.Round(progress.TrainSeconds, 3),
+                    ["episodes_per_second"] = Math.Round(trained.EpisodesPerSecond, 3),
+                    ["best_validation_accuracy"] = progress.BestValidationAccuracy is double best ? Output.Percent(best) : null,
+                    ["best_episode"] = progress.BestEpisode,
+                    ["stop_reason"] = progress.StopReason,
+                    ["model"] = Path.GetFullPath(trained.ModelPath),
+                    ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                });
+            }
+            else
+            {
+                foreach (var point in progress.History)
+                    Console.WriteLine($"episode {point.Episode,6}  train loss {point.TrainLoss,8:F4}  validation {point.Accuracy * 100,6:F2} +- {point.Ci95 * 100:F2}");
+                Console.WriteLine($"Stopped: {progress.StopReason}.");
+                Console.WriteLine($"Trained {progress.EpisodesDone} episodes at {trained.EpisodesPerSecond:F1} episodes/s.");
+                Console.WriteLine($"Model: {trained.ModelPath}" + (progress.BestValidationAccuracy is double b ? $" (validation {b * 100:F2}% at episode {progress.BestEpisode})" : ""));
+                Console.WriteLine($"Evaluate it: metanlp eval --model {trained.ModelPath}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void RequireEpisodic(SelectedData selected)
+    {
+        if (selected.Registry is { Protocol.Kind: not BenchmarkKind.Episodic } registry)
+            throw new ArgumentException(
+                $"'{selected.Name}' is a {registry.Protocol.Kind} benchmark without meta-training classes; train on an episodic dataset " +
+                $"(e.g. intent-banking77) and evaluate on it with `metanlp eval --model DIR/model.ckpt --dataset {selected.Name}`.");
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+using MetaNlp.Algorithms;
+using MetaNlp.Encoders;
+
+namespace MetaNlp.Cli;
+
+/// <summary>Options that choose and size a learner and its encoder.</summary>
+internal sealed class ModelOptions
+{
+    public Option<string> Algorithm { get; } = new Option<string>("--algo") { Description = $"Algorithm: {string.Join(", ", LearnerRegistry.Names)}.", DefaultValueFactory = _ => PrototypicalNetwork.Name }
+        .AcceptOnlyFromAmong([.. LearnerRegistry.Names]);
+
+    public Option<string> Encoder { get; } = new Option<string>("--encoder") { Description = $"Encoder: {string.Join(", ", Encoders.EncoderOptions.Kinds)}.", DefaultValueFactory = _ => "cnn" }
+        .AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Kinds]);
+
+    public Option<string?> Distance { get; } = new Option<string?>("--distance") { Description = "Metric: euclidean (squared) or cosine. Default: euclidean for protonet, cosine for knn." }
+        .AcceptOnlyFromAmong("euclidean", "cosine");
+
+    public Option<double> CosineScale { get; } = new("--cosine-scale") { Description = "Scale (inverse temperature) of cosine scores.", DefaultValueFactory = _ => 10 };
+    public Option<int> EmbeddingDim { get; } = CliOptions.Positive<int>("--embedding-dim", "Word embedding size.", 300);
+    public Option<int> Filters { get; } = CliOptions.Positive<int>("--filters", "CNN filters per width (widths 3, 4, 5).", 100);
+    public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout on sentence vectors while training.", DefaultValueFactory = _ => new Encoders.EncoderOptions().Dropout };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout }) command.Options.Add(option);
+    }
+
+    public EncoderOptions ReadEncoder(ParseResult result) => new()
+    {
+        Kind = result.GetValue(Encoder)!,
+        EmbeddingDim = result.GetValue(EmbeddingDim),
+        Filters = result.GetValue(Filters),
+        Dropout = result.GetValue(Dropout),
+    };
+
+    public JsonElement AlgorithmOptions(ParseResult result)
+    {
+        string? distance = result.GetValue(Distance);
+        MetricDistance? metric = distance switch { "euclidean" => MetricDistance.SquaredEuclidean, "cosine" => MetricDistance.Cosine, _ => null };
+        double scale = result.GetValue(CosineScale);
+        return result.GetValue(Algorithm) switch
+        {
+            NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric ?? MetricDistance.Cosine, CosineScale = scale }),
+            _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric ?? MetricDistance.SquaredEuclidean, CosineScale = scale }),
+        };
+    }
+}

@@ -1,0 +1,133 @@
+using MetaNlp.Algorithms;
+using MetaNlp.Data;
+using MetaNlp.Encoders;
+using MetaNlp.Tests.Data;
+using MetaNlp.Training;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Tests.Training;
+
+public class TrainingTests
+{
+    private static readonly IReadOnlyList<TextExample> Pool = ToyData.Examples(classes: 40, perClass: 12);
+    private static readonly EpisodeSamplerOptions Shape = new() { Ways = 3, Shots = 2, Queries = 3 };
+
+    internal static FewShotModel NewModel(string algorithm = PrototypicalNetwork.Name, string encoder = "cnn", int seed = 5)
+    {
+        manual_seed(seed);
+        var spec = FewShotModel.NewSpec(algorithm, null, new EncoderOptions { Kind = encoder, EmbeddingDim = 16, Filters = 8 },
+            Pool.Where(e => ToyData.Classes(0, 24).Contains(e.Label)).Select(e => e.Text));
+        return FewShotModel.Create(spec);
+    }
+
+    private static (EpisodeSampler Train, EpisodeSampler Validation) Samplers() =>
+        (new EpisodeSampler(Pool, ToyData.Classes(0, 24), Shape, 11), new EpisodeSampler(Pool, ToyData.Classes(24, 32), Shape, 12));
+
+    private static MetaTrainerOptions Options(int episodes = 40) =>
+        new() { MaxEpisodes = episodes, ValidateEvery = 10, ValidationEpisodes = 10, CheckpointEvery = 10, Patience = 100, LearningRate = 1e-2, MetaBatchSize = 2 };
+
+    [Fact]
+    public void TrainingOnToyDataBeatsTheUntrainedModelAndKeepsTheBest()
+    {
+        using var dir = new TempDir();
+        var (train, validation) = Samplers();
+        var test = new EpisodeSampler(Pool, ToyData.Classes(32, 40), Shape, 13);
+        var model = NewModel();
+        double before = MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(model.Learner, test, 60).Accuracy.Mean;
+        var result = new MetaTrainer().Train(model, Options(120), train, validation, dir.Path);
+        var best = Checkpoint.LoadModel(result.ModelPath);
+        double after = MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(best.Learner, test, 60).Accuracy.Mean;
+        double inMemory = MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(model.Learner, test, 60).Accuracy.Mean;
+        Assert.True(after > before + 0.1, $"untrained {before:P1}, trained {after:P1}, in memory {inMemory:P1}, history {string.Join("; ", result.Progress.History)}");
+        Assert.Equal(12, result.Progress.History.Count);
+        Assert.Equal(result.Progress.History.Max(h => h.Accuracy), result.Progress.BestValidationAccuracy);
+        Assert.Equal(result.Progress.BestEpisode, best.Spec.Training!.EpisodesTrained);
+        Assert.Equal(result.Progress.BestValidationAccuracy, best.Spec.Training.ValidationAccuracy);
+    }
+
+    [Fact]
+    public void EarlyStoppingStopsAfterPatienceValidationsWithoutImprovement()
+    {
+        using var dir = new TempDir();
+        var (train, validation) = Samplers();
+        // A learning rate of 1e-9 cannot improve the model, so validation accuracy stays where it started.
+        var options = Options(1000) with { LearningRate = 1e-9, Patience = 2 };
+        var result = new MetaTrainer().Train(NewModel(), options, train, validation, dir.Path);
+        Assert.StartsWith("early stop", result.Progress.StopReason);
+        Assert.Equal(3, result.Progress.History.Count);
+        Assert.Equal(30, result.Progress.EpisodesDone);
+    }
+
+    [Fact]
+    public void AResumedRunAfterAKillEndsWithTheSameWeightsAsAnUninterruptedRun()
+    {
+        using var straightDir = new TempDir();
+        using var killedDir = new TempDir();
+        var (train, validation) = Samplers();
+        var straight = new MetaTrainer().Train(NewModel(), Options(), train, validation, straightDir.Path);
+
+        var killer = new MetaTrainer { OnProgress = e => { if (e.Episode >= 26) throw new SimulatedKill(); } };
+        Assert.Throws<SimulatedKill>(() => killer.Train(NewModel(), Options(), train, validation, killedDir.Path));
+        Assert.Equal(20, Checkpoint.ReadHeader(Path.Combine(killedDir.Path, MetaTrainer.StateFileName)).Progress!.EpisodesDone);
+        Assert.Empty(Directory.GetFiles(killedDir.Path, "*.tmp"));
+
+        var resumed = new MetaTrainer().Resume(killedDir.Path, train, validation);
+        Assert.Equal(straight.Progress.EpisodesDone, resumed.Progress.EpisodesDone);
+        Assert.Equal(straight.Progress.History.Select(h => h.Accuracy), resumed.Progress.History.Select(h => h.Accuracy));
+        AssertSameWeights(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), Path.Combine(killedDir.Path, MetaTrainer.StateFileName));
+        AssertSameWeights(straight.ModelPath, resumed.ModelPath);
+    }
+
+    [Fact]
+    public void ACheckpointRoundTripGivesTheSamePredictions()
+    {
+        using var dir = new TempDir();
+        using var scope = NewDisposeScope();
+        var model = NewModel(NearestNeighbour.Name, "boe");
+        string path = Path.Combine(dir.Path, "m.ckpt");
+        Checkpoint.SaveModel(path, model);
+        var loaded = Checkpoint.LoadModel(path);
+        Assert.Equal(NearestNeighbour.Name, loaded.Spec.Algorithm);
+        var support = Pool.Where(e => e.Label is "class31" or "class32").Take(100).ToArray();
+        var texts = Pool.Where(e => e.Label == "class33").Select(e => e.Text).ToArray();
+        using var a = model.Learner.Adapt(support);
+        using var b = loaded.Learner.Adapt(support);
+        Assert.Equal(a.Predict(texts).Select(p => p.Probabilities.ToArray()), b.Predict(texts).Select(p => p.Probabilities.ToArray()));
+    }
+
+    [Fact]
+    public void DamagedOrForeignCheckpointsAreClearErrorsNamingTheFile()
+    {
+        using var dir = new TempDir();
+        var model = NewModel();
+        string path = Path.Combine(dir.Path, "model.ckpt");
+        Checkpoint.SaveModel(path, model);
+        var bytes = File.ReadAllBytes(path);
+        string truncated = dir.File("truncated.ckpt", "");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        var e1 = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(truncated));
+        Assert.Contains("truncated.ckpt", e1.Message);
+        string foreign = dir.File("foreign.ckpt", "hello, I am not a checkpoint");
+        var e2 = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(foreign));
+        Assert.Contains("foreign.ckpt", e2.Message);
+        var e3 = Assert.Throws<FileNotFoundException>(() => Checkpoint.LoadModel(Path.Combine(dir.Path, "none.ckpt")));
+        Assert.Contains("none.ckpt", e3.Message);
+        string notAState = Path.Combine(dir.Path, "run");
+        Directory.CreateDirectory(notAState);
+        File.Copy(path, Path.Combine(notAState, MetaTrainer.StateFileName));
+        var e4 = Assert.Throws<InvalidDataException>(() => new MetaTrainer().Resume(notAState, Samplers().Train, null));
+        Assert.Contains(MetaTrainer.StateFileName, e4.Message);
+    }
+
+    internal static void AssertSameWeights(string pathA, string pathB)
+    {
+        using var scope = NewDisposeScope();
+        var a = Checkpoint.LoadModel(pathA).Learner.Model.named_parameters().ToArray();
+        var b = Checkpoint.LoadModel(pathB).Learner.Model.named_parameters().ToArray();
+        Assert.Equal(a.Select(p => p.name), b.Select(p => p.name));
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(a[i].parameter.allclose(b[i].parameter, rtol: 0, atol: 1e-6), $"parameter {a[i].name} differs");
+    }
+
+    private sealed class SimulatedKill : Exception;
+}
