@@ -1,0 +1,246 @@
+#!/usr/bin/python3
+"""PyTorch peer of MetaNlp's Prototypical Network with a Kim-CNN encoder (HuffPost, Bao split).
+
+Plain PyTorch (written for Debian 12's python3-torch, PyTorch 1.13): no other dependency.
+Prints ONE JSON line with its figures on stdout; progress notes go to stderr.
+
+Workload (must match MetaNlp's `train --algo protonet --encoder cnn` exactly):
+  data       $DATA/huffpost_bao/huffpost.json, train classes 0..19, test classes 25..40
+  tokens     lower-case, re.findall(r"\\[/?E[12]\\]|\\w+|[^\\w\\s]"), truncated to 128 tokens
+  vocabulary train classes' texts only, min count 1; 0 = <pad>, 1 = <unk>; descending count, then ordinal order
+  batch      support then query texts of one episode as one batch, padded with id 0 to the longest text, >= 5
+  encoder    Embedding(V, 300) (normal init) -> Conv1d(300, 100, k) k = 3, 4, 5 (bias) -> ReLU
+             -> max over the whole padded length -> concat (300-d); no dropout
+  protonet   5-way 5-shot 25 queries, prototypes = mean support embedding, logits = -squared Euclidean distance,
+             cross-entropy, Adam lr 1e-3, one episode per step
+  timing     5 warm-up training episodes (not timed), TRAIN_EPISODES timed training episodes,
+             EVAL_EPISODES timed evaluation episodes (no_grad) on the test classes
+
+Usage: protonet_peer.py [DATA_DIR | --data-dir DATA_DIR] [--train-episodes N] [--eval-episodes M]
+                        [--threads T] [--seed S] [--warmup W]
+Environment defaults: METANLP_DATA, TRAIN_EPISODES (200), EVAL_EPISODES (200), THREADS (2), SEED (42).
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import re
+import resource
+import sys
+import time
+from collections import Counter
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+TOKEN_RE = re.compile(r"\[/?E[12]\]|\w+|[^\w\s]")
+MAX_TOKENS = 128
+MIN_BATCH_LEN = 5  # the widest filter
+PAD, UNK = 0, 1
+TRAIN_CLASSES = list(range(0, 20))
+TEST_CLASSES = list(range(25, 41))
+EMBED_DIM = 300
+FILTERS = 100
+KERNELS = (3, 4, 5)
+
+
+def log(msg):
+    print(f"[protonet-peer/pytorch] {msg}", file=sys.stderr, flush=True)
+
+
+def default_data_dir():
+    env = os.environ.get("METANLP_DATA")
+    if env:
+        return env
+    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.path.normpath(os.path.join(repo_root, "..", "shared", "datasets"))
+
+
+def tokenize(text):
+    return TOKEN_RE.findall(text.lower())[:MAX_TOKENS]
+
+
+def load_huffpost(data_dir):
+    path = os.path.join(data_dir, "huffpost_bao", "huffpost.json")
+    texts, labels = [], []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            row = json.loads(line)
+            texts.append(tokenize(row["raw"]))
+            labels.append(int(row["label"]))
+    return texts, labels
+
+
+def build_vocab(token_lists):
+    counts = Counter()
+    for toks in token_lists:
+        counts.update(toks)
+    # Descending frequency, then ordinal string order (Python compares code points; MetaNlp uses
+    # string.CompareOrdinal; they agree except for characters outside the BMP, none in this file).
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    vocab = {"<pad>": PAD, "<unk>": UNK}
+    for tok, _ in ordered:
+        if tok not in vocab:
+            vocab[tok] = len(vocab)
+    return vocab
+
+
+class KimCnn(nn.Module):
+    def __init__(self, vocab_size):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, EMBED_DIM)  # N(0, 1) init, no padding_idx
+        self.convs = nn.ModuleList([nn.Conv1d(EMBED_DIM, FILTERS, k, bias=True) for k in KERNELS])
+
+    def forward(self, ids):  # ids: [B, T] with T >= 5
+        x = self.embedding(ids).transpose(1, 2)  # [B, 300, T]
+        # Plain max over the whole padded length (padding is not masked, as in MetaNlp).
+        pooled = [F.relu(conv(x)).max(dim=2).values for conv in self.convs]
+        return torch.cat(pooled, dim=1)  # [B, 300]
+
+
+class EpisodeSampler:
+    def __init__(self, ids, labels, classes, ways, shots, queries, seed):
+        self.by_class = {c: [] for c in classes}
+        for i, y in enumerate(labels):
+            if y in self.by_class:
+                self.by_class[y].append(i)
+        self.classes = list(classes)
+        self.ids = ids
+        self.ways, self.shots, self.queries = ways, shots, queries
+        self.rng = random.Random(seed)
+
+    def sample(self):
+        chosen = self.rng.sample(self.classes, self.ways)
+        picks = [self.rng.sample(self.by_class[c], self.shots + self.queries) for c in chosen]
+        support = [p[j] for p in picks for j in range(self.shots)]  # class by class
+        query = [p[j] for p in picks for j in range(self.shots, self.shots + self.queries)]
+        seqs = [self.ids[i] for i in support + query]
+        width = max(MIN_BATCH_LEN, max(len(s) for s in seqs))
+        batch = torch.zeros(len(seqs), width, dtype=torch.long)  # PAD = 0
+        for r, s in enumerate(seqs):
+            if s:
+                batch[r, : len(s)] = torch.tensor(s, dtype=torch.long)
+        query_labels = torch.arange(self.ways).repeat_interleave(self.queries)
+        return batch, query_labels
+
+
+def protonet_logits(model, batch, ways, shots):
+    emb = model(batch)
+    n_support = ways * shots
+    prototypes = emb[:n_support].view(ways, shots, -1).mean(dim=1)  # [N, D]
+    queries = emb[n_support:]  # [N*Q, D]
+    dists = (queries.unsqueeze(1) - prototypes.unsqueeze(0)).pow(2).sum(dim=2)  # [N*Q, N]
+    return -dists
+
+
+def peak_rss_mb():
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data_dir_pos", nargs="?", default=None, metavar="DATA_DIR")
+    p.add_argument("--data-dir", default=None)
+    p.add_argument("--train-episodes", type=int, default=int(os.environ.get("TRAIN_EPISODES", 200)))
+    p.add_argument("--eval-episodes", type=int, default=int(os.environ.get("EVAL_EPISODES", 200)))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", 2)))
+    p.add_argument("--seed", type=int, default=int(os.environ.get("SEED", 42)))
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--ways", type=int, default=5)
+    p.add_argument("--shots", type=int, default=5)
+    p.add_argument("--queries", type=int, default=25)
+    args = p.parse_args()
+    data_dir = args.data_dir or args.data_dir_pos or default_data_dir()
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    torch.manual_seed(args.seed)
+
+    t0 = time.perf_counter()
+    token_lists, labels = load_huffpost(data_dir)
+    train_set = set(TRAIN_CLASSES)
+    vocab = build_vocab([t for t, y in zip(token_lists, labels) if y in train_set])
+    ids = [[vocab.get(tok, UNK) for tok in toks] for toks in token_lists]
+    load_seconds = time.perf_counter() - t0
+    log(f"torch {torch.__version__}, {len(ids)} texts, vocabulary {len(vocab)}, loaded in {load_seconds:.1f}s, "
+        f"threads {args.threads}")
+
+    model = KimCnn(len(vocab))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    train_sampler = EpisodeSampler(ids, labels, TRAIN_CLASSES, args.ways, args.shots, args.queries, args.seed)
+
+    def train_episode():
+        batch, y = train_sampler.sample()
+        logits = protonet_logits(model, batch, args.ways, args.shots)
+        loss = F.cross_entropy(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return loss.item(), (logits.argmax(dim=1) == y).float().mean().item()
+
+    model.train()
+    for _ in range(args.warmup):
+        train_episode()
+
+    losses, train_accs = [], []
+    t0 = time.perf_counter()
+    for _ in range(args.train_episodes):
+        loss, acc = train_episode()
+        losses.append(loss)
+        train_accs.append(acc)
+    train_seconds = time.perf_counter() - t0
+    log(f"train: {args.train_episodes} episodes in {train_seconds:.2f}s")
+
+    # Evaluation: a fresh sampler seeded like a separate `eval --seed S` process.
+    model.eval()
+    eval_sampler = EpisodeSampler(ids, labels, TEST_CLASSES, args.ways, args.shots, args.queries, args.seed)
+    accs = []
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        for _ in range(args.eval_episodes):
+            batch, y = eval_sampler.sample()
+            logits = protonet_logits(model, batch, args.ways, args.shots)
+            accs.append((logits.argmax(dim=1) == y).float().mean().item())
+    eval_seconds = time.perf_counter() - t0
+    log(f"eval: {args.eval_episodes} episodes in {eval_seconds:.2f}s")
+
+    n = len(accs)
+    mean_acc = sum(accs) / n if n else float("nan")
+    std = math.sqrt(sum((a - mean_acc) ** 2 for a in accs) / (n - 1)) if n > 1 else 0.0
+    tail = max(1, len(losses) // 10)
+    result = {
+        "side": "pytorch",
+        "torch_version": torch.__version__,
+        "python": platform.python_version(),
+        "threads": args.threads,
+        "seed": args.seed,
+        "ways": args.ways,
+        "shots": args.shots,
+        "queries": args.queries,
+        "vocab_size": len(vocab),
+        "warmup_episodes": args.warmup,
+        "train_episodes": args.train_episodes,
+        "train_seconds": round(train_seconds, 4),
+        "train_episodes_per_second": round(args.train_episodes / train_seconds, 4) if train_seconds > 0 else None,
+        "train_loss_last10pct": round(sum(losses[-tail:]) / tail, 4) if losses else None,
+        "train_accuracy_last10pct": round(sum(train_accs[-tail:]) / tail, 4) if train_accs else None,
+        "eval_episodes": n,
+        "eval_seconds": round(eval_seconds, 4),
+        "eval_episodes_per_second": round(n / eval_seconds, 4) if eval_seconds > 0 else None,
+        "accuracy": round(mean_acc, 4),
+        "ci95": round(1.96 * std / math.sqrt(n), 4) if n else None,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
