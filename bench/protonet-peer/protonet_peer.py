@@ -10,7 +10,7 @@ Workload (must match MetaNlp's `train --algo protonet --encoder cnn` exactly):
   vocabulary train classes' texts only, min count 1; 0 = <pad>, 1 = <unk>; descending count, then ordinal order
   batch      support then query texts of one episode as one batch, padded with id 0 to the longest text, >= 5
   encoder    Embedding(V, 300) (normal init) -> Conv1d(300, 100, k) k = 3, 4, 5 (bias) -> ReLU
-             -> max over the whole padded length -> concat (300-d); no dropout
+             -> max over each text's own windows (padding zeroed) -> concat (300-d); no dropout
   protonet   5-way 5-shot 25 queries, prototypes = mean support embedding, logits = -squared Euclidean distance,
              cross-entropy, Adam lr 1e-3, one episode per step
   timing     5 warm-up training episodes (not timed), TRAIN_EPISODES timed training episodes,
@@ -99,9 +99,17 @@ class KimCnn(nn.Module):
         self.convs = nn.ModuleList([nn.Conv1d(EMBED_DIM, FILTERS, k, bias=True) for k in KERNELS])
 
     def forward(self, ids):  # ids: [B, T] with T >= 5
-        x = self.embedding(ids).transpose(1, 2)  # [B, 300, T]
-        # Plain max over the whole padded length (padding is not masked, as in MetaNlp).
-        pooled = [F.relu(conv(x)).max(dim=2).values for conv in self.convs]
+        mask = ids.ne(PAD)
+        lengths = mask.sum(dim=1).clamp(min=1)  # an empty text counts as one padding token, as in MetaNlp
+        # Padded positions are zeroed, and windows that start after a text's last full window are left out of the
+        # max, as in MetaNlp's CnnEncoder, so a text's vector does not depend on its batch's padding.
+        x = (self.embedding(ids) * mask.unsqueeze(-1)).transpose(1, 2)  # [B, 300, T]
+        pooled = []
+        for k, conv in zip(KERNELS, self.convs):
+            out = conv(x)  # [B, F, T-k+1]
+            starts = torch.arange(out.shape[2]).unsqueeze(0)
+            invalid = starts.gt((lengths - k).clamp(min=0).unsqueeze(1)).unsqueeze(1)
+            pooled.append(F.relu(out.masked_fill(invalid, -1e9).max(dim=2).values))
         return torch.cat(pooled, dim=1)  # [B, 300]
 
 

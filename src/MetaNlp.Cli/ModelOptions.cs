@@ -22,9 +22,11 @@ internal sealed class ModelOptions
     public Option<int> Filters { get; } = CliOptions.Positive<int>("--filters", "CNN filters per width (widths 3, 4, 5).", 100);
     public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout on sentence vectors while training.", DefaultValueFactory = _ => new Encoders.EncoderOptions().Dropout };
 
+    public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the random word embeddings fixed; train only the layers above." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout }) command.Options.Add(option);
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout, FreezeEmbeddings }) command.Options.Add(option);
     }
 
     public EncoderOptions ReadEncoder(ParseResult result) => new()
@@ -33,6 +35,7 @@ internal sealed class ModelOptions
         EmbeddingDim = result.GetValue(EmbeddingDim),
         Filters = result.GetValue(Filters),
         Dropout = result.GetValue(Dropout),
+        FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
     };
 
     public JsonElement AlgorithmOptions(ParseResult result)

@@ -65,7 +65,10 @@ internal static class DatasetsCommand
                     files.Add(new JsonObject { ["path"] = f.RelativePath, ["url"] = f.Url, ["sha256"] = f.Sha256, ["size"] = f.Size, ["present"] = !missing.Contains(f.RelativePath) });
                 Output.Json(new JsonObject
                 {
-                    ["name"] = info.Name, ["description"] = info.Description, ["citation"] = info.Citation, ["folder"] = info.Folder,
+                    ["name"] = info.Name,
+                    ["description"] = info.Description,
+                    ["citation"] = info.Citation,
+                    ["folder"] = info.Folder,
                     ["protocol"] = new JsonObject { ["kind"] = p.Kind.ToString(), ["ways"] = p.Ways, ["shots"] = new JsonArray([.. p.Shots.Select(s => (JsonNode?)s)]), ["queries"] = p.QueriesPerClass, ["test_episodes"] = p.TestEpisodes, ["notes"] = p.Notes },
                     ["files"] = files,
                 });

@@ -67,11 +67,19 @@ internal static class DemoCommand
                 for (int i = 0; i < samples.Queries.Count; i++) array.Add(PredictCommand.ToJson(samples.Queries[i], predictions[i], classifier.Labels));
                 Output.Json(new JsonObject
                 {
-                    ["dataset"] = "samples/intents.csv", ["algo"] = PrototypicalNetwork.Name, ["encoder"] = spec.Encoder.Kind,
-                    ["ways"] = test.Ways, ["shots"] = episodes.Shots, ["episodes"] = tested.EpisodeAccuracies.Count,
-                    ["accuracy"] = Output.Percent(tested.Accuracy.Mean), ["ci95"] = Output.Percent(tested.Accuracy.Ci95),
-                    ["untrained_accuracy"] = Output.Percent(untrained.Accuracy.Mean), ["trained_episodes"] = trained.Progress.EpisodesDone,
-                    ["model"] = Path.GetFullPath(trained.ModelPath), ["predictions"] = array, ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                    ["dataset"] = "samples/intents.csv",
+                    ["algo"] = PrototypicalNetwork.Name,
+                    ["encoder"] = spec.Encoder.Kind,
+                    ["ways"] = test.Ways,
+                    ["shots"] = episodes.Shots,
+                    ["episodes"] = tested.EpisodeAccuracies.Count,
+                    ["accuracy"] = Output.Percent(tested.Accuracy.Mean),
+                    ["ci95"] = Output.Percent(tested.Accuracy.Ci95),
+                    ["untrained_accuracy"] = Output.Percent(untrained.Accuracy.Mean),
+                    ["trained_episodes"] = trained.Progress.EpisodesDone,
+                    ["model"] = Path.GetFullPath(trained.ModelPath),
+                    ["predictions"] = array,
+                    ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 });
                 return 0;
             }

@@ -20,16 +20,14 @@ public static class ClassSplitFile
 
     /// <summary>
     /// A split from three comma-separated class lists (the --train-classes/--val-classes/--test-classes options).
-    /// Classes are trimmed; empty entries are ignored.
+    /// Classes are trimmed; empty entries are ignored. Only the training list is required: without validation classes
+    /// training keeps its last weights, and without test classes the model is for prediction only.
     /// </summary>
     public static ClassSplit ParseLists(string train, string validation, string test)
     {
         var sets = new[] { ("train", train), ("val", validation), ("test", test) }
             .Select(s => (s.Item1, Classes: SplitList(s.Item2))).ToArray();
-        foreach (var (name, classes) in sets)
-        {
-            if (classes.Length == 0) throw new ArgumentException($"The {name} class list is empty.");
-        }
+        if (sets[0].Classes.Length == 0) throw new ArgumentException("The train class list is empty.");
         return new ClassSplit(sets[0].Classes, sets[1].Classes, sets[2].Classes);
     }
 

@@ -19,7 +19,7 @@ public sealed class BagOfEmbeddingsEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(options);
         if (vocabularySize < 2) throw new ArgumentOutOfRangeException(nameof(vocabularySize));
         _options = options;
-        embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim));
+        embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim), requires_grad: !options.FreezeEmbeddings);
         RegisterComponents();
     }
 

@@ -32,7 +32,7 @@ public sealed class CnnEncoder : TextEncoder
         if (vocabularySize < 2) throw new ArgumentOutOfRangeException(nameof(vocabularySize));
         if (options.FilterWidths.Count == 0 || options.FilterWidths.Any(w => w < 1)) throw new ArgumentException("CNN filter widths must be positive.", nameof(options));
         _options = options;
-        embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim));
+        embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim), requires_grad: !options.FreezeEmbeddings);
         conv_weight = new ParameterList();
         conv_bias = new ParameterList();
         foreach (int width in options.FilterWidths)

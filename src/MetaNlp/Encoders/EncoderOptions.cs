@@ -18,6 +18,9 @@ public sealed record EncoderOptions
     /// <summary>Dropout on the sentence vector while training (0 turns it off).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>Keep the (random) word embeddings fixed and train only the layers above them: far fewer parameters to overfit a few training classes with.</summary>
+    public bool FreezeEmbeddings { get; init; }
+
     /// <summary>The encoder kinds this build knows.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe"];
 }

@@ -65,7 +65,7 @@ public sealed class MetaTrainer
     public static bool CanResume(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, StateFileName));
 
     private static OptimizerHelper CreateOptimizer(FewShotModel model, MetaTrainerOptions options) =>
-        optim.Adam(model.Learner.Model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        optim.Adam(model.Learner.Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate, weight_decay: options.WeightDecay);
 
     private TrainingResult Run(FewShotModel model, MetaTrainerOptions options, OptimizerHelper optimizer, TrainingProgress progress,
         EpisodeSampler train, EpisodeSampler? validation, string outputDirectory, TrainingInfo? info, CancellationToken cancellation)
@@ -79,7 +79,7 @@ public sealed class MetaTrainer
         model = WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone });
         bool validating = validation is not null && options.ValidateEvery > 0;
         var learner = model.Learner;
-        var parameters = learner.Model.parameters().ToArray();
+        var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
         double lossSum = 0;
         int lossCount = 0;

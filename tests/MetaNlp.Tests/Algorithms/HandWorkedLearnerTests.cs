@@ -11,7 +11,12 @@ public class HandWorkedLearnerTests
 {
     private static readonly Dictionary<string, (double X, double Y)> Vectors = new()
     {
-        ["a"] = (0, 0), ["b"] = (2, 0), ["c"] = (0, 2), ["d"] = (0, 4), ["q"] = (1, 1), ["r"] = (2, 1),
+        ["a"] = (0, 0),
+        ["b"] = (2, 0),
+        ["c"] = (0, 2),
+        ["d"] = (0, 4),
+        ["q"] = (1, 1),
+        ["r"] = (2, 1),
     };
 
     private static readonly TextExample[] Support = [new("a", "x"), new("b", "x"), new("c", "y"), new("d", "y")];

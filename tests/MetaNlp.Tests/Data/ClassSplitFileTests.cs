@@ -96,7 +96,10 @@ public class ClassSplitFileTests
         Assert.Equal(["a", "b"], split.Train);
         Assert.Equal(["c"], split.Validation);
         Assert.Equal(["d", "e"], split.Test);
-        Assert.Throws<ArgumentException>(() => ClassSplitFile.ParseLists("a", " ", "c"));
+        Assert.Throws<ArgumentException>(() => ClassSplitFile.ParseLists(" ", "b", "c"));
+        var trainOnly = ClassSplitFile.ParseLists("a", " ", "");
+        Assert.Empty(trainOnly.Validation);
+        Assert.Empty(trainOnly.Test);
     }
 
     [Fact]

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using MetaNlp.Tests.Data;
+
+namespace MetaNlp.Tests.Cli;
+
+public class CliTests
+{
+    private static string WriteToyCsv(TempDir dir)
+    {
+        var csv = new StringBuilder("text,label\n");
+        foreach (var e in ToyData.Examples(classes: 12, perClass: 12)) csv.Append(CultureInfo.InvariantCulture, $"\"{e.Text}\",{e.Label}\n");
+        return dir.File("toy.csv", csv.ToString());
+    }
+
+    [Fact]
+    public void TrainEvalAndPredictWorkEndToEndOnAUserFileWithJsonOutput()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string output = Path.Combine(dir.Path, "run");
+        string[] data = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+
+        var train = CliRunner.Run([.. "train --ways 3 --shots 2 --queries 3 --max-episodes 30 --val-every 10 --val-episodes 5 --embedding-dim 16 --filters 8 --threads 1 --json --out".Split(' '), output, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        var t = train.Json;
+        Assert.Equal(30, (int)t["episodes"]!);
+        Assert.Equal("protonet", (string)t["algo"]!);
+        Assert.True(File.Exists(Path.Combine(output, "model.ckpt")));
+
+        var eval = CliRunner.Run([.. "eval --episodes 20 --threads 1 --json --model".Split(' '), Path.Combine(output, "model.ckpt"), .. data]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var e = eval.Json;
+        foreach (var field in new[] { "dataset", "algo", "encoder", "ways", "shots", "episodes", "accuracy", "ci95", "seconds" }) Assert.True(e.ContainsKey(field), $"eval --json lacks '{field}'");
+        Assert.Equal(3, (int)e["ways"]!);
+        Assert.Equal(2, (int)e["shots"]!);
+        Assert.Equal(20, (int)e["episodes"]!);
+        Assert.InRange((double)e["accuracy"]!, 0, 100);
+
+        string support = dir.File("support.csv", "text,label\n" + string.Join('\n', ToyData.Examples(12, 12).Where(x => x.Label is "class10" or "class11").Take(100).Select(x => $"{x.Text},{x.Label}")));
+        var predict = CliRunner.Run(["predict", "--model", Path.Combine(output, "model.ckpt"), "--support", support, "--text", "topic1 topic2 now", "--text", "please topic3", "--json"]);
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        var predictions = predict.Json["predictions"]!.AsArray();
+        Assert.Equal(2, predictions.Count);
+        Assert.All(predictions, p => Assert.Contains((string)p!["label"]!, new[] { "class10", "class11" }));
+        Assert.All(predictions, p => Assert.Equal(1.0, p!["probabilities"]!.AsObject().Sum(kv => (double)kv.Value!), 4));
+
+        var fromStdin = CliRunner.RunWithInput("line one topic1\nline two topic2\n", "predict", "--model", Path.Combine(output, "model.ckpt"), "--support", support);
+        Assert.True(fromStdin.ExitCode == 0, fromStdin.Stderr);
+        Assert.Equal(2, fromStdin.Stdout.Trim().Split('\n').Length);
+    }
+
+    [Fact]
+    public void AMalformedDataFileIsAnErrorNamingTheFileAndLine()
+    {
+        using var dir = new TempDir();
+        string csv = dir.File("bad.csv", "text,label\nhello,greet\n\"unterminated,greet\n");
+        var r = CliRunner.Run("train", "--dataset-file", csv, "--train-classes", "greet", "--threads", "1");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("bad.csv", r.Stderr);
+        Assert.Contains("line 3", r.Stderr);
+    }
+
+    [Fact]
+    public void BadOptionsAreClearErrors()
+    {
+        var unknownDataset = CliRunner.Run("train", "--dataset", "nope");
+        Assert.NotEqual(0, unknownDataset.ExitCode);
+        Assert.Contains("huffpost", unknownDataset.Stderr);
+
+        var badAlgo = CliRunner.Run("train", "--dataset", "huffpost", "--algo", "magic");
+        Assert.NotEqual(0, badAlgo.ExitCode);
+        Assert.Contains("magic", badAlgo.Stderr + badAlgo.Stdout);
+
+        var noData = CliRunner.Run("train");
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Contains("--dataset", noData.Stderr);
+
+        using var dir = new TempDir();
+        var missingModel = CliRunner.Run("eval", "--model", Path.Combine(dir.Path, "none.ckpt"));
+        Assert.Equal(2, missingModel.ExitCode);
+        Assert.Contains("none.ckpt", missingModel.Stderr);
+
+        var badSplit = CliRunner.Run("train", "--dataset-file", WriteToyCsv(dir), "--train-classes", "class0,class1,ghost", "--val-classes", "class2", "--test-classes", "class3");
+        Assert.Equal(2, badSplit.ExitCode);
+        Assert.Contains("ghost", badSplit.Stderr);
+
+        var tooFew = CliRunner.Run("train", "--dataset-file", WriteToyCsv(dir), "--train-classes", "class0,class1,class2", "--shots", "10", "--queries", "5", "--ways", "3");
+        Assert.Equal(2, tooFew.ExitCode);
+        Assert.Contains("'class0' has 12 examples", tooFew.Stderr);
+    }
+
+    [Fact]
+    public void AMissingDatasetSaysWhichFileAndHowToDownloadIt()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("train", "--dataset", "huffpost", "--data-dir", dir.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("huffpost.json", r.Stderr);
+        Assert.Contains("metanlp datasets download huffpost", r.Stderr);
+    }
+
+    [RealDataFact]
+    public void DatasetsListAndInfoDescribeTheRegistry()
+    {
+        var list = CliRunner.Run("datasets", "list", "--json");
+        Assert.Equal(0, list.ExitCode);
+        var names = list.Json["datasets"]!.AsArray().Select(d => (string)d!["name"]!).ToArray();
+        Assert.Contains("huffpost", names);
+        Assert.Contains("dnnc-banking77", names);
+        Assert.True(list.Json["datasets"]!.AsArray().All(d => (bool)d!["present"]!), "every registry dataset is in the shared data folder");
+        var info = CliRunner.Run("datasets", "info", "fewrel");
+        Assert.Equal(0, info.ExitCode);
+        Assert.Contains("val_wiki.json", info.Stdout);
+    }
+
+    [RealDataFact]
+    public void TheDnncProtocolAdaptsOnceAndScoresTheWholeTestSet()
+    {
+        var r = CliRunner.Run("eval", "--dataset", "dnnc-banking77", "--shots", "5", "--algo", "knn", "--encoder", "boe", "--embedding-dim", "32", "--threads", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var j = r.Json;
+        Assert.Equal("AllClasses", (string)j["protocol"]!);
+        Assert.Equal(77, (int)j["ways"]!);
+        Assert.Equal(5, (int)j["shots"]!);
+        Assert.Equal(3080, (int)j["queries"]!);
+        // An untrained bag of random word vectors over the support vocabulary still matches words: far above 1/77.
+        Assert.True((double)j["accuracy"]! > 10, $"accuracy {j["accuracy"]}");
+    }
+}
