@@ -4,7 +4,7 @@ using MetaNlp.Data;
 namespace MetaNlp.Cli;
 
 /// <summary>The sample intents shipped inside the tool (samples/ in the repository), read with the ordinary readers.</summary>
-internal sealed record SampleData(IReadOnlyList<TextExample> Intents, ClassSplit Split, IReadOnlyList<TextExample> Support, IReadOnlyList<string> Queries)
+internal sealed record SampleData(IReadOnlyList<TextExample> Intents, ClassSplit Split, IReadOnlyList<TextExample> Support, IReadOnlyList<TextExample> Queries)
 {
     public static SampleData Load()
     {
@@ -24,7 +24,7 @@ internal sealed record SampleData(IReadOnlyList<TextExample> Intents, ClassSplit
             var intents = CsvDatasetReader.ReadExamples(Extract("intents.csv"));
             var split = ClassSplitFile.Read(Extract("intents.split.json"));
             var support = CsvDatasetReader.ReadExamples(Extract("support.csv"));
-            var queries = File.ReadAllLines(Extract("queries.txt")).Where(l => !string.IsNullOrWhiteSpace(l)).ToArray();
+            var queries = CsvDatasetReader.ReadExamples(Extract("queries.csv"));
             return new SampleData(intents, split, support, queries);
         }
         finally

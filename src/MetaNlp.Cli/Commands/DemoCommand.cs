@@ -21,7 +21,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var outDir = new Option<string>("--out") { Description = "Where the demo model goes.", DefaultValueFactory = _ => Path.Combine("runs", "demo") };
-        var maxEpisodes = CliOptions.Positive<int>("--max-episodes", "Training episodes at most.", 600);
+        var maxEpisodes = CliOptions.Positive<int>("--max-episodes", "Training episodes at most.", 1000);
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
         var json = CliOptions.Json();
@@ -43,8 +43,10 @@ internal static class DemoCommand
             var test = new EpisodeSampler(samples.Intents, split.Test, episodes, runSeed + 2);
 
             torch.manual_seed(runSeed);
-            var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions()),
-                new EncoderOptions { Kind = "cnn", EmbeddingDim = 100, Filters = 50, Dropout = 0.5 },
+            // A bag of embeddings with cosine prototypes: on 224 training sentences it generalises as well as the CNN
+            // and trains in seconds. The pretrained encoder will replace it here.
+            var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }),
+                new EncoderOptions { Kind = "boe", EmbeddingDim = 100 },
                 samples.Intents.Where(e => split.Train.Contains(e.Label)).Select(e => e.Text));
             var untrained = EpisodeEvaluator.Evaluate(FewShotModel.Create(spec).Learner, test, 200);
 
@@ -59,12 +61,13 @@ internal static class DemoCommand
             var model = Checkpoint.LoadModel(trained.ModelPath);
             var tested = EpisodeEvaluator.Evaluate(model.Learner, test, 200);
             using var classifier = model.Learner.Adapt(samples.Support);
-            var predictions = classifier.Predict(samples.Queries);
+            var predictions = classifier.Predict(samples.Queries.Select(q => q.Text).ToArray());
+            int right = predictions.Where((p, i) => p.Label == samples.Queries[i].Label).Count();
 
             if (asJson)
             {
                 var array = new JsonArray();
-                for (int i = 0; i < samples.Queries.Count; i++) array.Add(PredictCommand.ToJson(samples.Queries[i], predictions[i], classifier.Labels));
+                for (int i = 0; i < samples.Queries.Count; i++) array.Add(PredictCommand.ToJson(samples.Queries[i].Text, predictions[i], classifier.Labels));
                 Output.Json(new JsonObject
                 {
                     ["dataset"] = "samples/intents.csv",
@@ -83,14 +86,20 @@ internal static class DemoCommand
                 });
                 return 0;
             }
-            Console.WriteLine($"Meta-trained a Prototypical Network (CNN encoder) on {split.Train.Count} intents for {trained.Progress.EpisodesDone} episodes ({trained.Progress.StopReason}).");
+            Console.WriteLine($"Meta-trained a Prototypical Network (bag of word embeddings, cosine) on {split.Train.Count} intents for {trained.Progress.EpisodesDone} episodes ({trained.Progress.StopReason}).");
             Console.WriteLine($"On {split.Test.Count} intents it never saw ({string.Join(", ", split.Test)}), {test.Ways}-way 5-shot, 200 episodes:");
             Console.WriteLine($"  untrained encoder {untrained.Accuracy} %   meta-trained {tested.Accuracy} %   (chance {100.0 / test.Ways:F0} %)");
             Console.WriteLine();
             Console.WriteLine($"Now 4 more unseen intents from 5 examples each ({string.Join(", ", classifier.Labels)}):");
-            var table = new Table().AddColumns("sentence", "predicted intent", "probability");
-            for (int i = 0; i < predictions.Count; i++) table.AddRow(Markup.Escape(samples.Queries[i]), Markup.Escape(predictions[i].Label), $"{predictions[i].Probability:F2}");
+            var table = new Table().AddColumns("sentence", "predicted intent", "probability", "true intent");
+            for (int i = 0; i < predictions.Count; i++)
+            {
+                string mark = predictions[i].Label == samples.Queries[i].Label ? "" : " (wrong)";
+                table.AddRow(Markup.Escape(samples.Queries[i].Text), Markup.Escape(predictions[i].Label), $"{predictions[i].Probability:F2}", Markup.Escape(samples.Queries[i].Label + mark));
+            }
             AnsiConsole.Write(table);
+            Console.WriteLine($"{right} of {predictions.Count} right (chance: {predictions.Count / classifier.Labels.Count}). Words never seen in the 14 training intents are unknown to");
+            Console.WriteLine("this word-level model; a pretrained sentence encoder is the way past that limit.");
             Console.WriteLine($"Model saved to {trained.ModelPath}. Try: metanlp predict --model {trained.ModelPath} --support samples/support.csv --text \"how do I pay my electricity bill\"");
             return 0;
         }));

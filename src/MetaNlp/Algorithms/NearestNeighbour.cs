@@ -18,49 +18,37 @@ public sealed record NearestNeighbourOptions
 /// best support example's score. Meta-training, where wanted, uses the soft nearest-neighbour loss (a class's
 /// logit is the log-sum-exp of its support examples' scores), whose hard limit is the prediction rule.
 /// </summary>
-public sealed class NearestNeighbour : IFewShotLearner
+public sealed class NearestNeighbour : MetricLearner
 {
-    private const float Excluded = -1e30f;
-
-    /// <summary>Creates the baseline over an embedder.</summary>
-    public NearestNeighbour(TextEmbedder embedder, NearestNeighbourOptions? options = null)
-    {
-        Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
-        Options = options ?? new NearestNeighbourOptions();
-    }
-
     /// <summary>Registry name.</summary>
     public const string Name = "knn";
 
-    /// <inheritdoc />
-    public string Algorithm => Name;
+    private const float Excluded = -1e30f;
 
-    /// <summary>Tokenizer and encoder.</summary>
-    public TextEmbedder Embedder { get; }
+    /// <summary>Creates the baseline over an embedder.</summary>
+    public NearestNeighbour(TextEmbedder embedder, NearestNeighbourOptions? options = null) : base(embedder)
+    {
+        Options = options ?? new NearestNeighbourOptions();
+    }
+
+    /// <inheritdoc />
+    public override string Algorithm => Name;
 
     /// <summary>The options.</summary>
     public NearestNeighbourOptions Options { get; }
 
     /// <inheritdoc />
-    public nn.Module Model => Embedder.Encoder;
-
-    /// <inheritdoc />
-    public Tensor EpisodeLoss(Episode episode)
+    public override Tensor EpisodeLoss(Episode episode)
     {
-        ArgumentNullException.ThrowIfNull(episode);
         using var scope = NewDisposeScope();
-        var texts = episode.Support.Concat(episode.Query).Select(e => e.Text).ToArray();
-        var embeddings = Embedder.Embed(texts);
-        int s = episode.Support.Count;
-        var scores = MetricScores.Compute(Options.Distance, embeddings[s..], embeddings[..s], Options.CosineScale); // [q, s]
-        var labels = tensor(episode.SupportLabels.Select(i => (long)i).ToArray());
-        var logits = scores.unsqueeze(1).add(ClassMask(labels, episode.Ways)).logsumexp(-1);                         // [q, ways]
-        var target = tensor(episode.QueryLabels.Select(i => (long)i).ToArray());
-        return nn.functional.cross_entropy(logits, target).MoveToOuterDisposeScope();
+        var (support, query) = EmbedEpisode(episode);
+        var scores = MetricScores.Compute(Options.Distance, query, support, Options.CosineScale);                      // [q, s]
+        var logits = scores.unsqueeze(1).add(ClassMask(LabelTensor(episode.SupportLabels), episode.Ways)).logsumexp(-1); // [q, ways]
+        return nn.functional.cross_entropy(logits, LabelTensor(episode.QueryLabels)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
-    public IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
+    public override IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
     {
         var set = SupportSet.From(support);
         using var scope = NewDisposeScope();

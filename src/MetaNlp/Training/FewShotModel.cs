@@ -23,12 +23,16 @@ public sealed class FewShotModel
     /// <summary>The same learner and weights under another spec (to record training provenance).</summary>
     public FewShotModel WithSpec(ModelSpec spec) => new(spec ?? throw new ArgumentNullException(nameof(spec)), Learner);
 
-    /// <summary>Builds a freshly initialised model from a spec (weights from the current torch seed).</summary>
+    /// <summary>
+    /// Builds a freshly initialised model from a spec (weights from the current torch seed), in inference mode
+    /// (dropout off); the trainer switches it to training mode for its steps.
+    /// </summary>
     public static FewShotModel Create(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var tokenizer = new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
         var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize);
+        encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
         return new FewShotModel(spec, LearnerRegistry.Create(spec.Algorithm, embedder, spec.AlgorithmOptions));
     }

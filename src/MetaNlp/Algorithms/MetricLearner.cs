@@ -1,0 +1,45 @@
+using MetaNlp.Data;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Algorithms;
+
+/// <summary>
+/// Base of learners that embed an episode's support and query texts with one encoder and compare them
+/// (Prototypical Networks, nearest neighbour): the shared embedder, the module it trains, and the episode pass.
+/// </summary>
+public abstract class MetricLearner : IFewShotLearner
+{
+    /// <summary>Creates the learner over an embedder.</summary>
+    protected MetricLearner(TextEmbedder embedder)
+    {
+        Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+    }
+
+    /// <inheritdoc />
+    public abstract string Algorithm { get; }
+
+    /// <summary>Tokenizer and encoder.</summary>
+    public TextEmbedder Embedder { get; }
+
+    /// <inheritdoc />
+    public nn.Module Model => Embedder.Encoder;
+
+    /// <inheritdoc />
+    public abstract Tensor EpisodeLoss(Episode episode);
+
+    /// <inheritdoc />
+    public abstract IFewShotClassifier Adapt(IReadOnlyList<TextExample> support);
+
+    /// <summary>Support and query embeddings of an episode, from one encoder pass over both (in the autograd graph).</summary>
+    protected (Tensor Support, Tensor Query) EmbedEpisode(Episode episode)
+    {
+        ArgumentNullException.ThrowIfNull(episode);
+        var texts = episode.Support.Concat(episode.Query).Select(e => e.Text).ToArray();
+        var embeddings = Embedder.Embed(texts);
+        int s = episode.Support.Count;
+        return (embeddings[..s], embeddings[s..]);
+    }
+
+    /// <summary>Label indices as an int64 tensor.</summary>
+    protected static Tensor LabelTensor(IReadOnlyList<int> labels) => tensor(labels.Select(i => (long)i).ToArray());
+}
