@@ -81,8 +81,6 @@ public sealed class MetaTrainer
         var learner = model.Learner;
         var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
-        double lossSum = 0;
-        int lossCount = 0;
         var clock = new Stopwatch();
 
         while (progress.StopReason is null)
@@ -97,37 +95,34 @@ public sealed class MetaTrainer
             bool timed = progress.EpisodesDone >= WarmUpEpisodes;
             clock.Restart();
             double stepLoss;
+            int batch = (int)Math.Min(options.MetaBatchSize, options.MaxEpisodes - progress.EpisodesDone);
             using (var scope = NewDisposeScope())
             {
                 optimizer.zero_grad();
-                int batch = (int)Math.Min(options.MetaBatchSize, options.MaxEpisodes - progress.EpisodesDone);
                 Tensor? total = null;
                 for (int b = 0; b < batch; b++)
                 {
                     var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
                     total = total is null ? loss : total.add(loss);
                 }
-                var mean = total!.mul(batchScale);
+                var mean = batch == options.MetaBatchSize ? total!.mul(batchScale) : total!.div(batch); // a short last meta-batch
                 mean.backward();
                 if (options.ClipGradientNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradientNorm);
                 optimizer.step();
                 stepLoss = mean.item<float>();
                 progress = progress with { EpisodesDone = progress.EpisodesDone + batch };
             }
-            if (timed) progress = progress with { TrainSeconds = progress.TrainSeconds + clock.Elapsed.TotalSeconds, TimedEpisodes = progress.TimedEpisodes + options.MetaBatchSize };
+            if (timed) progress = progress with { TrainSeconds = progress.TrainSeconds + clock.Elapsed.TotalSeconds, TimedEpisodes = progress.TimedEpisodes + batch };
             if (double.IsNaN(stepLoss) || double.IsInfinity(stepLoss))
                 throw new InvalidOperationException($"The training loss became {stepLoss} at episode {progress.EpisodesDone}; lower the learning rate or clip gradients.");
-            lossSum += stepLoss;
-            lossCount++;
+            progress = progress with { LossSinceValidation = progress.LossSinceValidation + stepLoss, StepsSinceValidation = progress.StepsSinceValidation + 1 };
             OnProgress?.Invoke(new TrainingEvent(progress.EpisodesDone, options.MaxEpisodes, stepLoss, null));
 
-            if (validating && Crossed(progress.EpisodesDone, options.MetaBatchSize, options.ValidateEvery))
+            if (validating && Crossed(progress.EpisodesDone, batch, options.ValidateEvery))
             {
                 var result = EpisodeEvaluator.Evaluate(learner, validation!, options.ValidationEpisodes);
-                var point = new ValidationPoint(progress.EpisodesDone, lossSum / Math.Max(1, lossCount), result.Accuracy.Mean, result.Accuracy.Ci95);
-                lossSum = 0;
-                lossCount = 0;
-                progress = progress with { History = [.. progress.History, point] };
+                var point = new ValidationPoint(progress.EpisodesDone, progress.LossSinceValidation / Math.Max(1, progress.StepsSinceValidation), result.Accuracy.Mean, result.Accuracy.Ci95);
+                progress = progress with { History = [.. progress.History, point], LossSinceValidation = 0, StepsSinceValidation = 0 };
                 if (progress.BestValidationAccuracy is null || point.Accuracy > progress.BestValidationAccuracy)
                 {
                     progress = progress with { BestValidationAccuracy = point.Accuracy, BestEpisode = point.Episode, ValidationsWithoutImprovement = 0 };
@@ -141,7 +136,7 @@ public sealed class MetaTrainer
                 }
                 OnProgress?.Invoke(new TrainingEvent(progress.EpisodesDone, options.MaxEpisodes, stepLoss, point));
             }
-            if (Crossed(progress.EpisodesDone, options.MetaBatchSize, options.CheckpointEvery))
+            if (Crossed(progress.EpisodesDone, batch, options.CheckpointEvery))
                 Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
         }
 

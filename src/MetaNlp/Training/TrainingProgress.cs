@@ -21,6 +21,12 @@ public sealed record TrainingProgress
     /// <summary>Training episodes those seconds cover (the first few warm-up episodes are not timed).</summary>
     public long TimedEpisodes { get; init; }
 
+    /// <summary>Sum of the step losses since the last validation (for its mean training loss).</summary>
+    public double LossSinceValidation { get; init; }
+
+    /// <summary>Optimizer steps since the last validation.</summary>
+    public int StepsSinceValidation { get; init; }
+
     /// <summary>Why training stopped, once it has.</summary>
     public string? StopReason { get; init; }
 

@@ -73,7 +73,7 @@ public class TrainingTests
 
         var resumed = new MetaTrainer().Resume(killedDir.Path, train, validation);
         Assert.Equal(straight.Progress.EpisodesDone, resumed.Progress.EpisodesDone);
-        Assert.Equal(straight.Progress.History.Select(h => h.Accuracy), resumed.Progress.History.Select(h => h.Accuracy));
+        Assert.Equal(straight.Progress.History, resumed.Progress.History);
         AssertSameWeights(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), Path.Combine(killedDir.Path, MetaTrainer.StateFileName));
         AssertSameWeights(straight.ModelPath, resumed.ModelPath);
     }
