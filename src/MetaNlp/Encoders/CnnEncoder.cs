@@ -65,7 +65,8 @@ public sealed class CnnEncoder : TextEncoder
         {
             var conv = nn.functional.conv1d(x, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}"));   // [B, F, T-w+1]
             var invalid = WindowsPastTheEnd(batch.Lengths, (int)conv.shape[2], _options.FilterWidths[i], conv.device);
-            pooled[i] = nn.functional.relu(conv.masked_fill(invalid, MaskedOut).amax([-1]));
+            // max(dim) rather than amax: its backward scatters through the arg-max indices instead of comparing every window.
+            pooled[i] = nn.functional.relu(conv.masked_fill(invalid, MaskedOut).max(-1).values);
         }
         var sentence = cat(pooled, 1);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);

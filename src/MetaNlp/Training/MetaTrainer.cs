@@ -98,7 +98,7 @@ public sealed class MetaTrainer
             int batch = (int)Math.Min(options.MetaBatchSize, options.MaxEpisodes - progress.EpisodesDone);
             using (var scope = NewDisposeScope())
             {
-                optimizer.zero_grad();
+                learner.Model.zero_grad(set_to_none: true); // no memset of the dense embedding gradient before it is recomputed
                 Tensor? total = null;
                 for (int b = 0; b < batch; b++)
                 {
