@@ -147,13 +147,6 @@ def num(obj, *keys):
     return None
 
 
-def as_fraction(acc):
-    # The CLI may report accuracy as a fraction or in percent; the benchmark reports fractions.
-    if acc is None:
-        return None
-    return acc / 100.0 if acc > 1.0 else acc
-
-
 def ratio(a, b):
     if a is None or b is None or b == 0:
         return None
@@ -257,54 +250,35 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="protonet-peer-")
     try:
-        # ---- MetaNlp: train ----
-        train_cmd = metanlp + [
+        def stage(name, cmd, limit, required):
+            """One MetaNlp child: its last JSON line, which must carry `required`, and its peak RSS."""
+            log(f"MetaNlp {name} (limit {limit:.0f}s) ...")
+            rc, so, se, _, rss, to = run_child(cmd, limit, env)
+            if rc != 0:
+                fail("MetaNlp", name, rc, so, se, to, limit)
+            result = last_json(so)
+            missing = [k for k in required if result is None or num(result, k) is None]
+            if missing:
+                fail("MetaNlp", f"{name} (JSON lacks {', '.join(missing)})", rc, so, se, to, limit)
+            log(f"  {json.dumps(result)}")
+            return result, rss
+
+        mt, rss_train = stage("train", metanlp + [
             "train", "--data-dir", data_dir, "--dataset", "huffpost", "--algo", "protonet", "--encoder", "cnn",
             "--ways", str(WAYS), "--shots", str(SHOTS), "--queries", str(QUERIES),
             "--max-episodes", str(train_eps), "--val-every", "0", "--threads", str(threads),
-            "--seed", str(seed), "--out", tmp, "--json"]
-        log(f"MetaNlp train ({train_eps} episodes, limit {t_train:.0f}s) ...")
-        rc, so, se, secs, rss_train, to = run_child(train_cmd, t_train, env)
-        if rc != 0:
-            fail("MetaNlp", "train", rc, so, se, to, t_train)
-        mt = last_json(so)
-        if mt is None:
-            fail("MetaNlp", "train (no JSON object on stdout)", rc, so, se, to, t_train)
-        m_train_eps = num(mt, "episodes_per_second")
-        if m_train_eps is None:
-            e, s = num(mt, "episodes"), num(mt, "train_seconds")
-            m_train_eps = e / s if e and s else None
-        if m_train_eps is None:
-            fail("MetaNlp", "train (JSON lacks episodes_per_second / episodes+train_seconds)", rc, so, se, to,
-                 t_train)
-        log(f"  {json.dumps(mt)}")
-
+            "--seed", str(seed), "--out", tmp, "--json"], t_train, ["episodes_per_second"])
         model = os.path.join(tmp, "model.ckpt")
         if not os.path.isfile(model):
-            fail("MetaNlp", f"train (no checkpoint at {model})", rc, so, se, to, t_train)
-
-        # ---- MetaNlp: eval ----
-        eval_cmd = metanlp + [
+            fail("MetaNlp", f"train (no checkpoint at {model})", 0, "", "", False, t_train)
+        me, rss_eval = stage("eval", metanlp + [
             "eval", "--model", model, "--data-dir", data_dir, "--episodes", str(eval_eps),
-            "--threads", str(threads), "--seed", str(seed), "--json"]
-        log(f"MetaNlp eval ({eval_eps} episodes, limit {t_eval:.0f}s) ...")
-        rc, so, se, secs, rss_eval, to = run_child(eval_cmd, t_eval, env)
-        if rc != 0:
-            fail("MetaNlp", "eval", rc, so, se, to, t_eval)
-        me = last_json(so)
-        if me is None:
-            fail("MetaNlp", "eval (no JSON object on stdout)", rc, so, se, to, t_eval)
+            "--threads", str(threads), "--seed", str(seed), "--json"], t_eval, ["episodes_per_second", "accuracy", "ci95"])
+        # MetaNlp reports accuracy and its interval in percent.
+        m_train_eps = num(mt, "episodes_per_second")
         m_eval_eps = num(me, "episodes_per_second")
-        if m_eval_eps is None:
-            e, s = num(me, "episodes"), num(me, "seconds")
-            m_eval_eps = e / s if e and s else None
-        m_acc = as_fraction(num(me, "accuracy"))
-        if m_eval_eps is None or m_acc is None:
-            fail("MetaNlp", "eval (JSON lacks episodes_per_second or accuracy)", rc, so, se, to, t_eval)
-        m_ci = num(me, "ci95")
-        if m_ci is not None and num(me, "accuracy") > 1.0:
-            m_ci /= 100.0
-        log(f"  {json.dumps(me)}")
+        m_acc = num(me, "accuracy") / 100.0
+        m_ci = num(me, "ci95") / 100.0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
