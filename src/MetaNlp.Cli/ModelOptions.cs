@@ -22,11 +22,13 @@ internal sealed class ModelOptions
     public Option<int> Filters { get; } = CliOptions.Positive<int>("--filters", "CNN filters per width (widths 3, 4, 5).", 100);
     public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout on sentence vectors while training.", DefaultValueFactory = _ => new Encoders.EncoderOptions().Dropout };
 
+    public Option<double> WordDropout { get; } = new("--word-dropout") { Description = "While training, replace each word by <unk> with this probability." };
+
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the random word embeddings fixed; train only the layers above." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout, FreezeEmbeddings }) command.Options.Add(option);
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout, WordDropout, FreezeEmbeddings }) command.Options.Add(option);
     }
 
     public EncoderOptions ReadEncoder(ParseResult result) => new()
@@ -35,6 +37,7 @@ internal sealed class ModelOptions
         EmbeddingDim = result.GetValue(EmbeddingDim),
         Filters = result.GetValue(Filters),
         Dropout = result.GetValue(Dropout),
+        WordDropout = result.GetValue(WordDropout),
         FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
     };
 

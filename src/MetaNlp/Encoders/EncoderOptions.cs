@@ -18,6 +18,12 @@ public sealed record EncoderOptions
     /// <summary>Dropout on the sentence vector while training (0 turns it off).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>
+    /// While training, replace each real token by the unknown token with this probability (word dropout): the
+    /// encoder cannot lean on single training-class words, which is what overfits a few training classes.
+    /// </summary>
+    public double WordDropout { get; init; }
+
     /// <summary>Keep the (random) word embeddings fixed and train only the layers above them: far fewer parameters to overfit a few training classes with.</summary>
     public bool FreezeEmbeddings { get; init; }
 

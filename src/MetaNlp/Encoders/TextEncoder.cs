@@ -43,10 +43,18 @@ public abstract class TextEncoder : nn.Module
         return _own[name];
     }
 
-    /// <summary>Embedding lookup by gather (index_select), which, unlike embedding bags, is twice differentiable.</summary>
-    protected static Tensor Embed(Tensor table, TokenBatch batch)
+    /// <summary>
+    /// Embedding lookup by gather (index_select), which, unlike embedding bags, is twice differentiable. In training
+    /// mode, real tokens become the unknown token with probability <see cref="EncoderOptions.WordDropout"/>.
+    /// </summary>
+    protected Tensor Embed(Tensor table, TokenBatch batch)
     {
         var ids = batch.Ids;
+        if (training && Options.WordDropout > 0)
+        {
+            var dropped = rand(ids.shape, device: ids.device).lt(Options.WordDropout).logical_and(batch.Mask.gt(0.5));
+            ids = ids.masked_fill(dropped, Vocabulary.UnknownId);
+        }
         return table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
     }
 

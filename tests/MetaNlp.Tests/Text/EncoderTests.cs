@@ -24,6 +24,21 @@ public class EncoderTests
     }
 
     [Fact]
+    public void WordDropoutActsOnlyWhileTrainingAndReplacesWordsByTheUnknownToken()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var encoder = EncoderFactory.Create(new EncoderOptions { Kind = "boe", EmbeddingDim = 4, WordDropout = 1.0 }, 12);
+        using var words = TokenBatch.FromIds([[2, 3, 4]]);
+        using var unknown = TokenBatch.FromIds([[Vocabulary.UnknownId, Vocabulary.UnknownId, Vocabulary.UnknownId]]);
+        encoder.eval();
+        var inference = encoder.Forward(words);
+        Assert.False(inference.allclose(encoder.Forward(unknown)));
+        encoder.train();
+        Assert.True(encoder.Forward(words).allclose(encoder.Forward(unknown)));
+    }
+
+    [Fact]
     public void ExplicitWeightsReplaceTheModulesOwn()
     {
         using var scope = NewDisposeScope();
