@@ -1,5 +1,6 @@
 using MetaNlp.Functional;
 using MetaNlp.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Encoders;
@@ -11,7 +12,11 @@ namespace MetaNlp.Encoders;
 /// </summary>
 public abstract class TextEncoder : nn.Module
 {
+    // Process-lifetime Scalars: implicit double-to-Scalar conversions in a training loop fragment the native heap (DESIGN section 7).
+    private static readonly Scalar UnknownIdScalar = ((long)Vocabulary.UnknownId).ToScalar();
+    private static readonly Scalar HalfScalar = 0.5.ToScalar();
     private Dictionary<string, Tensor>? _own;
+    private Scalar? _wordDropoutScalar;
 
     /// <summary>Creates the module.</summary>
     protected TextEncoder(string name) : base(name)
@@ -52,8 +57,9 @@ public abstract class TextEncoder : nn.Module
         var ids = batch.Ids;
         if (training && Options.WordDropout > 0)
         {
-            var dropped = rand(ids.shape, device: ids.device).lt(Options.WordDropout).logical_and(batch.Mask.gt(0.5));
-            ids = ids.masked_fill(dropped, Vocabulary.UnknownId);
+            _wordDropoutScalar ??= Options.WordDropout.ToScalar();
+            var dropped = rand(ids.shape, device: ids.device).lt(_wordDropoutScalar).logical_and(batch.Mask.gt(HalfScalar));
+            ids = ids.masked_fill(dropped, UnknownIdScalar);
         }
         return table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
     }
