@@ -111,7 +111,7 @@ internal static class EvalCommand
         var sampler = new EpisodeSampler(selected.Dataset.All, pool, sampling, seed);
         if (sampler.Note is not null) Console.Error.WriteLine($"note: {sampler.Note}");
         int n = count ?? selected.Registry?.Protocol.TestEpisodes ?? 1000;
-        var evaluation = ProgressDisplay.Run(asJson, "evaluating", n, report => EpisodeEvaluator.Evaluate(model.Learner, sampler, n, i => report(i, null)));
+        var evaluation = ProgressDisplay.Run(asJson, "evaluating", n, progress => EpisodeEvaluator.Evaluate(model.Learner, sampler, n, i => progress(i, null)));
         report["classes"] = which;
         report["ways"] = sampler.Ways;
         report["shots"] = sampling.Shots;
