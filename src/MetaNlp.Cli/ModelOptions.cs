@@ -26,9 +26,19 @@ internal sealed class ModelOptions
 
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the random word embeddings fixed; train only the layers above." };
 
+    public Option<int> InnerSteps { get; } = CliOptions.Positive<int>("--inner-steps", "Gradient-based learners: inner-loop steps in meta-training.", new GradientLearnerOptions().InnerSteps);
+    public Option<int> TestInnerSteps { get; } = CliOptions.Positive<int>("--test-inner-steps", "Gradient-based learners: inner-loop steps when adapting to new classes.", new GradientLearnerOptions().TestInnerSteps);
+    public Option<double> InnerLr { get; } = CliOptions.Positive<double>("--inner-lr", "Gradient-based learners: inner learning rate (the start of learned rates).", new GradientLearnerOptions().InnerLearningRate);
+
+    public Option<string> InnerOptimizer { get; } = new Option<string>("--inner-optimizer") { Description = "Inner update rule of maml, fomaml, anil, protomaml, reptile: sgd or adam.", DefaultValueFactory = _ => "sgd" }
+        .AcceptOnlyFromAmong("sgd", "adam");
+
+    public Option<bool> FirstOrder { get; } = new("--first-order") { Description = "Gradient-based learners: first-order meta-gradient (less memory and time)." };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout, WordDropout, FreezeEmbeddings }) command.Options.Add(option);
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout, WordDropout, FreezeEmbeddings, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder })
+            command.Options.Add(option);
     }
 
     public EncoderOptions ReadEncoder(ParseResult result) => new()
@@ -46,7 +56,21 @@ internal sealed class ModelOptions
         string? distance = result.GetValue(Distance);
         MetricDistance? metric = distance switch { "euclidean" => MetricDistance.SquaredEuclidean, "cosine" => MetricDistance.Cosine, _ => null };
         double scale = result.GetValue(CosineScale);
-        return result.GetValue(Algorithm) switch
+        string algorithm = result.GetValue(Algorithm)!;
+        if (LearnerRegistry.IsGradientBased(algorithm))
+        {
+            var options = new GradientLearnerOptions
+            {
+                InnerSteps = result.GetValue(InnerSteps),
+                TestInnerSteps = result.GetValue(TestInnerSteps),
+                InnerLearningRate = result.GetValue(InnerLr),
+                InnerOptimizer = result.GetValue(InnerOptimizer) == "adam" ? Algorithms.InnerOptimizer.Adam : Algorithms.InnerOptimizer.Sgd,
+                FirstOrder = result.GetValue(FirstOrder) || algorithm == Maml.FirstOrderName,
+            };
+            options.Validate();
+            return LearnerRegistry.ToJson(options);
+        }
+        return algorithm switch
         {
             NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric ?? MetricDistance.Cosine, CosineScale = scale }),
             _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric ?? MetricDistance.SquaredEuclidean, CosineScale = scale }),

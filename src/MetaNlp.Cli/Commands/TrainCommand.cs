@@ -19,8 +19,10 @@ internal static class TrainCommand
         var episodes = new EpisodeOptions();
         var maxEpisodes = CliOptions.Positive<int>("--max-episodes", "Training episodes at most.", 5000);
         var metaBatch = CliOptions.Positive<int>("--meta-batch", "Episodes per optimizer step.", 1);
-        var lr = CliOptions.Positive<double>("--lr", "Adam learning rate.", 1e-3);
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Adam weight decay (L2)." };
+        var lr = CliOptions.Positive<double>("--lr", "Outer (meta) learning rate.", 1e-3);
+        var outerOptimizer = new Option<string>("--outer-optimizer") { Description = "Outer optimizer: adam, or sgd (Reptile's plain step).", DefaultValueFactory = _ => "adam" }
+            .AcceptOnlyFromAmong("adam", "sgd");
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2) of the outer optimizer." };
         var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0: off)." };
         var valEvery = new Option<int>("--val-every") { Description = "Validate every N episodes (0: never; the last weights are kept).", DefaultValueFactory = _ => 200 };
         var valEpisodes = CliOptions.Positive<int>("--val-episodes", "Validation episodes.", 200);
@@ -36,7 +38,7 @@ internal static class TrainCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, outDir, resume, seed, threads, json })
+        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, outDir, resume, seed, threads, json })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -84,6 +86,7 @@ internal static class TrainCommand
                     MaxEpisodes = result.GetValue(maxEpisodes),
                     MetaBatchSize = result.GetValue(metaBatch),
                     LearningRate = result.GetValue(lr),
+                    OuterOptimizer = result.GetValue(outerOptimizer)!,
                     WeightDecay = result.GetValue(weightDecay),
                     ClipGradientNorm = result.GetValue(clip),
                     ValidateEvery = result.GetValue(valEvery),

@@ -10,7 +10,14 @@ public static class LearnerRegistry
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>The algorithms this build knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = [PrototypicalNetwork.Name, NearestNeighbour.Name];
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        PrototypicalNetwork.Name, NearestNeighbour.Name,
+        Maml.Name, Maml.FirstOrderName, Anil.Name, MetaSgd.Name, Reptile.Name, ProtoMaml.Name, LearnedOptimizer.Name,
+    ];
+
+    /// <summary>Whether <paramref name="algorithm"/> adapts by inner-loop gradient steps (its options are <see cref="GradientLearnerOptions"/>).</summary>
+    public static bool IsGradientBased(string algorithm) => algorithm is Maml.Name or Maml.FirstOrderName or Anil.Name or MetaSgd.Name or Reptile.Name or ProtoMaml.Name or LearnedOptimizer.Name;
 
     /// <summary>Throws if <paramref name="algorithm"/> is unknown, listing the known names.</summary>
     public static void Validate(string algorithm)
@@ -27,6 +34,13 @@ public static class LearnerRegistry
         {
             PrototypicalNetwork.Name => new PrototypicalNetwork(embedder, Read<PrototypicalOptions>(options)),
             NearestNeighbour.Name => new NearestNeighbour(embedder, Read<NearestNeighbourOptions>(options)),
+            Maml.Name => new Maml(embedder, Read<GradientLearnerOptions>(options)),
+            Maml.FirstOrderName => new Maml(embedder, (Read<GradientLearnerOptions>(options) ?? new GradientLearnerOptions()) with { FirstOrder = true }),
+            Anil.Name => new Anil(embedder, Read<GradientLearnerOptions>(options)),
+            MetaSgd.Name => new MetaSgd(embedder, Read<GradientLearnerOptions>(options)),
+            Reptile.Name => new Reptile(embedder, Read<GradientLearnerOptions>(options)),
+            ProtoMaml.Name => new ProtoMaml(embedder, Read<GradientLearnerOptions>(options)),
+            LearnedOptimizer.Name => new LearnedOptimizer(embedder, Read<GradientLearnerOptions>(options)),
             _ => throw new InvalidOperationException($"'{algorithm}' is listed but not built."),
         };
     }

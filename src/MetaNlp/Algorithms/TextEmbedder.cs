@@ -30,7 +30,10 @@ public sealed class TextEmbedder
     }
 
     /// <summary>Sentence vectors [texts, dim] without gradients, in batches of similar lengths (for inference).</summary>
-    public Tensor EmbedNoGrad(IReadOnlyList<string> texts, int batchSize = 64)
+    /// <param name="texts">Texts to embed.</param>
+    /// <param name="batchSize">Texts per encoder pass.</param>
+    /// <param name="weights">Encoder weights to run with (adapted ones); null runs the encoder's own.</param>
+    public Tensor EmbedNoGrad(IReadOnlyList<string> texts, int batchSize = 64, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
         if (texts.Count == 0) throw new ArgumentException("No texts to embed.", nameof(texts));
@@ -44,7 +47,7 @@ public sealed class TextEmbedder
         {
             var rows = order.Skip(start).Take(batchSize).Select(i => ids[i]).ToArray();
             using var batch = TokenBatch.FromIds(rows, Encoder.MinLength);
-            parts.Add(Encoder.Forward(batch));
+            parts.Add(Encoder.Forward(batch, weights));
         }
         var sorted = cat(parts, 0);
         var inverse = new long[order.Length];

@@ -30,6 +30,9 @@ public sealed class BagOfEmbeddingsEncoder : TextEncoder
     public override EncoderOptions Options => _options;
 
     /// <inheritdoc />
+    public override string? TokenTableName => nameof(embedding);
+
+    /// <inheritdoc />
     public override Tensor Forward(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -54,6 +54,9 @@ public sealed class CnnEncoder : TextEncoder
     public override EncoderOptions Options => _options;
 
     /// <inheritdoc />
+    public override string? TokenTableName => nameof(embedding);
+
+    /// <inheritdoc />
     public override Tensor Forward(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -29,6 +29,12 @@ public abstract class TextEncoder : nn.Module
     /// <summary>Shortest padded length the encoder accepts (a CNN's widest filter).</summary>
     public virtual int MinLength => 1;
 
+    /// <summary>
+    /// Name of the word-embedding table among the parameters, if the encoder has one: gradient-based learners adapt
+    /// only the rows a task uses (<see cref="TaskVocabulary"/>).
+    /// </summary>
+    public virtual string? TokenTableName => null;
+
     /// <summary>The options the encoder was built from.</summary>
     public abstract EncoderOptions Options { get; }
 

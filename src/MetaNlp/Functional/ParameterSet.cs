@@ -55,6 +55,18 @@ public sealed class ParameterSet : IReadOnlyList<KeyValuePair<string, Tensor>>
     public ParameterSet Select(Func<string, Tensor, Tensor> map) =>
         new(_items.Select(p => new KeyValuePair<string, Tensor>(p.Key, map(p.Key, p.Value))));
 
+    /// <summary>This set with the tensors of <paramref name="overrides"/> in place of (or added to) its own, by name.</summary>
+    public ParameterSet With(ParameterSet overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var merged = _items.Select(p => overrides.Contains(p.Key) ? new KeyValuePair<string, Tensor>(p.Key, overrides[p.Key]) : p).ToList();
+        merged.AddRange(overrides.Where(p => !Contains(p.Key)));
+        return new ParameterSet(merged);
+    }
+
+    /// <summary>The tensors of the given names, in that order.</summary>
+    public ParameterSet Only(IEnumerable<string> names) => new(names.Select(n => new KeyValuePair<string, Tensor>(n, this[n])));
+
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => _items.GetEnumerator();
 

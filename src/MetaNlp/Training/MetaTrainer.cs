@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace MetaNlp.Training;
 
 /// <summary>
-/// Episodic meta-training with Adam: meta-batches of episodes, validation on the validation classes every N
+/// Episodic meta-training with Adam (or SGD): meta-batches of episodes, validation on the validation classes every N
 /// episodes, early stopping with patience, the best weights kept in <c>model.ckpt</c>, and a resumable training
 /// state in <c>train-state.ckpt</c> (both written atomically) so a killed run continues where it was saved.
 /// </summary>
@@ -64,8 +64,13 @@ public sealed class MetaTrainer
     /// <summary>Whether <paramref name="outputDirectory"/> holds a training state to resume.</summary>
     public static bool CanResume(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, StateFileName));
 
-    private static OptimizerHelper CreateOptimizer(FewShotModel model, MetaTrainerOptions options) =>
-        optim.Adam(model.Learner.Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate, weight_decay: options.WeightDecay);
+    private static OptimizerHelper CreateOptimizer(FewShotModel model, MetaTrainerOptions options)
+    {
+        var parameters = model.Learner.Model.parameters().Where(p => p.requires_grad);
+        return options.OuterOptimizer == "sgd"
+            ? optim.SGD(parameters, options.LearningRate, weight_decay: options.WeightDecay)
+            : optim.Adam(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+    }
 
     private TrainingResult Run(FewShotModel model, MetaTrainerOptions options, OptimizerHelper optimizer, TrainingProgress progress,
         EpisodeSampler train, EpisodeSampler? validation, string outputDirectory, TrainingInfo? info, CancellationToken cancellation)

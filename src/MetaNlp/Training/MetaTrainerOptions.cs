@@ -9,10 +9,13 @@ public sealed record MetaTrainerOptions
     /// <summary>Episodes whose losses are averaged per optimizer step.</summary>
     public int MetaBatchSize { get; init; } = 1;
 
-    /// <summary>Adam learning rate.</summary>
+    /// <summary>Outer (meta) optimizer: "adam", or "sgd" (plain steps; Reptile's original outer update).</summary>
+    public string OuterOptimizer { get; init; } = "adam";
+
+    /// <summary>Outer learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>Adam weight decay (L2).</summary>
+    /// <summary>Weight decay (L2) of the outer optimizer.</summary>
     public double WeightDecay { get; init; }
 
     /// <summary>Clip the gradient norm to this value (0 turns clipping off).</summary>
@@ -37,6 +40,7 @@ public sealed record MetaTrainerOptions
     public void Validate()
     {
         if (MaxEpisodes < 1) throw new ArgumentException($"MaxEpisodes must be at least 1 (got {MaxEpisodes}).");
+        if (OuterOptimizer is not ("adam" or "sgd")) throw new ArgumentException($"OuterOptimizer must be adam or sgd (got '{OuterOptimizer}').");
         if (MetaBatchSize < 1) throw new ArgumentException($"MetaBatchSize must be at least 1 (got {MetaBatchSize}).");
         if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new ArgumentException($"LearningRate must be positive (got {LearningRate}).");
         if (WeightDecay < 0) throw new ArgumentException($"WeightDecay must not be negative (got {WeightDecay}).");

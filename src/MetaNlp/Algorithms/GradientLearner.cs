@@ -1,0 +1,224 @@
+using MetaNlp.Data;
+using MetaNlp.Encoders;
+using MetaNlp.Functional;
+using MetaNlp.Text;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Algorithms;
+
+/// <summary>
+/// Base of the gradient-based learners (learn2learn's MAML pattern: a small functional core with thin classes on
+/// top). A task's weights start from the meta-parameters (<see cref="MetaNetwork"/>), take inner-loop steps of a
+/// <see cref="DifferentiableOptimizer"/> on the support loss, and the query loss of the adapted weights is the
+/// episode loss, differentiable in the meta-parameters through every step (second order) or with the inner
+/// gradients held constant (first order). Subclasses choose the update rule, the head's start and what adapts.
+/// </summary>
+public abstract class GradientLearner : IFewShotLearner
+{
+    /// <summary>Creates the learner.</summary>
+    /// <param name="embedder">Tokenizer and encoder.</param>
+    /// <param name="options">Inner-loop options.</param>
+    /// <param name="withHead">Whether the network holds a meta-learned head (false when the head is built per task).</param>
+    /// <param name="rule">A learned inner-loop rule module stored with the meta-parameters, or null.</param>
+    protected GradientLearner(TextEmbedder embedder, GradientLearnerOptions? options, bool withHead = true, TorchSharp.torch.nn.Module? rule = null)
+    {
+        Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+        Options = options ?? new GradientLearnerOptions();
+        Options.Validate();
+        Network = new MetaNetwork(embedder.Encoder, withHead, rule);
+        AdaptedNames = [.. AdaptedEncoderNames(embedder.Encoder, Options), MetaNetwork.HeadWeightName, MetaNetwork.HeadBiasName];
+    }
+
+    /// <inheritdoc />
+    public abstract string Algorithm { get; }
+
+    /// <summary>Tokenizer and encoder.</summary>
+    public TextEmbedder Embedder { get; }
+
+    /// <summary>The inner-loop options.</summary>
+    public GradientLearnerOptions Options { get; }
+
+    /// <summary>Encoder, head and learned rule: every meta-parameter.</summary>
+    public MetaNetwork Network { get; }
+
+    /// <inheritdoc />
+    public nn.Module Model => Network;
+
+    /// <summary>Names of the weights the inner loop changes, in order: encoder weights (if adapted), then the head.</summary>
+    public IReadOnlyList<string> AdaptedNames { get; }
+
+    /// <summary>The encoder.</summary>
+    protected TextEncoder Encoder => Embedder.Encoder;
+
+    /// <summary>Encoder parameters the inner loop adapts under <paramref name="options"/>: every trainable one, or none.</summary>
+    public static IReadOnlyList<string> AdaptedEncoderNames(TextEncoder encoder, GradientLearnerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AdaptEncoder ? encoder.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToArray() : [];
+    }
+
+    /// <summary>Shapes of the meta-parameters behind <see cref="AdaptedNames"/> (the head as one shared row and bias).</summary>
+    public static IReadOnlyList<long[]> AdaptedShapes(TextEncoder encoder, GradientLearnerOptions options)
+    {
+        var parameters = encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        return [.. AdaptedEncoderNames(encoder, options).Select(n => parameters[n]), [encoder.OutputDim], [1]];
+    }
+
+    /// <inheritdoc />
+    public virtual Tensor EpisodeLoss(Episode episode)
+    {
+        ArgumentNullException.ThrowIfNull(episode);
+        using var scope = NewDisposeScope();
+        var task = Prepare(episode.Support.Select(e => e.Text).ToArray(), episode.SupportLabels, episode.Ways,
+            episode.Query.Select(e => e.Text).ToArray(), episode.QueryLabels);
+        var inner = InnerLoop(task, Options.InnerSteps, createGraph: !Options.FirstOrder);
+        return nn.functional.cross_entropy(inner.Logits(inner.Adapted, task.Query!), task.QueryLabels!).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
+    {
+        var (set, weights) = AdaptWeights(support);
+        var headWeight = weights[MetaNetwork.HeadWeightName];
+        var headBias = weights[MetaNetwork.HeadBiasName];
+        return new EmbeddingClassifier(set.Labels, Embedder, weights, q => nn.functional.linear(q, headWeight, headBias), [.. weights.Tensors]);
+    }
+
+    /// <summary>
+    /// The weights adapted to <paramref name="support"/> (learn2learn's clone-and-adapt): every encoder weight by its
+    /// name (the whole word table, with the task's adapted rows written back) and the head as
+    /// <see cref="MetaNetwork.HeadWeightName"/> [ways, dim] and <see cref="MetaNetwork.HeadBiasName"/> [ways]. The
+    /// tensors are detached and belong to the caller, who disposes them.
+    /// </summary>
+    /// <param name="support">Labelled examples of at least two classes.</param>
+    /// <param name="steps">Inner steps; default <see cref="GradientLearnerOptions.TestInnerSteps"/>.</param>
+    public (SupportSet Classes, ParameterSet Weights) AdaptWeights(IReadOnlyList<TextExample> support, int? steps = null)
+    {
+        var set = SupportSet.From(support);
+        using var grad = enable_grad(); // evaluation may run under no_grad; the inner loop needs gradients
+        using var scope = NewDisposeScope();
+        var task = Prepare(set.Texts, set.LabelIndices.Select(i => (int)i).ToArray(), set.Labels.Count, null, null);
+        var inner = InnerLoop(task, steps ?? Options.TestInnerSteps, createGraph: false);
+
+        var weights = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (name, own) in Encoder.named_parameters())
+        {
+            Tensor weight = own;
+            if (inner.Adapted.Contains(name))
+            {
+                var adapted = inner.Adapted[name];
+                // Prediction reads any word, so adapted rows go back into a copy of the whole table.
+                weight = name == Encoder.TokenTableName && task.RowIndex is not null ? own.detach().index_copy(0, task.RowIndex, adapted.detach()) : adapted;
+            }
+            weights.Add(new(name, weight.detach().DetachFromDisposeScope()));
+        }
+        foreach (var name in new[] { MetaNetwork.HeadWeightName, MetaNetwork.HeadBiasName })
+            weights.Add(new(name, inner.Adapted[name].detach().DetachFromDisposeScope()));
+        return (set, new ParameterSet(weights));
+    }
+
+    /// <summary>One task's token batches and labels, its ids in the task-local numbering when the table is adapted.</summary>
+    protected sealed class TaskData
+    {
+        /// <summary>Support batch.</summary>
+        public required TokenBatch Support { get; init; }
+
+        /// <summary>Support labels (int64).</summary>
+        public required Tensor SupportLabels { get; init; }
+
+        /// <summary>Query batch, when the task has queries.</summary>
+        public TokenBatch? Query { get; init; }
+
+        /// <summary>Query labels, when the task has queries.</summary>
+        public Tensor? QueryLabels { get; init; }
+
+        /// <summary>Number of classes.</summary>
+        public required int Ways { get; init; }
+
+        /// <summary>Global ids of the table rows the task uses (int64), or null when the whole table is used.</summary>
+        public Tensor? RowIndex { get; init; }
+    }
+
+    /// <summary>The result of an inner loop: where it started, where it ended, and how weights give logits.</summary>
+    protected sealed record InnerResult(ParameterSet Start, ParameterSet Adapted, Func<ParameterSet, TokenBatch, Tensor> Logits);
+
+    /// <summary>Tokenizes a task (inside the caller's dispose scope).</summary>
+    protected TaskData Prepare(IReadOnlyList<string> supportTexts, IReadOnlyList<int> supportLabels, int ways, IReadOnlyList<string>? queryTexts, IReadOnlyList<int>? queryLabels)
+    {
+        var support = supportTexts.Select(Embedder.Tokenizer.Encode).ToArray();
+        var query = queryTexts?.Select(Embedder.Tokenizer.Encode).ToArray();
+        Tensor? rowIndex = null;
+        if (Options.TaskLocalEmbeddings && Encoder.TokenTableName is { } table && AdaptedNames.Contains(table))
+        {
+            var rows = TaskVocabulary.From(query is null ? support : support.Concat(query));
+            support = support.Select(rows.Map).ToArray();
+            query = query?.Select(rows.Map).ToArray();
+            rowIndex = tensor(rows.Rows.ToArray());
+        }
+        return new TaskData
+        {
+            Support = TokenBatch.FromIds(support, Encoder.MinLength),
+            SupportLabels = tensor(supportLabels.Select(i => (long)i).ToArray()),
+            Query = query is null ? null : TokenBatch.FromIds(query, Encoder.MinLength),
+            QueryLabels = queryLabels is null ? null : tensor(queryLabels.Select(i => (long)i).ToArray()),
+            Ways = ways,
+            RowIndex = rowIndex,
+        };
+    }
+
+    /// <summary>
+    /// A meta-parameter as the task sees it: the table's task rows, or the shared head row and bias copied to
+    /// <see cref="TaskData.Ways"/> classes. Also applied to per-weight rule tensors (Meta-SGD rates).
+    /// </summary>
+    protected Tensor Localize(string name, Tensor metaTensor, TaskData task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (name == Encoder.TokenTableName && task.RowIndex is not null) return metaTensor.index_select(0, task.RowIndex);
+        if (name == MetaNetwork.HeadWeightName) return metaTensor.unsqueeze(0).expand(task.Ways, metaTensor.shape[0]);
+        if (name == MetaNetwork.HeadBiasName) return metaTensor.expand(task.Ways);
+        return metaTensor;
+    }
+
+    /// <summary>The head a task starts from: by default the shared meta-learned row and bias, one copy per class.</summary>
+    protected virtual (Tensor Weight, Tensor Bias) InitialHead(TaskData task, ParameterSet encoderWeights)
+    {
+        var weight = Network.HeadWeight ?? throw new InvalidOperationException($"{Algorithm} has no meta-learned head; override {nameof(InitialHead)}.");
+        return (Localize(MetaNetwork.HeadWeightName, weight, task), Localize(MetaNetwork.HeadBiasName, Network.HeadBias!, task));
+    }
+
+    /// <summary>The inner update rule for one task (a new instance per task: it holds the task's optimizer state).</summary>
+    protected virtual DifferentiableOptimizer CreateInnerOptimizer(TaskData task) => Options.InnerOptimizer switch
+    {
+        InnerOptimizer.Adam => new DifferentiableAdam(Options.InnerLearningRate),
+        _ => new DifferentiableSgd(Options.InnerLearningRate),
+    };
+
+    /// <summary>Runs the inner loop on the task's support set.</summary>
+    protected InnerResult InnerLoop(TaskData task, int steps, bool createGraph)
+    {
+        var encoderWeights = new ParameterSet(Encoder.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, Localize(p.name, p.parameter, task))));
+        var (headWeight, headBias) = InitialHead(task, encoderWeights);
+        var start = encoderWeights.Only(AdaptedNames.Take(AdaptedNames.Count - 2))
+            .With(new ParameterSet([new(MetaNetwork.HeadWeightName, headWeight), new(MetaNetwork.HeadBiasName, headBias)]));
+
+        Func<ParameterSet, TokenBatch, Tensor> logits;
+        bool encoderAdapts = AdaptedNames.Count > 2;
+        if (encoderAdapts)
+        {
+            logits = (weights, batch) => nn.functional.linear(Encoder.Forward(batch, encoderWeights.With(weights)),
+                weights[MetaNetwork.HeadWeightName], weights[MetaNetwork.HeadBiasName]);
+        }
+        else
+        {
+            // Only the head adapts (ANIL): each batch's features are computed once, before the loop, in the graph of
+            // the meta-parameters.
+            var features = new Dictionary<TokenBatch, Tensor>(ReferenceEqualityComparer.Instance) { [task.Support] = Encoder.Forward(task.Support, encoderWeights) };
+            if (task.Query is not null) features[task.Query] = Encoder.Forward(task.Query, encoderWeights);
+            logits = (weights, batch) => nn.functional.linear(features[batch], weights[MetaNetwork.HeadWeightName], weights[MetaNetwork.HeadBiasName]);
+        }
+        using var optimizer = CreateInnerOptimizer(task);
+        var adapted = GradientUpdate.Adapt(start, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, steps, createGraph);
+        return new InnerResult(start, adapted, logits);
+    }
+}
