@@ -20,6 +20,9 @@ internal sealed class ModelOptions
     public Option<double> CosineScale { get; } = new("--cosine-scale") { Description = "Scale (inverse temperature) of cosine scores.", DefaultValueFactory = _ => 10 };
     public Option<int> EmbeddingDim { get; } = CliOptions.Positive<int>("--embedding-dim", "Word embedding size.", 300);
     public Option<int> Filters { get; } = CliOptions.Positive<int>("--filters", "CNN filters per width (widths 3, 4, 5).", 100);
+    public Option<int> HiddenSize { get; } = CliOptions.Positive<int>("--hidden-size", "BiLSTM hidden units per direction.", new Encoders.EncoderOptions().HiddenSize);
+    public Option<int> Layers { get; } = CliOptions.Positive<int>("--layers", "Transformer layers.", new Encoders.EncoderOptions().Layers);
+    public Option<int> Heads { get; } = CliOptions.Positive<int>("--heads", "Transformer attention heads (must divide --embedding-dim).", new Encoders.EncoderOptions().Heads);
     public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout on sentence vectors while training.", DefaultValueFactory = _ => new Encoders.EncoderOptions().Dropout };
 
     public Option<double> WordDropout { get; } = new("--word-dropout") { Description = "While training, replace each word by <unk> with this probability." };
@@ -35,9 +38,16 @@ internal sealed class ModelOptions
 
     public Option<bool> FirstOrder { get; } = new("--first-order") { Description = "Gradient-based learners: first-order meta-gradient (less memory and time)." };
 
+    public Option<bool> FullContext { get; } = new("--fce") { Description = "matching: full context embeddings (BiLSTM over the support set, attention LSTM for queries)." };
+
+    public Option<string> SiameseLoss { get; } = new Option<string>("--siamese-loss") { Description = "siamese: pair loss, cosine (SetFit's) or contrastive.", DefaultValueFactory = _ => "cosine" }
+        .AcceptOnlyFromAmong("cosine", "contrastive");
+
+    public Option<int> RoutingIterations { get; } = CliOptions.Positive<int>("--routing-iterations", "induction: dynamic-routing iterations.", new InductionOptions().RoutingIterations);
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, Dropout, WordDropout, FreezeEmbeddings, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder })
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, FreezeEmbeddings, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RoutingIterations })
             command.Options.Add(option);
     }
 
@@ -46,6 +56,9 @@ internal sealed class ModelOptions
         Kind = result.GetValue(Encoder)!,
         EmbeddingDim = result.GetValue(EmbeddingDim),
         Filters = result.GetValue(Filters),
+        HiddenSize = result.GetValue(HiddenSize),
+        Layers = result.GetValue(Layers),
+        Heads = result.GetValue(Heads),
         Dropout = result.GetValue(Dropout),
         WordDropout = result.GetValue(WordDropout),
         FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
@@ -73,6 +86,14 @@ internal sealed class ModelOptions
         return algorithm switch
         {
             NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric ?? MetricDistance.Cosine, CosineScale = scale }),
+            MatchingNetwork.Name => LearnerRegistry.ToJson(new MatchingOptions { CosineScale = scale, FullContextEmbeddings = result.GetValue(FullContext) }),
+            SiameseNetwork.Name => LearnerRegistry.ToJson(new SiameseOptions
+            {
+                CosineScale = scale,
+                Loss = result.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine,
+            }),
+            RelationNetwork.Name => LearnerRegistry.ToJson(new RelationOptions()),
+            InductionNetwork.Name => LearnerRegistry.ToJson(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations) }),
             _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric ?? MetricDistance.SquaredEuclidean, CosineScale = scale }),
         };
     }

@@ -20,7 +20,7 @@ public sealed record GradientLearnerOptions
     public int TestInnerSteps { get; init; } = 10;
 
     /// <summary>Inner learning rate (Meta-SGD and the learned optimizer start their learned rates here).</summary>
-    public double InnerLearningRate { get; init; } = 0.1;
+    public double InnerLearningRate { get; init; } = 0.03;
 
     /// <summary>Inner update rule (MAML, ANIL, ProtoMAML, Reptile; Meta-SGD and the learned optimizer have their own).</summary>
     public InnerOptimizer InnerOptimizer { get; init; } = InnerOptimizer.Sgd;

@@ -13,6 +13,7 @@ public static class LearnerRegistry
     public static IReadOnlyList<string> Names { get; } =
     [
         PrototypicalNetwork.Name, NearestNeighbour.Name,
+        MatchingNetwork.Name, SiameseNetwork.Name, RelationNetwork.Name, InductionNetwork.Name,
         Maml.Name, Maml.FirstOrderName, Anil.Name, MetaSgd.Name, Reptile.Name, ProtoMaml.Name, LearnedOptimizer.Name,
     ];
 
@@ -34,6 +35,10 @@ public static class LearnerRegistry
         {
             PrototypicalNetwork.Name => new PrototypicalNetwork(embedder, Read<PrototypicalOptions>(options)),
             NearestNeighbour.Name => new NearestNeighbour(embedder, Read<NearestNeighbourOptions>(options)),
+            MatchingNetwork.Name => new MatchingNetwork(embedder, Read<MatchingOptions>(options)),
+            SiameseNetwork.Name => new SiameseNetwork(embedder, Read<SiameseOptions>(options)),
+            RelationNetwork.Name => new RelationNetwork(embedder, Read<RelationOptions>(options)),
+            InductionNetwork.Name => new InductionNetwork(embedder, Read<InductionOptions>(options)),
             Maml.Name => new Maml(embedder, Read<GradientLearnerOptions>(options)),
             Maml.FirstOrderName => new Maml(embedder, (Read<GradientLearnerOptions>(options) ?? new GradientLearnerOptions()) with { FirstOrder = true }),
             Anil.Name => new Anil(embedder, Read<GradientLearnerOptions>(options)),

@@ -9,10 +9,11 @@ namespace MetaNlp.Algorithms;
 /// </summary>
 public abstract class MetricLearner : IFewShotLearner
 {
-    /// <summary>Creates the learner over an embedder.</summary>
-    protected MetricLearner(TextEmbedder embedder)
+    /// <summary>Creates the learner over an embedder, with an optional learned comparison module (relation, induction).</summary>
+    protected MetricLearner(TextEmbedder embedder, nn.Module? comparer = null)
     {
         Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+        Model = comparer is null ? embedder.Encoder : new MetricNetwork(embedder.Encoder, comparer);
     }
 
     /// <inheritdoc />
@@ -21,8 +22,8 @@ public abstract class MetricLearner : IFewShotLearner
     /// <summary>Tokenizer and encoder.</summary>
     public TextEmbedder Embedder { get; }
 
-    /// <inheritdoc />
-    public nn.Module Model => Embedder.Encoder;
+    /// <summary>The encoder alone, or the encoder with the learner's comparison module (<see cref="MetricNetwork"/>).</summary>
+    public nn.Module Model { get; }
 
     /// <inheritdoc />
     public abstract Tensor EpisodeLoss(Episode episode);

@@ -11,6 +11,8 @@ public static class EncoderFactory
         {
             "cnn" => new CnnEncoder(vocabularySize, options),
             "boe" => new BagOfEmbeddingsEncoder(vocabularySize, options),
+            "bilstm" => new BiLstmEncoder(vocabularySize, options),
+            "transformer" => new TransformerEncoder(vocabularySize, options),
             _ => throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.Kinds)}."),
         };
     }

@@ -3,7 +3,7 @@ namespace MetaNlp.Encoders;
 /// <summary>Which encoder to build and its sizes. Stored in checkpoints, so a saved model rebuilds itself.</summary>
 public sealed record EncoderOptions
 {
-    /// <summary>Encoder kind: "cnn" (Kim 2014) or "boe" (bag of embeddings).</summary>
+    /// <summary>Encoder kind: "cnn" (Kim 2014), "boe" (bag of embeddings), "bilstm" (BiLSTM with self-attention) or "transformer".</summary>
     public string Kind { get; init; } = "cnn";
 
     /// <summary>Word embedding size.</summary>
@@ -14,6 +14,24 @@ public sealed record EncoderOptions
 
     /// <summary>CNN: filter widths in tokens.</summary>
     public IReadOnlyList<int> FilterWidths { get; init; } = [3, 4, 5];
+
+    /// <summary>BiLSTM: hidden units per direction (the sentence vector has twice as many).</summary>
+    public int HiddenSize { get; init; } = 128;
+
+    /// <summary>BiLSTM: size of the self-attention layer that pools the states (Lin et al. 2017).</summary>
+    public int AttentionSize { get; init; } = 64;
+
+    /// <summary>Transformer: layers.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>Transformer: attention heads (must divide <see cref="EmbeddingDim"/>).</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary>Transformer: hidden units of each layer's feed-forward block.</summary>
+    public int FeedForwardSize { get; init; } = 512;
+
+    /// <summary>Transformer: learned positions, so the longest text it reads (tokens).</summary>
+    public int MaxPositions { get; init; } = 128;
 
     /// <summary>Dropout on the sentence vector while training (0 turns it off).</summary>
     public double Dropout { get; init; }
@@ -28,5 +46,5 @@ public sealed record EncoderOptions
     public bool FreezeEmbeddings { get; init; }
 
     /// <summary>The encoder kinds this build knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe"];
+    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer"];
 }

@@ -21,14 +21,17 @@ public class HandWorkedLearnerTests
 
     private static readonly TextExample[] Support = [new("a", "x"), new("b", "x"), new("c", "y"), new("d", "y")];
 
-    private static TextEmbedder Embedder()
+    private static TextEmbedder Embedder() => Embedder(Vectors);
+
+    /// <summary>A bag-of-embeddings embedder whose one-word texts have exactly the given 2-d vectors.</summary>
+    internal static TextEmbedder Embedder(IReadOnlyDictionary<string, (double X, double Y)> vectors)
     {
-        var vocabulary = new Vocabulary([Vocabulary.PadToken, Vocabulary.UnknownToken, .. Vectors.Keys]);
+        var vocabulary = new Vocabulary([Vocabulary.PadToken, Vocabulary.UnknownToken, .. vectors.Keys]);
         var encoder = new BagOfEmbeddingsEncoder(vocabulary.Count, new EncoderOptions { Kind = "boe", EmbeddingDim = 2 });
         using (no_grad())
         {
             var table = encoder.Parameters()["embedding"];
-            foreach (var (word, (x, y)) in Vectors)
+            foreach (var (word, (x, y)) in vectors)
             {
                 table[vocabulary.IdOf(word), 0] = tensor((float)x);
                 table[vocabulary.IdOf(word), 1] = tensor((float)y);

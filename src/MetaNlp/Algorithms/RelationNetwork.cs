@@ -1,0 +1,65 @@
+using MetaNlp.Data;
+using MetaNlp.Functional;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Algorithms;
+
+/// <summary>Options of <see cref="RelationNetwork"/>.</summary>
+public sealed record RelationOptions
+{
+    /// <summary>Hidden units of the relation module.</summary>
+    public int HiddenSize { get; init; } = 100;
+}
+
+/// <summary>
+/// Relation Networks (Sung et al. 2018): a class vector (the mean of its support vectors; Sung et al. sum them, which
+/// makes the scale depend on K) is compared with a query by a learned <see cref="RelationModule"/>; training
+/// regresses the relation scores on one-hot targets with mean squared error.
+/// </summary>
+public sealed class RelationNetwork : MetricLearner
+{
+    /// <summary>Registry name.</summary>
+    public const string Name = "relation";
+
+    /// <summary>Creates the learner.</summary>
+    public RelationNetwork(TextEmbedder embedder, RelationOptions? options = null)
+        : base(embedder, new RelationModule((embedder ?? throw new ArgumentNullException(nameof(embedder))).Encoder.OutputDim, (options ?? new RelationOptions()).HiddenSize))
+    {
+        Options = options ?? new RelationOptions();
+    }
+
+    /// <inheritdoc />
+    public override string Algorithm => Name;
+
+    /// <summary>The options.</summary>
+    public RelationOptions Options { get; }
+
+    /// <summary>The relation module.</summary>
+    public RelationModule Relation => (RelationModule)((MetricNetwork)Model).Comparer;
+
+    /// <inheritdoc />
+    public override Tensor EpisodeLoss(Episode episode)
+    {
+        using var scope = NewDisposeScope();
+        var (support, query) = EmbedEpisode(episode);
+        var classes = Prototypes.Compute(support, LabelTensor(episode.SupportLabels), episode.Ways);
+        var scores = Relation.Logits(query, classes).sigmoid();
+        var targets = nn.functional.one_hot(LabelTensor(episode.QueryLabels), episode.Ways).to(scores.dtype);
+        return nn.functional.mse_loss(scores, targets).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public override IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
+    {
+        var set = SupportSet.From(support);
+        using var scope = NewDisposeScope();
+        Tensor classes;
+        using (no_grad())
+        {
+            classes = Prototypes.Compute(Embedder.EmbedNoGrad(set.Texts), set.IndexTensor(), set.Labels.Count).MoveToOuterDisposeScope();
+        }
+        classes.DetachFromDisposeScope();
+        var relation = Relation;
+        return new EmbeddingClassifier(set.Labels, Embedder, q => relation.Logits(q, classes), classes);
+    }
+}
