@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch peer of MetaNlp's Prototypical Network with a Kim-CNN encoder (HuffPost, Bao split).
 
-Plain PyTorch (written for Debian 12's python3-torch, PyTorch 1.13): no other dependency.
+Plain PyTorch (written for Debian 12's python3-torch, PyTorch 1.13): no other dependency. Data, tokens, vocabulary,
+batches and the encoder come from bench/common/huffpost_torch.py (shared with bench/maml-peer).
 Prints ONE JSON line with its figures on stdout; progress notes go to stderr.
 
 Workload (must match MetaNlp's `train --algo protonet --encoder cnn` exactly):
@@ -26,70 +27,23 @@ import json
 import math
 import os
 import platform
-import random
-import re
 import resource
 import sys
 import time
-from collections import Counter
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-TOKEN_RE = re.compile(r"\[/?E[12]\]|\w+|[^\w\s]")
-MAX_TOKENS = 128
-MIN_BATCH_LEN = 5  # the widest filter
-PAD, UNK = 0, 1
-TRAIN_CLASSES = list(range(0, 20))
-TEST_CLASSES = list(range(25, 41))
-EMBED_DIM = 300
-FILTERS = 100
-KERNELS = (3, 4, 5)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
+# bench/common/huffpost_torch.py: data, tokens, vocabulary, batches and the functional Kim CNN, shared with maml-peer.
+from huffpost_torch import (EMBED_DIM, FILTERS, KERNELS, TEST_CLASSES, TRAIN_CLASSES,  # noqa: E402
+                            default_data_dir, kim_cnn, lengths_of, load_ids, pad_batch)
+import huffpost_torch  # noqa: E402
 
 
 def log(msg):
     print(f"[protonet-peer/pytorch] {msg}", file=sys.stderr, flush=True)
-
-
-def default_data_dir():
-    env = os.environ.get("METANLP_DATA")
-    if env:
-        return env
-    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.normpath(os.path.join(repo_root, "..", "shared", "datasets"))
-
-
-def tokenize(text):
-    return TOKEN_RE.findall(text.lower())[:MAX_TOKENS]
-
-
-def load_huffpost(data_dir):
-    path = os.path.join(data_dir, "huffpost_bao", "huffpost.json")
-    texts, labels = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            row = json.loads(line)
-            texts.append(tokenize(row["raw"]))
-            labels.append(int(row["label"]))
-    return texts, labels
-
-
-def build_vocab(token_lists):
-    counts = Counter()
-    for toks in token_lists:
-        counts.update(toks)
-    # Descending frequency, then ordinal string order (Python compares code points; MetaNlp uses
-    # string.CompareOrdinal; they agree except for characters outside the BMP, none in this file).
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    vocab = {"<pad>": PAD, "<unk>": UNK}
-    for tok, _ in ordered:
-        if tok not in vocab:
-            vocab[tok] = len(vocab)
-    return vocab
 
 
 class KimCnn(nn.Module):
@@ -99,42 +53,20 @@ class KimCnn(nn.Module):
         self.convs = nn.ModuleList([nn.Conv1d(EMBED_DIM, FILTERS, k, bias=True) for k in KERNELS])
 
     def forward(self, ids):  # ids: [B, T] with T >= 5
-        mask = ids.ne(PAD)
-        lengths = mask.sum(dim=1).clamp(min=1)  # an empty text counts as one padding token, as in MetaNlp
-        # Padded positions are zeroed, and windows that start after a text's last full window are left out of the
-        # max, as in MetaNlp's CnnEncoder, so a text's vector does not depend on its batch's padding.
-        x = (self.embedding(ids) * mask.unsqueeze(-1)).transpose(1, 2)  # [B, 300, T]
-        pooled = []
-        for k, conv in zip(KERNELS, self.convs):
-            out = conv(x)  # [B, F, T-k+1]
-            starts = torch.arange(out.shape[2]).unsqueeze(0)
-            invalid = starts.gt((lengths - k).clamp(min=0).unsqueeze(1)).unsqueeze(1)
-            pooled.append(F.relu(out.masked_fill(invalid, -1e9).max(dim=2).values))
-        return torch.cat(pooled, dim=1)  # [B, 300]
+        # The shared functional encoder with this module's weights (padding zeroed, windows past the end masked).
+        return kim_cnn(ids, lengths_of(ids), self.embedding.weight,
+                       [c.weight for c in self.convs], [c.bias for c in self.convs])
 
 
-class EpisodeSampler:
+class EpisodeSampler(huffpost_torch.EpisodeSampler):
     def __init__(self, ids, labels, classes, ways, shots, queries, seed):
-        self.by_class = {c: [] for c in classes}
-        for i, y in enumerate(labels):
-            if y in self.by_class:
-                self.by_class[y].append(i)
-        self.classes = list(classes)
+        super().__init__(labels, classes, ways, shots, queries, seed)
         self.ids = ids
-        self.ways, self.shots, self.queries = ways, shots, queries
-        self.rng = random.Random(seed)
 
     def sample(self):
-        chosen = self.rng.sample(self.classes, self.ways)
-        picks = [self.rng.sample(self.by_class[c], self.shots + self.queries) for c in chosen]
-        support = [p[j] for p in picks for j in range(self.shots)]  # class by class
-        query = [p[j] for p in picks for j in range(self.shots, self.shots + self.queries)]
-        seqs = [self.ids[i] for i in support + query]
-        width = max(MIN_BATCH_LEN, max(len(s) for s in seqs))
-        batch = torch.zeros(len(seqs), width, dtype=torch.long)  # PAD = 0
-        for r, s in enumerate(seqs):
-            if s:
-                batch[r, : len(s)] = torch.tensor(s, dtype=torch.long)
+        """Support then query texts of one episode as one batch, and the query labels."""
+        support, query = self.sample_indices()
+        batch, _ = pad_batch([self.ids[i] for i in support + query])
         query_labels = torch.arange(self.ways).repeat_interleave(self.queries)
         return batch, query_labels
 
@@ -173,10 +105,7 @@ def main():
     torch.manual_seed(args.seed)
 
     t0 = time.perf_counter()
-    token_lists, labels = load_huffpost(data_dir)
-    train_set = set(TRAIN_CLASSES)
-    vocab = build_vocab([t for t, y in zip(token_lists, labels) if y in train_set])
-    ids = [[vocab.get(tok, UNK) for tok in toks] for toks in token_lists]
+    ids, labels, vocab = load_ids(data_dir)
     load_seconds = time.perf_counter() - t0
     log(f"torch {torch.__version__}, {len(ids)} texts, vocabulary {len(vocab)}, loaded in {load_seconds:.1f}s, "
         f"threads {args.threads}")

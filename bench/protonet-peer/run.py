@@ -13,191 +13,29 @@ Environment: TRAIN_EPISODES (200), EVAL_EPISODES (200), THREADS (2), SEED (42), 
 Driver testing only: METANLP_CMD replaces "dotnet <dll>" (shell-split) and skips the build.
 """
 
-import argparse
-import datetime
 import json
 import os
-import platform
-import shlex
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
+import peer  # noqa: E402  (bench/common/peer.py: run_child, last_json, fail, ...)
+from peer import PYTHON, fail, last_json, log, num, ratio, rnd, run_child  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-DLL = os.path.join(REPO, "src", "MetaNlp.Cli", "bin", "Release", "net10.0", "MetaNlp.Cli.dll")
-PYTHON = "/usr/bin/python3"
 WARMUP = 5
 WAYS, SHOTS, QUERIES = 5, 5, 25
 
 
-def log(msg=""):
-    print(msg, flush=True)
-
-
-def err(msg):
-    print(f"[protonet-peer] {msg}", file=sys.stderr, flush=True)
-
-
-def env_int(name, default):
-    v = os.environ.get(name, "").strip()
-    if not v:
-        return default
-    try:
-        n = int(v)
-    except ValueError:
-        sys.exit(f"[protonet-peer] {name}={v!r} is not an integer")
-    if n < 0:
-        sys.exit(f"[protonet-peer] {name} must not be negative")
-    return n
-
-
-def _killpg(pgid, sig):
-    try:
-        os.killpg(pgid, sig)  # the child's own session/process group (start_new_session)
-    except ProcessLookupError:
-        pass
-
-
-def run_child(cmd, timeout_s, env, cwd=REPO):
-    """Runs cmd with stdout/stderr to files; returns (rc, stdout, stderr, seconds, peak_rss_mb, timed_out).
-
-    Peak RSS is ru_maxrss from os.wait4 on the child (KiB on Linux): the largest resident set of the child
-    and of any descendants it waited for. Same method for both sides. rc 124 means the time limit struck."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errf:
-        t0 = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=errf, stdin=subprocess.DEVNULL, env=env, cwd=cwd,
-                                start_new_session=True)
-        deadline = t0 + timeout_s
-        timed_out = killed = False
-        kill_at = None
-        try:
-            while True:
-                pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
-                if pid == proc.pid:
-                    break
-                now = time.monotonic()
-                if not timed_out and now > deadline:
-                    timed_out, kill_at = True, now + 5.0
-                    _killpg(proc.pid, signal.SIGTERM)
-                elif timed_out and not killed and now > kill_at:
-                    killed = True
-                    _killpg(proc.pid, signal.SIGKILL)
-                time.sleep(0.05)
-        except BaseException:  # Ctrl-C or SIGTERM on the driver: take the child down with it
-            _killpg(proc.pid, signal.SIGKILL)
-            try:
-                os.wait4(proc.pid, 0)
-            except ChildProcessError:
-                pass
-            proc.returncode = -9
-            raise
-        seconds = time.monotonic() - t0
-        rc = os.waitstatus_to_exitcode(status)
-        proc.returncode = rc  # reaped here: keep Popen from waiting again
-        if timed_out:
-            rc = 124
-        out.seek(0)
-        errf.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = errf.read().decode("utf-8", "replace")
-    return rc, stdout, stderr, seconds, rusage.ru_maxrss / 1024.0, timed_out
-
-
-def last_json(stdout):
-    """The last line of stdout that parses as a JSON object, or None."""
-    for line in reversed(stdout.splitlines()):
-        line = line.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            return obj
-    return None
-
-
-def tail(text, n=40):
-    lines = text.rstrip().splitlines()
-    return "\n".join(lines[-n:])
-
-
-def fail(side, what, rc, stdout, stderr, timed_out, timeout_s):
-    why = f"timed out after {timeout_s:.0f}s" if timed_out else f"exit code {rc}"
-    err(f"{side}: {what} failed ({why})")
-    if stderr.strip():
-        print(f"----- {side} stderr (last 40 lines) -----", file=sys.stderr)
-        print(tail(stderr), file=sys.stderr)
-    if stdout.strip():
-        print(f"----- {side} stdout (last 40 lines) -----", file=sys.stderr)
-        print(tail(stdout), file=sys.stderr)
-    sys.exit(1)
-
-
-def num(obj, *keys):
-    for k in keys:
-        v = obj.get(k)
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return float(v)
-    return None
-
-
-def ratio(a, b):
-    if a is None or b is None or b == 0:
-        return None
-    return round(a / b, 3)
-
-
-def rnd(x, d=3):
-    return None if x is None else round(x, d)
-
-
-def machine():
-    cpu = None
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    u = platform.uname()
-    return f"{u.system} {u.release} {u.machine}; {cpu or 'unknown cpu'}; {os.cpu_count()} cpus"
-
-
-def _on_sigterm(signum, frame):
-    raise SystemExit(143)
-
-
 def main():
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("data_dir_pos", nargs="?", default=None, metavar="DATA_DIR")
-    p.add_argument("--data-dir", default=None)
-    args = p.parse_args()
-
-    data_dir = (args.data_dir or args.data_dir_pos or os.environ.get("METANLP_DATA")
-                or os.path.join(REPO, "..", "shared", "datasets"))
-    data_dir = os.path.abspath(data_dir)
-    data_file = os.path.join(data_dir, "huffpost_bao", "huffpost.json")
-    if not os.path.isfile(data_file):
-        sys.exit(f"[protonet-peer] HuffPost data not found: {data_file} (give the data dir as first argument, "
-                 f"--data-dir, or METANLP_DATA)")
-
-    train_eps = env_int("TRAIN_EPISODES", 200)
-    eval_eps = env_int("EVAL_EPISODES", 200)
-    threads = env_int("THREADS", 2) or 1
-    seed = env_int("SEED", 42)
-    try:
-        scale = float(os.environ.get("TIMEOUT_SCALE", "1") or 1)
-    except ValueError:
-        sys.exit("[protonet-peer] TIMEOUT_SCALE must be a number")
+    peer.setup("protonet-peer")
+    data_dir = peer.data_dir_from_args(__doc__)
+    train_eps = peer.env_int("TRAIN_EPISODES", 200)
+    eval_eps = peer.env_int("EVAL_EPISODES", 200)
+    threads = peer.env_int("THREADS", 2) or 1
+    seed = peer.env_int("SEED", 42)
+    scale = peer.timeout_scale()
 
     # Time limits per child (defaults: 210 + 110 + 260 s, so under 10 minutes even if every side is slow;
     # PyTorch needs about 35 s for the default workload on 2 threads of this machine).
@@ -206,16 +44,7 @@ def main():
     t_torch = scale * (60 + 0.75 * (train_eps + WARMUP) + 0.25 * eval_eps)
     t_build = scale * 900
 
-    env = dict(os.environ)
-    env.update({
-        "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
-        "DOTNET_NOLOGO": "1",
-        "DOTNET_SKIP_FIRST_TIME_EXPERIENCE": "1",
-        "OMP_NUM_THREADS": str(threads),
-        "MKL_NUM_THREADS": str(threads),
-        "METANLP_DATA": data_dir,
-    })
-
+    env = peer.child_env(threads, data_dir)
     workload = {
         "dataset": "huffpost (Bao split: train classes 0-19, test 25-40)",
         "algo": "protonet", "encoder": "kim-cnn (embedding V x 300 random, conv 3x100 k=3,4,5, relu, max-pool)",
@@ -223,30 +52,11 @@ def main():
         "max_tokens": 128, "optimizer": "adam lr 1e-3, one episode per step",
         "warmup_episodes": WARMUP, "train_episodes": train_eps, "eval_episodes": eval_eps, "seed": seed,
     }
-    load_before = os.getloadavg()[0]
-    if load_before > 0.5 * (os.cpu_count() or 1):
-        err(f"warning: 1-minute load average is {load_before:.2f} on {os.cpu_count()} cpus before the run: "
-            f"other work on this machine will distort both sides' speeds")
+    load_before = peer.warn_if_busy()
     log(f"protonet-peer: HuffPost 5-way 5-shot 25 queries, {train_eps} train + {eval_eps} eval episodes, "
         f"{threads} threads, seed {seed}, data {data_dir}")
 
-    # ---- MetaNlp: build ----
-    metanlp_cmd_override = os.environ.get("METANLP_CMD", "").strip()
-    if metanlp_cmd_override:
-        metanlp = shlex.split(metanlp_cmd_override)
-        err(f"METANLP_CMD set: using {metanlp} and skipping the build (driver testing only)")
-    else:
-        if shutil.which("dotnet") is None:
-            sys.exit("[protonet-peer] dotnet not found on PATH (the .NET 10 SDK is needed)")
-        log("building MetaNlp (dotnet build -c Release src/MetaNlp.Cli) ...")
-        rc, so, se, secs, _, to = run_child(
-            ["dotnet", "build", "-c", "Release", "src/MetaNlp.Cli", "-nologo", "-v", "q"], t_build, env)
-        if rc != 0:
-            fail("MetaNlp", "build", rc, so, se, to, t_build)
-        if not os.path.isfile(DLL):
-            sys.exit(f"[protonet-peer] build succeeded but {DLL} is missing")
-        log(f"  built in {secs:.0f}s")
-        metanlp = ["dotnet", DLL]
+    metanlp, metanlp_cmd_override = peer.build_metanlp(env, t_build)
 
     tmp = tempfile.mkdtemp(prefix="protonet-peer-")
     try:
@@ -320,8 +130,8 @@ def main():
     result = {
         "benchmark": "protonet-peer", "workload": workload, "metanlp": m, "pytorch": t, "ratios": ratios,
         "threads": threads,
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": machine(),
+        "date": peer.utc_now(),
+        "machine": peer.machine(),
         "load_avg_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
     }
 

@@ -7,7 +7,11 @@ namespace MetaNlp.Cli;
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen command.</summary>
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        MetaNlp.Training.NativeThreads.Configure(); // before LibTorch loads: OpenMP reads its wait policy once
+        return BuildRoot().Parse(args).Invoke();
+    }
 
     /// <summary>The command tree (also used by tests).</summary>
     public static RootCommand BuildRoot()

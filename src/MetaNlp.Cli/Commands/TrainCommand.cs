@@ -46,8 +46,7 @@ internal static class TrainCommand
             var clock = Stopwatch.StartNew();
             torch.set_num_threads(result.GetValue(threads));
             var selected = data.Load(result);
-            RequireEpisodic(selected);
-            var split = selected.RequireSplit();
+            RequireTrainable(selected);
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
             bool asJson = result.GetValue(json);
             string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{result.GetValue(model.Algorithm)}-{result.GetValue(model.Encoder)}-{sampling.Ways}w{sampling.Shots}s");
@@ -65,10 +64,9 @@ internal static class TrainCommand
             {
                 Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
             }
-            var trainSampler = new EpisodeSampler(selected.Dataset.All, split.Train, sampling with { AllowFewerWays = true }, runSeed);
-            var validationSampler = split.Validation.Count >= 2
-                ? new EpisodeSampler(selected.Dataset.All, split.Validation, sampling with { AllowFewerWays = true }, runSeed + 1)
-                : null;
+            var sources = TrainingSources.From(selected, sampling with { AllowFewerWays = true }, runSeed);
+            var trainSampler = sources.Train;
+            var validationSampler = sources.Validation;
             foreach (var note in new[] { trainSampler.Note, validationSampler?.Note }.OfType<string>()) Console.Error.WriteLine($"note: {note}");
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
@@ -79,8 +77,7 @@ internal static class TrainCommand
                 if (resuming) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
                 torch.manual_seed(runSeed);
                 var algoOptions = model.AlgorithmOptions(result);
-                var spec = FewShotModel.NewSpec(result.GetValue(model.Algorithm)!, algoOptions, model.ReadEncoder(result),
-                    selected.Dataset.WithClasses(split.Train).Select(e => e.Text));
+                var spec = FewShotModel.NewSpec(result.GetValue(model.Algorithm)!, algoOptions, model.ReadEncoder(result), sources.VocabularyTexts);
                 var options = new MetaTrainerOptions
                 {
                     MaxEpisodes = result.GetValue(maxEpisodes),
@@ -95,7 +92,7 @@ internal static class TrainCommand
                     CheckpointEvery = result.GetValue(checkpointEvery),
                     Seed = runSeed,
                 };
-                var info = new TrainingInfo { Dataset = selected.Name, Split = split };
+                var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split };
                 return trainer.Train(FewShotModel.Create(spec), options, trainSampler, validationSampler, output, info);
             });
 
@@ -135,9 +132,9 @@ internal static class TrainCommand
         return command;
     }
 
-    private static void RequireEpisodic(SelectedData selected)
+    private static void RequireTrainable(SelectedData selected)
     {
-        if (selected.Registry is { Protocol.Kind: not BenchmarkKind.Episodic } registry)
+        if (selected.Registry is { Protocol.Kind: not (BenchmarkKind.Episodic or BenchmarkKind.ArscTasks) } registry)
             throw new ArgumentException(
                 $"'{selected.Name}' is a {registry.Protocol.Kind} benchmark without meta-training classes; train on an episodic dataset " +
                 $"(e.g. intent-banking77) and evaluate on it with `metanlp eval --model DIR/model.ckpt --dataset {selected.Name}`.");

@@ -24,7 +24,7 @@ public sealed record EpisodeSamplerOptions
 /// episode, whatever was sampled before it, so a resumed run sees exactly the episodes it would have seen.
 /// No example is in both the support and the query set of an episode; class indices are assigned per episode.
 /// </summary>
-public sealed class EpisodeSampler
+public sealed class EpisodeSampler : IEpisodeSource
 {
     private readonly string[] _classes;
     private readonly TextExample[][] _byClass;
@@ -120,7 +120,7 @@ public sealed class EpisodeSampler
     }
 
     // SplitMix64 of (seed, index): independent, reproducible seeds per episode.
-    private static int EpisodeSeed(int seed, long index)
+    internal static int EpisodeSeed(int seed, long index)
     {
         ulong z = unchecked(((ulong)(uint)seed << 32) ^ (ulong)index) + 0x9E3779B97F4A7C15UL;
         z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);

@@ -16,7 +16,7 @@ public sealed record EvaluationResult(AccuracySummary Accuracy, IReadOnlyList<do
 public static class EpisodeEvaluator
 {
     /// <summary>Evaluates episodes 0..<paramref name="episodes"/>-1 of <paramref name="sampler"/>.</summary>
-    public static EvaluationResult Evaluate(IFewShotLearner learner, EpisodeSampler sampler, int episodes, Action<int>? onEpisode = null)
+    public static EvaluationResult Evaluate(IFewShotLearner learner, IEpisodeSource sampler, int episodes, Action<int>? onEpisode = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(sampler);

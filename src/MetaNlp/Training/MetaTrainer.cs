@@ -26,7 +26,7 @@ public sealed class MetaTrainer
     public Action<TrainingEvent>? OnProgress { get; set; }
 
     /// <summary>Trains a new model; <paramref name="model"/>'s spec gets the training info.</summary>
-    public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, EpisodeSampler train, EpisodeSampler? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
+    public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,7 +40,7 @@ public sealed class MetaTrainer
     /// samplers built as they were (<see cref="ReadSavedRun"/>). <paramref name="maxEpisodes"/> can extend a run that
     /// stopped at its episode limit.
     /// </summary>
-    public TrainingResult Resume(string outputDirectory, EpisodeSampler train, EpisodeSampler? validation, int? maxEpisodes = null, CancellationToken cancellation = default)
+    public TrainingResult Resume(string outputDirectory, IEpisodeSource train, IEpisodeSource? validation, int? maxEpisodes = null, CancellationToken cancellation = default)
     {
         string statePath = Path.Combine(outputDirectory, StateFileName);
         var info = ReadSavedRun(outputDirectory);
@@ -73,7 +73,7 @@ public sealed class MetaTrainer
     }
 
     private TrainingResult Run(FewShotModel model, MetaTrainerOptions options, OptimizerHelper optimizer, TrainingProgress progress,
-        EpisodeSampler train, EpisodeSampler? validation, string outputDirectory, TrainingInfo? info, CancellationToken cancellation)
+        IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(train);
         NativeHeap.Configure();
