@@ -50,6 +50,29 @@ public class CliTests
         Assert.Equal(2, fromStdin.Stdout.Trim().Split('\n').Length);
     }
 
+    [Theory]
+    [InlineData("maml", "--inner-steps 2 --test-inner-steps 3 --inner-lr 0.2 --meta-batch 2", "\"testInnerSteps\":3")]
+    [InlineData("protomaml", "--first-order --inner-optimizer adam --inner-lr 0.01", "\"innerOptimizer\":\"Adam\"")]
+    [InlineData("reptile", "--outer-optimizer sgd --lr 0.5", "\"outerOptimizer\":\"sgd\"")]
+    [InlineData("induction", "--encoder bilstm --hidden-size 8 --routing-iterations 2", "\"routingIterations\":2")]
+    [InlineData("matching", "--encoder transformer --heads 2 --layers 1 --fce", "\"fullContextEmbeddings\":true")]
+    [InlineData("siamese", "--siamese-loss contrastive --encoder boe", "\"loss\":\"Contrastive\"")]
+    public void EveryFamilyTrainsAndEvaluatesFromTheCommandLineWithItsOptionsKept(string algo, string options, string kept)
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string output = Path.Combine(dir.Path, "run");
+        string[] data = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+        var train = CliRunner.Run([.. $"train --algo {algo} {options} --ways 3 --shots 2 --queries 3 --max-episodes 8 --val-every 4 --val-episodes 3 --embedding-dim 16 --filters 8 --threads 1 --json --out".Split(' '), output, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Equal(algo, (string)train.Json["algo"]!);
+        var eval = CliRunner.Run([.. "eval --episodes 5 --threads 1 --json --model".Split(' '), Path.Combine(output, "model.ckpt"), .. data]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Equal(algo, (string)eval.Json["algo"]!);
+        var spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
+        Assert.Contains(kept, spec);
+    }
+
     [Fact]
     public void AMalformedDataFileIsAnErrorNamingTheFileAndLine()
     {
