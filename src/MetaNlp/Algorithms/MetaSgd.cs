@@ -25,8 +25,11 @@ public sealed class MetaSgd : GradientLearner
     public InnerRates Rates => (InnerRates)Network.Rule!;
 
     /// <inheritdoc />
-    protected override DifferentiableOptimizer CreateInnerOptimizer(TaskData task) =>
-        new DifferentiableMetaSgd(AdaptedNames.Select((name, i) => Localize(name, Rates.Rates[i], task)).ToArray());
+    protected override DifferentiableOptimizer CreateInnerOptimizer(TaskData task)
+    {
+        var rates = Rates.Rates;
+        return new DifferentiableMetaSgd(AdaptedNames.Select((name, i) => Localize(name, rates[i], task)).ToArray());
+    }
 
     private static InnerRates CreateRates(TextEmbedder embedder, GradientLearnerOptions options)
     {
