@@ -63,22 +63,13 @@ public sealed class InductionNetwork : MetricLearner
         using var scope = NewDisposeScope();
         var (support, query) = EmbedEpisode(episode);
         var classes = ClassVectors(support, episode.SupportLabels.Select(i => (long)i).ToArray(), episode.Ways);
-        var scores = Induction.Logits(query, classes).sigmoid();
-        var targets = nn.functional.one_hot(LabelTensor(episode.QueryLabels), episode.Ways).to(scores.dtype);
-        return nn.functional.mse_loss(scores, targets).MoveToOuterDisposeScope();
+        return RelationScoreLoss(Induction.Logits(query, classes), episode).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     public override IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
     {
-        var set = SupportSet.From(support);
-        using var scope = NewDisposeScope();
-        Tensor classes;
-        using (no_grad())
-        {
-            classes = ClassVectors(Embedder.EmbedNoGrad(set.Texts), set.LabelIndices, set.Labels.Count).MoveToOuterDisposeScope();
-        }
-        classes.DetachFromDisposeScope();
+        var (set, classes) = SupportClassVectors(support, (vectors, s) => ClassVectors(vectors, s.LabelIndices, s.Labels.Count));
         var induction = Induction;
         return new EmbeddingClassifier(set.Labels, Embedder, q => induction.Logits(q, classes), classes);
     }

@@ -41,6 +41,35 @@ public abstract class MetricLearner : IFewShotLearner
         return (embeddings[..s], embeddings[s..]);
     }
 
+    /// <summary>
+    /// Adaptation shared by learners that keep one vector per class: the support set's classes and
+    /// <paramref name="classVectors"/>(support embeddings, support set), computed without gradients and detached from
+    /// every dispose scope (the classifier owns it).
+    /// </summary>
+    protected (SupportSet Set, Tensor Classes) SupportClassVectors(IReadOnlyList<TextExample> support, Func<Tensor, SupportSet, Tensor> classVectors)
+    {
+        ArgumentNullException.ThrowIfNull(classVectors);
+        var set = SupportSet.From(support);
+        using var scope = NewDisposeScope();
+        Tensor classes;
+        using (no_grad())
+        {
+            classes = classVectors(Embedder.EmbedNoGrad(set.Texts), set).MoveToOuterDisposeScope();
+        }
+        return (set, classes.DetachFromDisposeScope());
+    }
+
+    /// <summary>Relation-score loss (Sung et al.; Geng et al.): mean squared error of sigmoid(logits) [q, ways] against one-hot query labels.</summary>
+    protected static Tensor RelationScoreLoss(Tensor logits, Episode episode)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(episode);
+        using var scope = NewDisposeScope();
+        var scores = logits.sigmoid();
+        var targets = nn.functional.one_hot(LabelTensor(episode.QueryLabels), episode.Ways).to(scores.dtype);
+        return nn.functional.mse_loss(scores, targets).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Label indices as an int64 tensor.</summary>
     protected static Tensor LabelTensor(IReadOnlyList<int> labels) => tensor(labels.Select(i => (long)i).ToArray());
 }

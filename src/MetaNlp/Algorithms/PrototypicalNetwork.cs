@@ -54,14 +54,7 @@ public sealed class PrototypicalNetwork : MetricLearner
     /// <inheritdoc />
     public override IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
     {
-        var set = SupportSet.From(support);
-        using var scope = NewDisposeScope();
-        Tensor prototypes;
-        using (no_grad())
-        {
-            prototypes = Prototypes.Compute(Embedder.EmbedNoGrad(set.Texts), set.IndexTensor(), set.Labels.Count).MoveToOuterDisposeScope();
-        }
-        prototypes.DetachFromDisposeScope();
+        var (set, prototypes) = SupportClassVectors(support, (vectors, s) => Prototypes.Compute(vectors, s.IndexTensor(), s.Labels.Count));
         var options = Options;
         return new EmbeddingClassifier(set.Labels, Embedder, q => MetricScores.Compute(options.Distance, q, prototypes, options.CosineScale), prototypes);
     }

@@ -43,22 +43,13 @@ public sealed class RelationNetwork : MetricLearner
         using var scope = NewDisposeScope();
         var (support, query) = EmbedEpisode(episode);
         var classes = Prototypes.Compute(support, LabelTensor(episode.SupportLabels), episode.Ways);
-        var scores = Relation.Logits(query, classes).sigmoid();
-        var targets = nn.functional.one_hot(LabelTensor(episode.QueryLabels), episode.Ways).to(scores.dtype);
-        return nn.functional.mse_loss(scores, targets).MoveToOuterDisposeScope();
+        return RelationScoreLoss(Relation.Logits(query, classes), episode).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     public override IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
     {
-        var set = SupportSet.From(support);
-        using var scope = NewDisposeScope();
-        Tensor classes;
-        using (no_grad())
-        {
-            classes = Prototypes.Compute(Embedder.EmbedNoGrad(set.Texts), set.IndexTensor(), set.Labels.Count).MoveToOuterDisposeScope();
-        }
-        classes.DetachFromDisposeScope();
+        var (set, classes) = SupportClassVectors(support, (vectors, s) => Prototypes.Compute(vectors, s.IndexTensor(), s.Labels.Count));
         var relation = Relation;
         return new EmbeddingClassifier(set.Labels, Embedder, q => relation.Logits(q, classes), classes);
     }

@@ -265,11 +265,7 @@ public class GradientLearnerTests
         double accuracy = EpisodeEvaluator.Evaluate(trained.Learner, test, 40).Accuracy.Mean;
         Assert.True(accuracy > 0.55, $"{algorithm}: {accuracy:P1} on new classes after 100 episodes (chance 33%)");
         // The checkpoint holds everything the learner adapts with (learned rules included): same predictions.
-        var episode = test.Sample(0);
-        using var a = model.Learner.Adapt(episode.Support);
-        using var b = trained.Learner.Adapt(episode.Support);
-        var texts = episode.Query.Select(q => q.Text).ToArray();
-        Assert.Equal(a.Predict(texts).Select(p => p.Probability), b.Predict(texts).Select(p => p.Probability), (x, y) => Math.Abs(x - y) < 1e-5);
+        LearnerChecks.AssertSamePredictions(model.Learner, trained.Learner, test.Sample(0));
     }
 
     [Fact]

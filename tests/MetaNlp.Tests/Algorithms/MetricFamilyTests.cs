@@ -172,10 +172,6 @@ public class MetricFamilyTests
         var trained = Checkpoint.LoadModel(result.ModelPath);
         double accuracy = EpisodeEvaluator.Evaluate(trained.Learner, test, 40).Accuracy.Mean;
         Assert.True(accuracy > 0.5, $"{algorithm} {options}: {accuracy:P1} on new classes after 120 episodes (chance 33%)");
-        var episode = test.Sample(0);
-        using var a = model.Learner.Adapt(episode.Support);
-        using var b = trained.Learner.Adapt(episode.Support);
-        var texts = episode.Query.Select(q => q.Text).ToArray();
-        Assert.Equal(a.Predict(texts).Select(p => p.Probability), b.Predict(texts).Select(p => p.Probability), (x, y) => Math.Abs(x - y) < 1e-5);
+        LearnerChecks.AssertSamePredictions(model.Learner, trained.Learner, test.Sample(0));
     }
 }

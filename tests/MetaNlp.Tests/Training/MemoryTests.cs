@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Encoders;
 using MetaNlp.Training;
 using static TorchSharp.torch;
 
@@ -11,45 +13,25 @@ public class MemoryTests
     [Fact]
     public void ALongTrainingLoopDoesNotGrowTheProcess()
     {
-        NativeHeap.Configure();
-        var pool = ToyData.Examples(classes: 10, perClass: 20);
-        var model = TrainingTests.NewModel();
-        var sampler = new EpisodeSampler(pool, ToyData.Classes(0, 8), new EpisodeSamplerOptions { Ways = 5, Shots = 5, Queries = 5 }, 3);
-        var optimizer = optim.Adam(model.Learner.Model.parameters(), 1e-3);
-        void Steps(int from, int count)
-        {
-            for (int i = from; i < from + count; i++)
-            {
-                using var scope = NewDisposeScope();
-                optimizer.zero_grad();
-                model.Learner.EpisodeLoss(sampler.Sample(i)).backward();
-                optimizer.step();
-            }
-        }
-        long Rss()
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            using var process = Process.GetCurrentProcess();
-            return process.WorkingSet64;
-        }
-        Steps(0, 100);
-        long warm = Rss();
-        Steps(100, 500);
-        long after = Rss();
-        double growthMb = (after - warm) / 1e6;
+        double growthMb = RssGrowthOver500Steps(TrainingTests.NewModel(), out long warm);
         Assert.True(growthMb < 25, $"RSS grew by {growthMb:F1} MB over 500 training steps (from {warm / 1e6:F0} MB)");
     }
 
     [Fact]
     public void FiveHundredSecondOrderMamlIterationsKeepTheProcessFlat()
     {
+        var options = new GradientLearnerOptions { InnerSteps = 3, InnerLearningRate = 0.3 };
+        var model = Algorithms.GradientLearnerTests.NewModel(Maml.Name, options, new EncoderOptions { Kind = "cnn", EmbeddingDim = 16, Filters = 8 });
+        model.Learner.Model.train();
+        double growthMb = RssGrowthOver500Steps(model, out long warm);
+        Assert.True(growthMb < 25, $"RSS grew by {growthMb:F1} MB over 500 second-order MAML iterations (from {warm / 1e6:F0} MB)");
+    }
+
+    // Adam steps on toy 5-way 5-shot episodes: 100 to warm up, then the RSS growth (MB) over 500 more.
+    private static double RssGrowthOver500Steps(FewShotModel model, out long warm)
+    {
         NativeHeap.Configure();
         var pool = ToyData.Examples(classes: 10, perClass: 20);
-        var options = new MetaNlp.Algorithms.GradientLearnerOptions { InnerSteps = 3, InnerLearningRate = 0.3 };
-        var model = MetaNlp.Tests.Algorithms.GradientLearnerTests.NewModel(MetaNlp.Algorithms.Maml.Name, options,
-            new MetaNlp.Encoders.EncoderOptions { Kind = "cnn", EmbeddingDim = 16, Filters = 8 });
-        model.Learner.Model.train();
         var sampler = new EpisodeSampler(pool, ToyData.Classes(0, 8), new EpisodeSamplerOptions { Ways = 5, Shots = 5, Queries = 5 }, 3);
         var optimizer = optim.Adam(model.Learner.Model.parameters(), 1e-3);
         void Steps(int from, int count)
@@ -63,11 +45,9 @@ public class MemoryTests
             }
         }
         Steps(0, 100);
-        long warm = Rss();
+        warm = Rss();
         Steps(100, 500);
-        long after = Rss();
-        double growthMb = (after - warm) / 1e6;
-        Assert.True(growthMb < 25, $"RSS grew by {growthMb:F1} MB over 500 second-order MAML iterations (from {warm / 1e6:F0} MB)");
+        return (Rss() - warm) / 1e6;
     }
 
     private static long Rss()
