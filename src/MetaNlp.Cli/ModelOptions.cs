@@ -43,11 +43,14 @@ internal sealed class ModelOptions
     public Option<string> SiameseLoss { get; } = new Option<string>("--siamese-loss") { Description = "siamese: pair loss, cosine (SetFit's) or contrastive.", DefaultValueFactory = _ => "cosine" }
         .AcceptOnlyFromAmong("cosine", "contrastive");
 
+    public Option<string> RelationLoss { get; } = new Option<string>("--relation-loss") { Description = "relation, induction: training loss, ce (softmax cross-entropy) or mse (the papers' sigmoid regression).", DefaultValueFactory = _ => "ce" }
+        .AcceptOnlyFromAmong("ce", "mse");
+
     public Option<int> RoutingIterations { get; } = CliOptions.Positive<int>("--routing-iterations", "induction: dynamic-routing iterations.", new InductionOptions().RoutingIterations);
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, FreezeEmbeddings, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RoutingIterations })
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, FreezeEmbeddings, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
             command.Options.Add(option);
     }
 
@@ -83,6 +86,7 @@ internal sealed class ModelOptions
             options.Validate();
             return LearnerRegistry.ToJson(options);
         }
+        var relationLoss = result.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy;
         return algorithm switch
         {
             NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric ?? MetricDistance.Cosine, CosineScale = scale }),
@@ -92,8 +96,8 @@ internal sealed class ModelOptions
                 CosineScale = scale,
                 Loss = result.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine,
             }),
-            RelationNetwork.Name => LearnerRegistry.ToJson(new RelationOptions()),
-            InductionNetwork.Name => LearnerRegistry.ToJson(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations) }),
+            RelationNetwork.Name => LearnerRegistry.ToJson(new RelationOptions { Loss = relationLoss }),
+            InductionNetwork.Name => LearnerRegistry.ToJson(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations), Loss = relationLoss }),
             _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric ?? MetricDistance.SquaredEuclidean, CosineScale = scale }),
         };
     }

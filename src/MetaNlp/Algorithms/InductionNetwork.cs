@@ -7,6 +7,9 @@ namespace MetaNlp.Algorithms;
 /// <summary>Options of <see cref="InductionNetwork"/>.</summary>
 public sealed record InductionOptions
 {
+    /// <summary>The training loss (default cross-entropy; the paper's is <see cref="RelationLoss.MeanSquaredError"/>).</summary>
+    public RelationLoss Loss { get; init; } = RelationLoss.CrossEntropy;
+
     /// <summary>Dynamic-routing iterations (Geng et al. use 3).</summary>
     public int RoutingIterations { get; init; } = 3;
 
@@ -16,8 +19,8 @@ public sealed record InductionOptions
 
 /// <summary>
 /// Induction Networks (Geng et al. 2019): each class vector is induced from its transformed support vectors by
-/// dynamic routing (<see cref="DynamicRouting.Induce"/>), then compared with a query by a neural tensor layer; the
-/// relation scores are regressed on one-hot targets with mean squared error. Geng et al. pair it with a BiLSTM and
+/// dynamic routing (<see cref="DynamicRouting.Induce"/>), then compared with a query by a neural tensor layer whose
+/// relation logits are trained with <see cref="InductionOptions.Loss"/>. Geng et al. pair it with a BiLSTM and
 /// self-attention encoder; here it runs over any encoder.
 /// </summary>
 public sealed class InductionNetwork : MetricLearner
@@ -63,7 +66,7 @@ public sealed class InductionNetwork : MetricLearner
         using var scope = NewDisposeScope();
         var (support, query) = EmbedEpisode(episode);
         var classes = ClassVectors(support, episode.SupportLabels.Select(i => (long)i).ToArray(), episode.Ways);
-        return RelationScoreLoss(Induction.Logits(query, classes), episode).MoveToOuterDisposeScope();
+        return RelationScoreLoss(Options.Loss, Induction.Logits(query, classes), episode).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -59,15 +59,12 @@ public abstract class MetricLearner : IFewShotLearner
         return (set, classes.DetachFromDisposeScope());
     }
 
-    /// <summary>Relation-score loss (Sung et al.; Geng et al.): mean squared error of sigmoid(logits) [q, ways] against one-hot query labels.</summary>
-    protected static Tensor RelationScoreLoss(Tensor logits, Episode episode)
+    /// <summary>The loss of relation logits [q, ways] against an episode's query labels.</summary>
+    protected static Tensor RelationScoreLoss(RelationLoss loss, Tensor logits, Episode episode)
     {
-        ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(episode);
-        using var scope = NewDisposeScope();
-        var scores = logits.sigmoid();
-        var targets = nn.functional.one_hot(LabelTensor(episode.QueryLabels), episode.Ways).to(scores.dtype);
-        return nn.functional.mse_loss(scores, targets).MoveToOuterDisposeScope();
+        using var labels = LabelTensor(episode.QueryLabels);
+        return RelationLosses.Compute(loss, logits, labels);
     }
 
     /// <summary>Label indices as an int64 tensor.</summary>

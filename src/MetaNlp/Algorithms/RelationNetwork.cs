@@ -7,14 +7,17 @@ namespace MetaNlp.Algorithms;
 /// <summary>Options of <see cref="RelationNetwork"/>.</summary>
 public sealed record RelationOptions
 {
+    /// <summary>The training loss (default cross-entropy; the paper's is <see cref="RelationLoss.MeanSquaredError"/>).</summary>
+    public RelationLoss Loss { get; init; } = RelationLoss.CrossEntropy;
+
     /// <summary>Hidden units of the relation module.</summary>
     public int HiddenSize { get; init; } = 100;
 }
 
 /// <summary>
 /// Relation Networks (Sung et al. 2018): a class vector (the mean of its support vectors; Sung et al. sum them, which
-/// makes the scale depend on K) is compared with a query by a learned <see cref="RelationModule"/>; training
-/// regresses the relation scores on one-hot targets with mean squared error.
+/// makes the scale depend on K) is compared with a query by a learned <see cref="RelationModule"/>; the logits are trained with
+/// <see cref="RelationOptions.Loss"/>.
 /// </summary>
 public sealed class RelationNetwork : MetricLearner
 {
@@ -43,7 +46,7 @@ public sealed class RelationNetwork : MetricLearner
         using var scope = NewDisposeScope();
         var (support, query) = EmbedEpisode(episode);
         var classes = Prototypes.Compute(support, LabelTensor(episode.SupportLabels), episode.Ways);
-        return RelationScoreLoss(Relation.Logits(query, classes), episode).MoveToOuterDisposeScope();
+        return RelationScoreLoss(Options.Loss, Relation.Logits(query, classes), episode).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -103,8 +103,20 @@ public class MetricFamilyTests
         var queries = tensor(new[] { 0.5f, 1f }, [1, 2]);
         // NTN with M = I: relu(c . q): 0.5 + 2 = 2.5 and -0.5 + 0.5 = 0.
         Assert.Equal(new[] { 2.5f, 0f }, induction.Logits(queries, classes).data<float>().ToArray());
-        // Relation MLP with all weights 1, biases 0, one hidden unit: relu(c1 + c2 + q1 + q2).
-        Assert.Equal(new[] { 4.5f, 1f }, relation.Logits(queries, classes).data<float>().ToArray());
+        // Relation MLP with all weights 1, biases 0, one hidden unit: relu of the sum of [c; q; |c - q|; c * q].
+        // Class 1: (1 + 2) + (0.5 + 1) + (0.5 + 1) + (0.5 + 2) = 8.5; class 2: -0.5 + 1.5 + (1.5 + 0.5) + (-0.5 + 0.5) = 3.
+        Assert.Equal(new[] { 8.5f, 3f }, relation.Logits(queries, classes).data<float>().ToArray());
+    }
+
+    [Fact]
+    public void RelationLossesMatchTheirFormulas()
+    {
+        using var scope = NewDisposeScope();
+        var logits = tensor(new[] { 0.0, Math.Log(3) }, [1, 2]);
+        var label = tensor(new[] { 1L });
+        // Softmax (1/4, 3/4): -ln(3/4). Sigmoids (1/2, 3/4) against (0, 1): (1/4 + 1/16) / 2.
+        Assert.Equal(Math.Log(4.0 / 3), RelationLosses.Compute(RelationLoss.CrossEntropy, logits, label).item<double>(), 9);
+        Assert.Equal(0.15625, RelationLosses.Compute(RelationLoss.MeanSquaredError, logits, label).item<double>(), 9);
     }
 
     [Fact]
