@@ -1,0 +1,103 @@
+"""Load phases against a running MetaNlp service: classify requests of 1 and 32 texts from CLIENTS threads, each with
+its own keep-alive connection, bounded by a request count and a duration. Prints one line per phase and, last, one
+JSON object with both."""
+import argparse
+import csv
+import datetime
+import http.client
+import json
+import os
+import platform
+import statistics
+import threading
+import time
+import urllib.parse
+
+
+def request(connection, method, path, body=None, key=None):
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["X-Api-Key"] = key
+    connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def phase(url, classifier, texts, batch, clients, max_requests, max_seconds):
+    host = urllib.parse.urlparse(url)
+    latencies, errors, lock = [], [], threading.Lock()
+    issued = [0]
+    deadline = time.perf_counter() + max_seconds
+
+    def client(index):
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+        i = index
+        while True:
+            with lock:
+                if issued[0] >= max_requests or time.perf_counter() > deadline:
+                    break
+                issued[0] += 1
+            body = {"texts": [texts[(i + j) % len(texts)] for j in range(batch)]}
+            i += batch
+            start = time.perf_counter()
+            try:
+                status, _ = request(connection, "POST", f"/api/classifiers/{classifier}/classify", body)
+            except (OSError, http.client.HTTPException) as e:
+                status = repr(e)
+                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+            elapsed = time.perf_counter() - start
+            with lock:
+                if status == 200:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(status)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    latencies.sort()
+    q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else None
+    return {"texts_per_request": batch, "clients": clients, "requests": len(latencies) + len(errors), "errors": len(errors),
+            "seconds": round(wall, 2), "requests_per_second": round(len(latencies) / wall, 1), "texts_per_second": round(len(latencies) * batch / wall, 1),
+            "p50_ms": round(q(0.50), 2) if latencies else None, "p99_ms": round(q(0.99), 2) if latencies else None,
+            "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else None}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for name in ("--url", "--key", "--support", "--queries"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--server-threads", type=int, default=2)
+    args = parser.parse_args()
+    with open(args.support, newline="", encoding="utf-8") as f:
+        examples = [{"text": r["text"], "label": r["label"]} for r in csv.DictReader(f)]
+    with open(args.queries, newline="", encoding="utf-8") as f:
+        texts = [r["text"] for r in csv.DictReader(f)]
+    host = urllib.parse.urlparse(args.url)
+    connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+    status, body = request(connection, "POST", "/api/classifiers", {"name": "load", "examples": examples}, key=args.key)
+    if status != 201:
+        raise SystemExit(f"creating the classifier failed: {status} {body[:300]!r}")
+    classifier = json.loads(body)["id"]
+    request(connection, "POST", f"/api/classifiers/{classifier}/classify", {"texts": texts[:1]})   # adapts once before timing
+    results = []
+    for batch in (1, 32):
+        result = phase(args.url, classifier, texts, batch, args.clients, args.requests, args.seconds)
+        print(f"{batch:2d} text(s)/request: {result['requests_per_second']} requests/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+              f"{result['errors']} errors ({result['requests']} requests in {result['seconds']} s, {args.clients} clients)", flush=True)
+        results.append(result)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    print(json.dumps({"benchmark": "service-load", "date": datetime.date.today().isoformat(), "machine": f"{os.cpu_count()} cores, {cpu}",
+                      "server_threads": args.server_threads, "phases": results}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+namespace MetaNlp.Server;
+
+/// <summary>A labelled example in a request.</summary>
+public sealed record ExampleInput(string? Text, string? Label);
+
+/// <summary>POST /api/classifiers: a name, an optional base model and threshold, and labelled examples (at least two labels).</summary>
+public sealed record CreateClassifierRequest(string? Name, string? BaseModel, double? Threshold, IReadOnlyList<ExampleInput>? Examples);
+
+/// <summary>PATCH /api/classifiers/{id}/examples: examples to add and example ids to remove, in one change.</summary>
+public sealed record ChangeExamplesRequest(IReadOnlyList<ExampleInput>? Add, IReadOnlyList<long>? Remove);
+
+/// <summary>POST /api/classifiers/{id}/classify: texts to classify.</summary>
+public sealed record ClassifyRequest(IReadOnlyList<string>? Texts);
+
+/// <summary>POST /api/classifiers/{id}/explain: one text and how many nearest examples to return (default 5).</summary>
+public sealed record ExplainRequest(string? Text, int? Top);
+
+/// <summary>A label and how many examples it has.</summary>
+public sealed record LabelCount(string Label, int Examples);
+
+/// <summary>A stored example in a response.</summary>
+public sealed record ExampleOutput(long Id, string Text, string Label);
+
+/// <summary>A classifier in responses; <see cref="Examples"/> only when one classifier is asked for.</summary>
+public sealed record ClassifierResponse(string Id, string Name, string BaseModel, double Threshold, long Version, string CreatedAt, string UpdatedAt,
+    IReadOnlyList<LabelCount> Labels, int ExampleCount, IReadOnlyList<ExampleOutput>? Examples)
+{
+    /// <summary>The response for a stored classifier and its examples.</summary>
+    public static ClassifierResponse From(StoredClassifier c, IReadOnlyList<StoredExample> examples, bool withExamples)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(examples);
+        var labels = examples.GroupBy(e => e.Label, StringComparer.Ordinal).Select(g => new LabelCount(g.Key, g.Count())).OrderBy(l => l.Label, StringComparer.Ordinal).ToArray();
+        return new ClassifierResponse(c.Id, c.Name, c.BaseModel, c.Threshold, c.Version, c.CreatedAt, c.UpdatedAt, labels, examples.Count,
+            withExamples ? examples.Select(e => new ExampleOutput(e.Id, e.Text, e.Label)).ToArray() : null);
+    }
+}
+
+/// <summary>One classified text.</summary>
+public sealed record PredictionOutput(string Text, string? Label, bool NoneOfThese, string BestLabel, double Probability, IReadOnlyDictionary<string, double> Probabilities);
+
+/// <summary>Response of classify.</summary>
+public sealed record ClassifyResponse(string ClassifierId, long Version, IReadOnlyList<PredictionOutput> Predictions);
+
+/// <summary>A support example close to the explained text, with its cosine similarity.</summary>
+public sealed record NeighbourOutput(long ExampleId, string Text, string Label, double Score);
+
+/// <summary>Response of explain.</summary>
+public sealed record ExplainResponse(string ClassifierId, long Version, PredictionOutput Prediction, IReadOnlyList<NeighbourOutput> Nearest);
+
+/// <summary>A base model in GET /api/models.</summary>
+public sealed record BaseModelOutput(string Name, string Algorithm, string Encoder, bool IsDefault);

@@ -1,0 +1,47 @@
+using MetaNlp.Training;
+
+namespace MetaNlp.Server;
+
+/// <summary>
+/// The base models classifiers are made from, loaded once at start (a missing or broken checkpoint stops the server
+/// with an error that names the file). Each model has a gate: TorchSharp work on one model runs one request at a time.
+/// </summary>
+public sealed class BaseModelCatalog
+{
+    private readonly Dictionary<string, BaseModel> _models = new(StringComparer.Ordinal);
+
+    /// <summary>Loads every source.</summary>
+    public BaseModelCatalog(IReadOnlyList<BaseModelSource> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0) throw new ArgumentException("The server needs at least one base model (--model NAME=CHECKPOINT).");
+        foreach (var source in sources)
+        {
+            if (string.IsNullOrWhiteSpace(source.Name)) throw new ArgumentException($"A base model needs a name (checkpoint '{source.CheckpointPath}').");
+            if (_models.ContainsKey(source.Name)) throw new ArgumentException($"Base model '{source.Name}' is given twice.");
+            if (!File.Exists(source.CheckpointPath)) throw new FileNotFoundException($"Base model '{source.Name}': no checkpoint at '{source.CheckpointPath}'.", source.CheckpointPath);
+            var model = Checkpoint.LoadModel(source.CheckpointPath);
+            model.Learner.Model.eval();
+            _models.Add(source.Name, new BaseModel(source.Name, model));
+        }
+        DefaultName = sources[0].Name;
+    }
+
+    /// <summary>Name of the model used when a request names none.</summary>
+    public string DefaultName { get; }
+
+    /// <summary>Every model.</summary>
+    public IEnumerable<BaseModel> All => _models.Values;
+
+    /// <summary>The model called <paramref name="name"/>, or null.</summary>
+    public BaseModel? Find(string name) => _models.GetValueOrDefault(name);
+}
+
+/// <summary>A loaded base model and the lock its TorchSharp work runs under.</summary>
+/// <param name="Name">The name clients use.</param>
+/// <param name="Model">Learner, encoder and vocabulary.</param>
+public sealed record BaseModel(string Name, FewShotModel Model)
+{
+    /// <summary>Held while a request adapts or runs this model.</summary>
+    public object Gate { get; } = new();
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace MetaNlp.Server;
+
+/// <summary>The classifier API under <c>/api</c>: create, list, get, delete, change examples, classify, explain.</summary>
+public static class ClassifierEndpoints
+{
+    /// <summary>Maps the routes: every write needs an API key, reads only when <see cref="ServerOptions.KeysForReads"/> says so.</summary>
+    public static void Map(IEndpointRouteBuilder app, ServerOptions options, ClassifierStore store, ClassifierRuntime runtime, ApiKeys keys, JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        var validator = new RequestValidator(options.Limits);
+        var api = app.MapGroup("/api").WithTags("classifiers");
+        var reads = api.MapGroup("");
+        var writes = api.MapGroup("");
+        writes.AddEndpointFilterFactory(keys.Require);
+        Task<(T? Body, IResult? Problem)> ReadValid<T>(HttpRequest request, Func<T, Dictionary<string, string[]>> check) where T : class => ReadValidBody(request, json, check);
+        if (options.KeysForReads) reads.AddEndpointFilterFactory(keys.Require);
+
+        reads.MapGet("/models", () => runtime.Catalog.All.Select(m => new BaseModelOutput(m.Name, m.Model.Spec.Algorithm, m.Model.Spec.Encoder.Kind, m.Name == runtime.Catalog.DefaultName)).ToArray())
+            .WithName("ListModels").WithSummary("The base models a classifier can be made from.");
+
+        writes.MapPost("/classifiers", async (HttpRequest request) =>
+        {
+            var (body, problem) = await ReadValid<CreateClassifierRequest>(request, validator.Check);
+            if (problem is not null) return problem;
+            var examples = body!.Examples!.Select(e => (e.Text!, e.Label!.Trim())).ToArray();
+            if (validator.CheckClassifier(examples.Select(e => e.Item2).ToArray(), examples.Length) is { } invalid)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["examples"] = [invalid] });
+            string baseModel = body.BaseModel ?? runtime.Catalog.DefaultName;
+            if (runtime.Catalog.Find(baseModel) is null)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["baseModel"] = [$"'{baseModel}' is not a base model of this server; see GET /api/models"] });
+            var created = store.Create(body.Name!.Trim(), baseModel, body.Threshold ?? 0, examples);
+            var stored = store.GetWithExamples(created.Id)!.Value;
+            return Results.Created($"/api/classifiers/{created.Id}", ClassifierResponse.From(stored.Classifier, stored.Examples, withExamples: true));
+        }).Accepts<CreateClassifierRequest>("application/json").Produces<ClassifierResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
+          .WithName("CreateClassifier").WithSummary("Creates a classifier from labelled examples (at least two labels).");
+
+        reads.MapGet("/classifiers", () => store.List().Select(c => ClassifierResponse.From(c, store.GetWithExamples(c.Id)?.Examples ?? [], withExamples: false)).ToArray())
+            .WithName("ListClassifiers").WithSummary("Every classifier, without its examples.");
+
+        reads.MapGet("/classifiers/{id}", (string id) =>
+            store.GetWithExamples(id) is { } found ? Results.Ok(ClassifierResponse.From(found.Classifier, found.Examples, withExamples: true)) : NotFound(id))
+            .Produces<ClassifierResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithName("GetClassifier").WithSummary("One classifier with its examples.");
+
+        writes.MapDelete("/classifiers/{id}", (string id) =>
+        {
+            if (!store.Delete(id)) return NotFound(id);
+            runtime.Forget(id);
+            return Results.NoContent();
+        }).ProducesProblem(StatusCodes.Status404NotFound).WithName("DeleteClassifier").WithSummary("Deletes a classifier and its examples.");
+
+        writes.MapPatch("/classifiers/{id}/examples", async (string id, HttpRequest request) =>
+        {
+            var (body, problem) = await ReadValid<ChangeExamplesRequest>(request, validator.Check);
+            if (problem is not null) return problem;
+            var add = (body!.Add ?? []).Select(e => (e.Text!, e.Label!.Trim())).ToArray();
+            try
+            {
+                bool found = store.ChangeExamples(id, add, body.Remove ?? [], after =>
+                {
+                    if (validator.CheckClassifier(after.Select(e => e.Label).ToArray(), after.Count) is { } invalid) throw new InvalidOperationException(invalid);
+                });
+                if (!found) return NotFound(id);
+            }
+            catch (KeyNotFoundException e)
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["remove"] = [e.Message] });
+            }
+            catch (InvalidOperationException e)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Change refused", detail: e.Message);
+            }
+            var stored = store.GetWithExamples(id);
+            return stored is { } s ? Results.Ok(ClassifierResponse.From(s.Classifier, s.Examples, withExamples: true)) : NotFound(id);
+        }).Accepts<ChangeExamplesRequest>("application/json").Produces<ClassifierResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+          .WithName("ChangeExamples").WithSummary("Adds and removes examples in one change; the classifier re-adapts.");
+
+        reads.MapPost("/classifiers/{id}/classify", async (string id, HttpRequest request) =>
+        {
+            var (body, problem) = await ReadValid<ClassifyRequest>(request, validator.Check);
+            if (problem is not null) return problem;
+            if (store.GetWithExamples(id) is not { } found) return NotFound(id);
+            var texts = body!.Texts!;
+            var predictions = runtime.Classify(found.Classifier, found.Examples, texts);
+            return Results.Ok(new ClassifyResponse(id, found.Classifier.Version, predictions.Select((p, i) => Output(texts[i], p)).ToArray()));
+        }).Accepts<ClassifyRequest>("application/json").Produces<ClassifyResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+          .WithName("Classify").WithSummary("Labels and probabilities for a batch of texts; \"none of these\" under the threshold.");
+
+        reads.MapPost("/classifiers/{id}/explain", async (string id, HttpRequest request) =>
+        {
+            var (body, problem) = await ReadValid<ExplainRequest>(request, validator.Check);
+            if (problem is not null) return problem;
+            if (store.GetWithExamples(id) is not { } found) return NotFound(id);
+            var (prediction, nearest) = runtime.Explain(found.Classifier, found.Examples, body!.Text!, body.Top ?? 5);
+            return Results.Ok(new ExplainResponse(id, found.Classifier.Version, Output(body.Text!, prediction),
+                nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
+        }).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+          .WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
+    }
+
+    private static async Task<(T? Body, IResult? Problem)> ReadValidBody<T>(HttpRequest request, JsonSerializerOptions json, Func<T, Dictionary<string, string[]>> check) where T : class
+    {
+        var (body, problem) = await JsonBody.ReadAsync<T>(request, json);
+        if (problem is not null) return (null, problem);
+        var errors = check(body!);
+        return errors.Count > 0 ? (null, Results.ValidationProblem(errors)) : (body, null);
+    }
+
+    private static PredictionOutput Output(string text, LabelPrediction p) => new(text, p.Label, p.NoneOfThese, p.BestLabel, p.Probability, p.Probabilities);
+
+    private static IResult NotFound(string id) =>
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Classifier not found", detail: $"There is no classifier '{id}'.");
+}

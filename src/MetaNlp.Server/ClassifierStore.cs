@@ -1,0 +1,170 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace MetaNlp.Server;
+
+/// <summary>
+/// Classifiers and their examples in SQLite (write-ahead log, foreign keys on). Every write is one transaction, so a
+/// failed request leaves nothing half-written, and a restart reads back exactly what was committed.
+/// </summary>
+public sealed class ClassifierStore
+{
+    private readonly string _connectionString;
+
+    /// <summary>Opens (or creates) the database at <paramref name="path"/> and its tables.</summary>
+    public ClassifierStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        using var connection = Open();
+        Execute(connection, null, "PRAGMA journal_mode = WAL;");
+        Execute(connection, null, """
+            CREATE TABLE IF NOT EXISTS classifiers (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                base_model TEXT NOT NULL,
+                threshold REAL NOT NULL,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS examples (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                classifier_id TEXT NOT NULL REFERENCES classifiers(id) ON DELETE CASCADE,
+                text TEXT NOT NULL,
+                label TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS examples_by_classifier ON examples(classifier_id, id);
+            """);
+    }
+
+    /// <summary>Stores a new classifier with its examples; returns it.</summary>
+    public StoredClassifier Create(string name, string baseModel, double threshold, IReadOnlyList<(string Text, string Label)> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        string now = Now();
+        var classifier = new StoredClassifier(Guid.NewGuid().ToString("n"), name, baseModel, threshold, 1, now, now);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "INSERT INTO classifiers (id, name, base_model, threshold, version, created_at, updated_at) VALUES ($id, $name, $base, $threshold, 1, $now, $now);",
+            ("$id", classifier.Id), ("$name", name), ("$base", baseModel), ("$threshold", threshold), ("$now", now));
+        InsertExamples(connection, transaction, classifier.Id, examples);
+        transaction.Commit();
+        return classifier;
+    }
+
+    /// <summary>Every classifier, oldest first.</summary>
+    public IReadOnlyList<StoredClassifier> List()
+    {
+        using var connection = Open();
+        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers ORDER BY created_at, id;");
+    }
+
+    /// <summary>The classifier with <paramref name="id"/>, or null.</summary>
+    public StoredClassifier? Get(string id)
+    {
+        using var connection = Open();
+        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers WHERE id = $id;", ("$id", id)).SingleOrDefault();
+    }
+
+    /// <summary>The classifier with its examples in insertion order, read in one transaction; null if absent.</summary>
+    public (StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)? GetWithExamples(string id)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var classifier = ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers WHERE id = $id;", ("$id", id), transaction).SingleOrDefault();
+        if (classifier is null) return null;
+        using var command = Command(connection, transaction, "SELECT id, text, label FROM examples WHERE classifier_id = $id ORDER BY id;", ("$id", id));
+        using var reader = command.ExecuteReader();
+        var examples = new List<StoredExample>();
+        while (reader.Read()) examples.Add(new StoredExample(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        return (classifier, examples);
+    }
+
+    /// <summary>Deletes a classifier and its examples; false if it did not exist.</summary>
+    public bool Delete(string id)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "DELETE FROM classifiers WHERE id = $id;", ("$id", id));
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>
+    /// Adds and removes examples in one transaction and bumps the version. <paramref name="check"/> sees the examples
+    /// as they would be after the change and may throw to abort it (nothing is written then). Returns false if the
+    /// classifier does not exist.
+    /// </summary>
+    public bool ChangeExamples(string id, IReadOnlyList<(string Text, string Label)> add, IReadOnlyList<long> remove, Action<IReadOnlyList<StoredExample>> check)
+    {
+        ArgumentNullException.ThrowIfNull(add);
+        ArgumentNullException.ThrowIfNull(remove);
+        ArgumentNullException.ThrowIfNull(check);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using (var bump = Command(connection, transaction, "UPDATE classifiers SET version = version + 1, updated_at = $now WHERE id = $id;", ("$id", id), ("$now", Now())))
+        {
+            if (bump.ExecuteNonQuery() == 0) return false;
+        }
+        foreach (long exampleId in remove)
+        {
+            using var delete = Command(connection, transaction, "DELETE FROM examples WHERE id = $example AND classifier_id = $id;", ("$example", exampleId), ("$id", id));
+            if (delete.ExecuteNonQuery() == 0) throw new KeyNotFoundException($"Classifier '{id}' has no example {exampleId}.");
+        }
+        InsertExamples(connection, transaction, id, add);
+        using (var command = Command(connection, transaction, "SELECT id, text, label FROM examples WHERE classifier_id = $id ORDER BY id;", ("$id", id)))
+        using (var reader = command.ExecuteReader())
+        {
+            var after = new List<StoredExample>();
+            while (reader.Read()) after.Add(new StoredExample(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+            check(after);
+        }
+        transaction.Commit();
+        return true;
+    }
+
+    private static void InsertExamples(SqliteConnection connection, SqliteTransaction transaction, string id, IReadOnlyList<(string Text, string Label)> examples)
+    {
+        using var insert = Command(connection, transaction, "INSERT INTO examples (classifier_id, text, label) VALUES ($id, $text, $label);", ("$id", id), ("$text", ""), ("$label", ""));
+        foreach (var (text, label) in examples)
+        {
+            insert.Parameters["$text"].Value = text;
+            insert.Parameters["$label"].Value = label;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static List<StoredClassifier> ReadClassifiers(SqliteConnection connection, string sql, (string, object)? parameter = null, SqliteTransaction? transaction = null)
+    {
+        using var command = parameter is { } p ? Command(connection, transaction, sql, p) : Command(connection, transaction, sql);
+        using var reader = command.ExecuteReader();
+        var list = new List<StoredClassifier>();
+        while (reader.Read())
+            list.Add(new StoredClassifier(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetString(5), reader.GetString(6)));
+        return list;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, null, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;");
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+
+    private static string Now() => DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+}
