@@ -57,8 +57,9 @@ internal static class EvalCommand
                 case BenchmarkKind.Episodic:
                     EvaluateEpisodes(result, selected, fewShot, episodes, result.GetValue(count), result.GetValue(classes)!, result.GetValue(seed), asJson, report);
                     break;
-                case BenchmarkKind.AllClasses:
+                case BenchmarkKind.AllClasses or BenchmarkKind.OutOfScope:
                     EvaluateAllClasses(selected, fewShot, asJson, report);
+                    EvaluateOutOfScope(selected, fewShot, asJson, report);
                     break;
                 case BenchmarkKind.ArscTasks:
                     EvaluateArsc(selected, fewShot, asJson, report);
@@ -144,6 +145,28 @@ internal static class EvalCommand
         if (!asJson)
             Console.WriteLine($"{selected.Name}: support {registry.SupportPart} ({r.SupportSize} examples, {r.Classes} classes), {r.QuerySize} queries: " +
                 $"accuracy {r.Accuracy} %, balanced {r.BalancedAccuracy * 100:F2} %");
+    }
+
+    // Where the data has out-of-scope parts (CLINC150): rejection at a threshold chosen on the validation parts.
+    private static void EvaluateOutOfScope(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
+    {
+        if (selected.Registry is not { SupportPart: { } supportPart, ValidationPart: { } validation, QueryPart: { } query, OutOfScopePart: { } oos, OutOfScopeValidationPart: { } oosValidation })
+            return;
+        var d = selected.Dataset;
+        var r = OutOfScopeEvaluator.Evaluate(model.Learner, d.Part(supportPart), d.Part(validation), d.Part(oosValidation), d.Part(query), d.Part(oos));
+        report["out_of_scope"] = new JsonObject
+        {
+            ["threshold"] = Math.Round(r.Threshold, 6),
+            ["validation_accuracy"] = Output.Percent(r.ValidationAccuracy),
+            ["in_scope_accuracy"] = Output.Percent(r.InScopeAccuracy),
+            ["oos_recall"] = Output.Percent(r.OutOfScopeRecall),
+            ["joint_accuracy"] = Output.Percent(r.JointAccuracy),
+            ["in_scope_queries"] = r.InScopeQueries,
+            ["oos_queries"] = r.OutOfScopeQueries,
+        };
+        if (!asJson)
+            Console.WriteLine($"out of scope: threshold {r.Threshold:F4} (chosen on {validation} + {oosValidation}): in-scope accuracy {r.InScopeAccuracy * 100:F2} %, " +
+                $"oos recall {r.OutOfScopeRecall * 100:F2} % ({r.OutOfScopeQueries} oos queries), joint {r.JointAccuracy * 100:F2} %");
     }
 
     private static void EvaluateArsc(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)

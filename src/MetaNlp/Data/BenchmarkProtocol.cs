@@ -61,6 +61,9 @@ public sealed record LoadedDataset(DatasetInfo Info, TextDataset Dataset, ClassS
     /// <summary>The out-of-scope test part (CLINC150), where there is one.</summary>
     public string? OutOfScopePart { get; init; }
 
+    /// <summary>The out-of-scope validation part that, with <see cref="ValidationPart"/>, chooses the rejection threshold.</summary>
+    public string? OutOfScopeValidationPart { get; init; }
+
     /// <summary>ARSC target and meta-training tasks; null for other datasets.</summary>
     public ArscTasks? ArscTasks { get; init; }
 

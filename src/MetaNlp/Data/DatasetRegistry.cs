@@ -133,6 +133,7 @@ public static class DatasetRegistry
                         ValidationPart = "valid",
                         QueryPart = "test",
                         OutOfScopePart = ds == "CLINC150" ? "oos_test" : null,
+                        OutOfScopeValidationPart = ds == "CLINC150" ? "oos_valid" : null,
                     };
                 }));
         }
@@ -150,6 +151,7 @@ public static class DatasetRegistry
                 ValidationPart = "val",
                 QueryPart = "test",
                 OutOfScopePart = "oos_test",
+                OutOfScopeValidationPart = "oos_val",
             }));
 
         list.Add(new DatasetInfo("banking77", "BANKING77 raw: 13,083 banking queries, 77 intents, train 10,003 / test 3,080",
@@ -172,6 +174,7 @@ public static class DatasetRegistry
                 ValidationPart = "val",
                 QueryPart = "test",
                 OutOfScopePart = "oos_test",
+                OutOfScopeValidationPart = "oos_val",
             }));
         return list;
     }

@@ -150,4 +150,20 @@ public class CliTests
         // An untrained bag of random word vectors over the support vocabulary still matches words: far above 1/77.
         Assert.True((double)j["accuracy"]! > 10, $"accuracy {j["accuracy"]}");
     }
+
+    [RealDataFact]
+    public void ClincOutOfScopeRejectsAtAThresholdChosenOnValidationData()
+    {
+        var r = CliRunner.Run("eval", "--dataset", "dnnc-clinc150", "--shots", "5", "--algo", "protonet", "--distance", "cosine", "--encoder", "boe", "--embedding-dim", "32", "--threads", "1", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var j = r.Json;
+        Assert.Equal(150, (int)j["ways"]!);
+        var oos = j["out_of_scope"]!;
+        Assert.Equal(1000, (int)oos["oos_queries"]!);
+        Assert.Equal((int)j["queries"]!, (int)oos["in_scope_queries"]!);
+        // Rejection only takes predictions away: in-scope accuracy at the threshold is at most the plain accuracy.
+        Assert.True((double)oos["in_scope_accuracy"]! <= (double)j["accuracy"]!, j.ToJsonString());
+        Assert.True((double)oos["oos_recall"]! > 0, "a threshold above 0 rejects some out-of-scope queries");
+        Assert.InRange((double)oos["threshold"]!, 0, 1);
+    }
 }
