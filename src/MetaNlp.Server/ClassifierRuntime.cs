@@ -33,10 +33,12 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
     /// <summary>Drops the cached adaptation of a deleted classifier.</summary>
     public void Forget(string id)
     {
+        Adapted? removed;
         lock (_cacheGate)
         {
-            if (_cache.Remove(id, out var adapted)) adapted.Dispose();
+            _cache.Remove(id, out removed);
         }
+        removed?.DisposeUnderGate();
     }
 
     /// <inheritdoc />
@@ -52,17 +54,24 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
     private T Use<T>(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, Func<Adapted, T> body)
     {
         var model = Catalog.Find(classifier.BaseModel) ?? throw new KeyNotFoundException($"Classifier '{classifier.Id}' uses base model '{classifier.BaseModel}', which this server does not have.");
+        var retired = new List<Adapted>();
+        T result;
         lock (model.Gate)
         {
             using var noGrad = no_grad();
-            var adapted = GetOrAdapt(model, classifier, examples);   // outside the scope: the adapted tensors outlive this request
+            var adapted = GetOrAdapt(model, classifier, examples, retired);   // outside the scope: the adapted tensors outlive this request
             using var scope = NewDisposeScope();
-            return body(adapted);
+            result = body(adapted);
         }
+        // Entries pushed out of the cache may belong to another base model that a request is using right now: each is
+        // disposed under its own model's gate, taken only after this one is released (no lock order to deadlock on).
+        foreach (var entry in retired) entry.DisposeUnderGate();
+        return result;
     }
 
-    // Called under the model's gate: adapting and replacing an entry never races with its use.
-    private Adapted GetOrAdapt(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples)
+    // Called under the model's gate, so adapting never races with a use of the same classifier; entries it pushes out
+    // go to retired, to be disposed by the caller.
+    private Adapted GetOrAdapt(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples, List<Adapted> retired)
     {
         lock (_cacheGate)
         {
@@ -74,23 +83,24 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         }
         var learner = model.Model.Learner;
         var support = examples.Select(e => new TextExample(e.Text, e.Label)).ToArray();
-        var adapted = new Adapted(classifier.Version, examples, learner.Adapt(support), NearestExamples.Create(learner.Embedder, support.Select(e => e.Text).ToArray()));
+        var adapted = new Adapted(model, classifier.Version, examples, learner.Adapt(support), NearestExamples.Create(learner.Embedder, support.Select(e => e.Text).ToArray()));
         lock (_cacheGate)
         {
-            if (_cache.Remove(classifier.Id, out var old)) old.Dispose();
+            if (_cache.Remove(classifier.Id, out var old)) retired.Add(old);
             if (_cache.Count >= capacity)
             {
                 var oldest = _cache.MinBy(kv => kv.Value.LastUse);
                 _cache.Remove(oldest.Key);
-                oldest.Value.Dispose();
+                retired.Add(oldest.Value);
             }
             _cache[classifier.Id] = adapted;
         }
         return adapted;
     }
 
-    private sealed class Adapted(long version, IReadOnlyList<StoredExample> examples, IFewShotClassifier classifier, NearestExamples nearest) : IDisposable
+    private sealed class Adapted(BaseModel model, long version, IReadOnlyList<StoredExample> examples, IFewShotClassifier classifier, NearestExamples nearest) : IDisposable
     {
+        public BaseModel Model { get; } = model;
         public long Version { get; } = version;
         public IReadOnlyList<StoredExample> Examples { get; } = examples;
         public IFewShotClassifier Classifier { get; } = classifier;
@@ -101,6 +111,11 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         {
             Classifier.Dispose();
             Nearest.Dispose();
+        }
+
+        public void DisposeUnderGate()
+        {
+            lock (Model.Gate) Dispose();
         }
     }
 }
