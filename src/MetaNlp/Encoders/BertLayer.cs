@@ -27,6 +27,7 @@ public sealed class BertLayer : nn.Module
 
     private readonly int _heads;
     private readonly double _epsilon;
+    private readonly Scalar _scale; // made once: a Scalar per forward is a native object per call (DESIGN section 7)
 
     /// <summary>Creates the layer from pretrained weights.</summary>
     /// <param name="weights">The pretrained model.</param>
@@ -41,6 +42,7 @@ public sealed class BertLayer : nn.Module
         if (heads < 1 || hidden % heads != 0) throw new ArgumentException($"{heads} heads do not divide the hidden size {hidden}.", nameof(heads));
         _heads = heads;
         _epsilon = epsilon;
+        _scale = (1.0 / Math.Sqrt(hidden / heads)).ToScalar();
         foreach (var (name, pretrained) in WeightNames)
         {
             long[] shape = pretrained switch
@@ -69,13 +71,19 @@ public sealed class BertLayer : nn.Module
         var query = Heads("query");
         var key = Heads("key");
         var value = Heads("value");
-        using var scale = (1.0 / Math.Sqrt(dh)).ToScalar();
-        var scores = query.matmul(key.transpose(-2, -1)).mul(scale).add(keyBias);                     // [B, h, T, T]
+        var scores = query.matmul(key.transpose(-2, -1)).mul(_scale).add(keyBias);                     // [B, h, T, T]
         var context = scores.softmax(-1).matmul(value).transpose(1, 2).reshape(b, t, d);
         var attended = nn.functional.linear(context, weight("attention_output_weight"), weight("attention_output_bias"));
         x = nn.functional.layer_norm(attended.add(x), [d], weight("attention_norm_weight"), weight("attention_norm_bias"), _epsilon);
         var hidden = nn.functional.gelu(nn.functional.linear(x, weight("intermediate_weight"), weight("intermediate_bias")));
         var output = nn.functional.linear(hidden, weight("output_weight"), weight("output_bias"));
         return nn.functional.layer_norm(output.add(x), [d], weight("output_norm_weight"), weight("output_norm_bias"), _epsilon).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _scale.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -100,7 +100,7 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <inheritdoc />
     public override IReadOnlyList<string> PretrainedFrozenNames => [.. named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name)];
 
-    /// <summary>Texts (distinct id sequences) the network has actually run on: cache hits do not count.</summary>
+    /// <summary>Texts the network has run on (rows of the batches it computed); vectors served from the cache do not count.</summary>
     public long EncodedTexts { get; private set; }
 
     /// <summary>Sentence vectors in the cache of the frozen encoder.</summary>
@@ -150,8 +150,11 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <summary>Empties the sentence-vector cache of the frozen encoder (needed only if its weights are replaced).</summary>
     public void ClearCache()
     {
-        foreach (var vector in _cache.Values) vector.Dispose();
-        _cache.Clear();
+        lock (_cache)
+        {
+            foreach (var vector in _cache.Values) vector.Dispose();
+            _cache.Clear();
+        }
     }
 
     /// <inheritdoc />
@@ -185,7 +188,13 @@ public sealed class MiniLmEncoder : TextEncoder
         return true;
     }
 
+    // One lock around lookups and inserts: classifiers may predict from several threads (a service).
     private Tensor Cached(TokenBatch batch)
+    {
+        lock (_cache) return CachedLocked(batch);
+    }
+
+    private Tensor CachedLocked(TokenBatch batch)
     {
         var ids = batch.Ids.cpu().data<long>().ToArray();
         var keys = new string[batch.Count];
