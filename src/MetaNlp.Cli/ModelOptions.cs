@@ -29,6 +29,8 @@ internal sealed class ModelOptions
 
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the random word embeddings fixed; train only the layers above." };
 
+    public Option<int> FineTuneLayers { get; } = FineTuneLayersOption();
+
     public Option<int> InnerSteps { get; } = CliOptions.Positive<int>("--inner-steps", "Gradient-based learners: inner-loop steps in meta-training.", new GradientLearnerOptions().InnerSteps);
     public Option<int> TestInnerSteps { get; } = CliOptions.Positive<int>("--test-inner-steps", "Gradient-based learners: inner-loop steps when adapting to new classes.", new GradientLearnerOptions().TestInnerSteps);
     public Option<double> InnerLr { get; } = CliOptions.Positive<double>("--inner-lr", "Gradient-based learners: inner learning rate (the start of learned rates).", new GradientLearnerOptions().InnerLearningRate);
@@ -50,7 +52,7 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, FreezeEmbeddings, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
             command.Options.Add(option);
     }
 
@@ -65,7 +67,22 @@ internal sealed class ModelOptions
         Dropout = result.GetValue(Dropout),
         WordDropout = result.GetValue(WordDropout),
         FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
+        FineTuneLayers = result.GetValue(FineTuneLayers),
     };
+
+    private static Option<int> FineTuneLayersOption()
+    {
+        var option = new Option<int>("--finetune-layers")
+        {
+            Description = $"minilm: top layers to fine-tune, 0 (frozen, vectors cached per text) to {MiniLmWeights.Layers}, or -1 for every weight.",
+        };
+        option.Validators.Add(r =>
+        {
+            int value = r.GetValueOrDefault<int>();
+            if (value < -1 || value > MiniLmWeights.Layers) r.AddError($"--finetune-layers must be -1, 0 or up to {MiniLmWeights.Layers}; got {value}.");
+        });
+        return option;
+    }
 
     public JsonElement AlgorithmOptions(ParseResult result)
     {

@@ -3,7 +3,7 @@ namespace MetaNlp.Encoders;
 /// <summary>Which encoder to build and its sizes. Stored in checkpoints, so a saved model rebuilds itself.</summary>
 public sealed record EncoderOptions
 {
-    /// <summary>Encoder kind: "cnn" (Kim 2014), "boe" (bag of embeddings), "bilstm" (BiLSTM with self-attention) or "transformer".</summary>
+    /// <summary>Encoder kind: "cnn" (Kim 2014), "boe" (bag of embeddings), "bilstm" (BiLSTM with self-attention), "transformer", or "minilm" (pretrained all-MiniLM-L6-v2).</summary>
     public string Kind { get; init; } = "cnn";
 
     /// <summary>Word embedding size.</summary>
@@ -45,6 +45,16 @@ public sealed record EncoderOptions
     /// <summary>Keep the (random) word embeddings fixed and train only the layers above them: far fewer parameters to overfit a few training classes with.</summary>
     public bool FreezeEmbeddings { get; init; }
 
+    /// <summary>
+    /// MiniLM: how much of the pretrained encoder training changes. 0 keeps it frozen (each distinct text's vector is
+    /// computed once and cached), 1 to 6 fine-tune that many top layers, -1 fine-tunes every weight, embeddings
+    /// included (unless <see cref="FreezeEmbeddings"/>).
+    /// </summary>
+    public int FineTuneLayers { get; init; }
+
     /// <summary>The encoder kinds this build knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer"];
+    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer", MiniLmEncoder.KindName];
+
+    /// <summary>Whether <paramref name="kind"/> is a pretrained encoder with its own fixed tokenizer (no vocabulary is fitted to training texts).</summary>
+    public static bool IsPretrained(string kind) => kind == MiniLmEncoder.KindName;
 }

@@ -35,6 +35,12 @@ public abstract class TextEncoder : nn.Module
     /// </summary>
     public virtual string? TokenTableName => null;
 
+    /// <summary>
+    /// Parameters that construction restores exactly and training never changes (pretrained weights that are kept
+    /// frozen): checkpoints leave them out, since rebuilding the encoder from its options brings them back.
+    /// </summary>
+    public virtual IReadOnlyList<string> PretrainedFrozenNames => [];
+
     /// <summary>The options the encoder was built from.</summary>
     public abstract EncoderOptions Options { get; }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MetaNlp.Encoders;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,8 @@ namespace MetaNlp.Training;
 /// One-file checkpoints: a magic tag, a JSON header (the <see cref="ModelSpec"/> and, for training state, the
 /// trainer's progress), then the module's weights and optionally the optimizer's state. Every write goes to a
 /// temporary file in the same folder, is flushed to disk, then renamed over the target, so a crash leaves either
-/// the old file or the new one, never half of one.
+/// the old file or the new one, never half of one. Pretrained weights that stay frozen
+/// (<see cref="TextEncoder.PretrainedFrozenNames"/>) are not stored: rebuilding the model from its spec restores them.
 /// </summary>
 public static class Checkpoint
 {
@@ -67,7 +69,7 @@ public static class Checkpoint
                 {
                     writer.Write(Magic);
                     writer.Write(JsonSerializer.Serialize(header, Json));
-                    module.save(writer);
+                    module.save(writer, NotStored(module));
                     writer.Write(optimizer is not null);
                     if (optimizer is not null) optimizer.save_state_dict(writer);
                     writer.Flush();
@@ -90,7 +92,7 @@ public static class Checkpoint
         try
         {
             var model = FewShotModel.Create(header.Spec);
-            model.Learner.Model.load(reader, strict: true);
+            LoadWeights(model.Learner.Model, reader);
             OptimizerHelper? optimizer = null;
             if (reader.ReadBoolean() && optimizerFactory is not null)
             {
@@ -103,6 +105,34 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"Checkpoint '{path}' is damaged or does not match its header: {e.Message}", e);
         }
+    }
+
+    private static void LoadWeights(nn.Module module, BinaryReader reader)
+    {
+        var notStored = NotStored(module);
+        if (notStored.Count == 0)
+        {
+            module.load(reader, strict: true);
+            return;
+        }
+        var loaded = new Dictionary<string, bool>();
+        module.load(reader, strict: false, loadedParameters: loaded);
+        var missing = module.state_dict().Keys.Except(notStored).Where(k => !loaded.ContainsKey(k)).ToList();
+        var unknown = loaded.Where(p => !p.Value).Select(p => p.Key).ToList();
+        if (missing.Count > 0 || unknown.Count > 0)
+            throw new InvalidOperationException($"The weights do not match the model: missing {string.Join(", ", missing)}; unknown {string.Join(", ", unknown)}.");
+    }
+
+    // Names (in the module's state dictionary) of the frozen pretrained weights of every encoder inside the module.
+    private static List<string> NotStored(nn.Module module)
+    {
+        var names = new List<string>();
+        if (module is TextEncoder own) names.AddRange(own.PretrainedFrozenNames);
+        foreach (var (name, child) in module.named_modules())
+        {
+            if (name.Length > 0 && child is TextEncoder encoder) names.AddRange(encoder.PretrainedFrozenNames.Select(n => $"{name}.{n}"));
+        }
+        return names;
     }
 
     private static FileStream OpenChecked(string path)

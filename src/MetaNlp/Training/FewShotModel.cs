@@ -30,26 +30,41 @@ public sealed class FewShotModel
     public static FewShotModel Create(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var tokenizer = new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
+        var tokenizer = CreateTokenizer(spec);
         var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize);
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
         return new FewShotModel(spec, LearnerRegistry.Create(spec.Algorithm, embedder, spec.AlgorithmOptions));
     }
 
-    /// <summary>A spec for a new model whose vocabulary is fitted to <paramref name="trainingTexts"/>.</summary>
+    /// <summary>
+    /// The tokenizer of a spec: a pretrained encoder's own (MiniLM: BERT WordPiece over its vocabulary, at most
+    /// <see cref="WordTokenizerOptions.MaxLength"/> ids), otherwise a word tokenizer over the spec's vocabulary.
+    /// </summary>
+    public static ITokenizer CreateTokenizer(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return EncoderOptions.IsPretrained(spec.Encoder.Kind)
+            ? BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength)
+            : new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
+    }
+
+    /// <summary>
+    /// A spec for a new model whose vocabulary is fitted to <paramref name="trainingTexts"/>; a pretrained encoder
+    /// brings its own vocabulary, so the texts are not read and the spec's vocabulary stays empty.
+    /// </summary>
     public static ModelSpec NewSpec(string algorithm, JsonElement? algorithmOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions = null)
     {
+        ArgumentNullException.ThrowIfNull(encoder);
         tokenizerOptions ??= new WordTokenizerOptions();
         LearnerRegistry.Validate(algorithm);
-        var tokenizer = WordTokenizer.Fit(trainingTexts, tokenizerOptions);
         return new ModelSpec
         {
             Algorithm = algorithm,
             AlgorithmOptions = algorithmOptions,
             Encoder = encoder,
             TokenizerOptions = tokenizerOptions,
-            Vocabulary = tokenizer.Vocabulary.Tokens,
+            Vocabulary = EncoderOptions.IsPretrained(encoder.Kind) ? [] : WordTokenizer.Fit(trainingTexts, tokenizerOptions).Vocabulary.Tokens,
         };
     }
 }

@@ -85,6 +85,8 @@ public sealed class MetaTrainer
         bool validating = validation is not null && options.ValidateEvery > 0;
         var learner = model.Learner;
         var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
+        if (parameters.Length == 0 && progress.StopReason is null)
+            progress = progress with { StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
         var clock = new Stopwatch();
 

