@@ -1,10 +1,12 @@
+using MetaNlp.Algorithms;
+using MetaNlp.Encoders;
 using MetaNlp.Training;
 
 namespace MetaNlp.Server;
 
 /// <summary>
 /// The base models classifiers are made from, loaded once at start (a missing or broken checkpoint stops the server
-/// with an error that names the file). Each model has a gate: TorchSharp work on one model runs one request at a time.
+/// with an error that names the file): checkpoints, and the built-in pretrained encoder. Each model has a gate: TorchSharp work on one model runs one request at a time.
 /// </summary>
 public sealed class BaseModelCatalog
 {
@@ -14,13 +16,12 @@ public sealed class BaseModelCatalog
     public BaseModelCatalog(IReadOnlyList<BaseModelSource> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        if (sources.Count == 0) throw new ArgumentException("The server needs at least one base model (--model NAME=CHECKPOINT).");
+        if (sources.Count == 0) throw new ArgumentException("The server needs at least one base model (--model minilm or --model NAME=CHECKPOINT).");
         foreach (var source in sources)
         {
             if (string.IsNullOrWhiteSpace(source.Name)) throw new ArgumentException($"A base model needs a name (checkpoint '{source.CheckpointPath}').");
             if (_models.ContainsKey(source.Name)) throw new ArgumentException($"Base model '{source.Name}' is given twice.");
-            if (!File.Exists(source.CheckpointPath)) throw new FileNotFoundException($"Base model '{source.Name}': no checkpoint at '{source.CheckpointPath}'.", source.CheckpointPath);
-            var model = Checkpoint.LoadModel(source.CheckpointPath);
+            var model = source.CheckpointPath is null ? PretrainedModel() : Load(source);
             model.Learner.Model.eval();
             _models.Add(source.Name, new BaseModel(source.Name, model));
         }
@@ -35,6 +36,15 @@ public sealed class BaseModelCatalog
 
     /// <summary>The model called <paramref name="name"/>, or null.</summary>
     public BaseModel? Find(string name) => _models.GetValueOrDefault(name);
+
+    private static FewShotModel Load(BaseModelSource source)
+    {
+        if (!File.Exists(source.CheckpointPath)) throw new FileNotFoundException($"Base model '{source.Name}': no checkpoint at '{source.CheckpointPath}'.", source.CheckpointPath);
+        return Checkpoint.LoadModel(source.CheckpointPath);
+    }
+
+    private static FewShotModel PretrainedModel() => FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name,
+        LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), new EncoderOptions { Kind = MiniLmEncoder.KindName }, []));
 }
 
 /// <summary>A loaded base model and the lock its TorchSharp work runs under.</summary>

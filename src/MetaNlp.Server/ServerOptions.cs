@@ -22,7 +22,11 @@ public sealed record ServerOptions
     public ServiceLimits Limits { get; init; } = new();
 }
 
-/// <summary>A named base model: a checkpoint made by <c>metanlp train</c>.</summary>
+/// <summary>A named base model: a checkpoint made by <c>metanlp train</c>, or, without a path, the pretrained encoder.</summary>
 /// <param name="Name">The name clients use.</param>
-/// <param name="CheckpointPath">The checkpoint file.</param>
-public sealed record BaseModelSource(string Name, string CheckpointPath);
+/// <param name="CheckpointPath">The checkpoint file; null for <see cref="Pretrained"/>.</param>
+public sealed record BaseModelSource(string Name, string? CheckpointPath)
+{
+    /// <summary>The built-in base model: frozen all-MiniLM-L6-v2 sentence vectors with cosine prototypes (no training, no download).</summary>
+    public static BaseModelSource Pretrained { get; } = new("minilm", null);
+}

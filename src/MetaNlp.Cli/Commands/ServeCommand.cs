@@ -14,7 +14,11 @@ internal static class ServeCommand
     {
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on.", DefaultValueFactory = _ => ["http://127.0.0.1:5000"] };
         var db = new Option<string>("--db") { Description = "SQLite database of the classifiers (created if absent).", DefaultValueFactory = _ => "metanlp.db" };
-        var models = new Option<string[]>("--model") { Description = "Base model NAME=CHECKPOINT (repeatable; the first is the default).", Required = true };
+        var models = new Option<string[]>("--model")
+        {
+            Description = "Base model: minilm (the pretrained encoder, built in) or NAME=CHECKPOINT (repeatable; the first is the default).",
+            DefaultValueFactory = _ => [BaseModelSource.Pretrained.Name],
+        };
         var keys = new Option<string[]>("--api-key") { Description = $"API key that may write (repeatable; also ${KeysVariable}, comma-separated)." };
         var keysForReads = new Option<bool>("--keys-for-reads") { Description = "Require an API key for reads (list, get, classify, explain) too." };
         var threads = CliOptions.Threads();
@@ -42,8 +46,9 @@ internal static class ServeCommand
 
     private static BaseModelSource ParseModel(string value)
     {
+        if (value == BaseModelSource.Pretrained.Name) return BaseModelSource.Pretrained;
         int eq = value.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0 || eq == value.Length - 1) throw new ArgumentException($"--model '{value}': expected NAME=CHECKPOINT.");
+        if (eq <= 0 || eq == value.Length - 1) throw new ArgumentException($"--model '{value}': expected minilm or NAME=CHECKPOINT.");
         return new BaseModelSource(value[..eq].Trim(), value[(eq + 1)..].Trim());
     }
 }

@@ -97,6 +97,20 @@ public class ServiceTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
     }
 
     [Fact]
+    public async Task ThePretrainedBaseModelClassifiesUnseenIntentsWithNoTrainingRun()
+    {
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase(),
+            o => o with { BaseModels = [BaseModelSource.Pretrained, .. o.BaseModels] });
+        var models = await ServiceHost.Json(await host.Client.GetAsync("/api/models"));
+        Assert.Equal(("minilm", "minilm", true), (models[0].GetProperty("name").GetString(), models[0].GetProperty("encoder").GetString(), models[0].GetProperty("isDefault").GetBoolean()));
+        var created = await Create(host);
+        Assert.Equal("minilm", created.GetProperty("baseModel").GetString());
+        var predictions = (await Classify(host, created.GetProperty("id").GetString()!, fixture.Queries.Select(q => q.Text))).GetProperty("predictions").EnumerateArray().ToArray();
+        int right = predictions.Where((p, i) => p.GetProperty("label").GetString() == fixture.Queries[i].Label).Count();
+        Assert.True(right >= fixture.Queries.Count - 1, $"the pretrained encoder got {right} of {fixture.Queries.Count} held-out sentences right");
+    }
+
+    [Fact]
     public async Task AThresholdAnswersNoneOfTheseWhenTheBestScoreIsUnderIt()
     {
         await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase());
