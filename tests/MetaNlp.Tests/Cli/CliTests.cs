@@ -193,4 +193,20 @@ public class CliTests
         Assert.True((double)oos["oos_recall"]! > 0, "a threshold above 0 rejects some out-of-scope queries");
         Assert.InRange((double)oos["threshold"]!, 0, 1);
     }
+
+    [Fact]
+    public void TheDemoMetaTrainsOnSomeIntentsAndThePretrainedEncoderClassifiesUnseenOnes()
+    {
+        using var dir = new TempDir();
+        var r = CliRunner.Run("demo", "--max-episodes", "100", "--threads", "1", "--out", dir.Path, "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var j = r.Json;
+        Assert.True(File.Exists((string)j["model"]!));
+        Assert.True((int)j["trained_episodes"]! is > 0 and <= 100);
+        // 5-way episodes of 6 intents never trained on: chance is 20 %.
+        Assert.True((double)j["accuracy"]! > 30, j.ToJsonString());
+        Assert.True((double)j["pretrained_accuracy"]! > 90, j.ToJsonString());
+        Assert.Equal(12, j["predictions"]!.AsArray().Count);
+        Assert.True((int)j["right"]! >= 11, $"the pretrained encoder got {j["right"]} of 12 unseen-intent sentences right");
+    }
 }
