@@ -1,5 +1,6 @@
 """Load phases against a running MetaNlp service: classify requests of 1 and 32 texts from CLIENTS threads, each with
-its own keep-alive connection, bounded by a request count and a duration. Prints one line per phase and, last, one
+its own keep-alive connection, bounded by a request count and a duration. Every text sent is distinct (a sample
+sentence with a running number), so the encoder runs for each one. Prints one line per phase and, last, one
 JSON object with both."""
 import argparse
 import csv
@@ -37,7 +38,8 @@ def phase(url, classifier, texts, batch, clients, max_requests, max_seconds):
                 if issued[0] >= max_requests or time.perf_counter() > deadline:
                     break
                 issued[0] += 1
-            body = {"texts": [texts[(i + j) % len(texts)] for j in range(batch)]}
+            # Every text is new (a running number appended), so a server-side cache of sentence vectors never answers.
+            body = {"texts": [f"{texts[(i + j) % len(texts)]} ({index}-{i + j})" for j in range(batch)]}
             i += batch
             start = time.perf_counter()
             try:
@@ -96,7 +98,7 @@ def main():
         results.append(result)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     print(json.dumps({"benchmark": "service-load", "date": datetime.date.today().isoformat(), "machine": f"{os.cpu_count()} cores, {cpu}",
-                      "server_threads": args.server_threads, "phases": results}))
+                      "base_model": json.loads(body)["baseModel"], "server_threads": args.server_threads, "phases": results}))
 
 
 if __name__ == "__main__":
