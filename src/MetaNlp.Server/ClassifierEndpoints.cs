@@ -18,8 +18,8 @@ public static class ClassifierEndpoints
         var reads = api.MapGroup("");
         var writes = api.MapGroup("");
         writes.AddEndpointFilterFactory(keys.Require);
-        Task<(T? Body, IResult? Problem)> ReadValid<T>(HttpRequest request, Func<T, Dictionary<string, string[]>> check) where T : class => ReadValidBody(request, json, check);
         if (options.KeysForReads) reads.AddEndpointFilterFactory(keys.Require);
+        Task<(T? Body, IResult? Problem)> ReadValid<T>(HttpRequest request, Func<T, Dictionary<string, string[]>> check) where T : class => ReadValidBody(request, json, check);
 
         reads.MapGet("/models", () => runtime.Catalog.All.Select(m => new BaseModelOutput(m.Name, m.Model.Spec.Algorithm, m.Model.Spec.Encoder.Kind, m.Name == runtime.Catalog.DefaultName)).ToArray())
             .WithName("ListModels").WithSummary("The base models a classifier can be made from.");
@@ -63,7 +63,7 @@ public static class ClassifierEndpoints
             {
                 bool found = store.ChangeExamples(id, add, body.Remove ?? [], after =>
                 {
-                    if (validator.CheckClassifier(after.Select(e => e.Label).ToArray(), after.Count) is { } invalid) throw new InvalidOperationException(invalid);
+                    if (validator.CheckClassifier(after.Select(e => e.Label).ToArray(), after.Count) is { } invalid) throw new ChangeRefusedException(invalid);
                 });
                 if (!found) return NotFound(id);
             }
@@ -71,7 +71,7 @@ public static class ClassifierEndpoints
             {
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["remove"] = [e.Message] });
             }
-            catch (InvalidOperationException e)
+            catch (ChangeRefusedException e)
             {
                 return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Change refused", detail: e.Message);
             }
@@ -112,6 +112,9 @@ public static class ClassifierEndpoints
     }
 
     private static PredictionOutput Output(string text, LabelPrediction p) => new(text, p.Label, p.NoneOfThese, p.BestLabel, p.Probability, p.Probabilities);
+
+    // Thrown inside the store's transaction to roll a change back; only this type means "refused" (409).
+    private sealed class ChangeRefusedException(string message) : Exception(message);
 
     private static IResult NotFound(string id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Classifier not found", detail: $"There is no classifier '{id}'.");
