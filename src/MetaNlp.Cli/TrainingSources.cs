@@ -2,13 +2,19 @@ using MetaNlp.Data;
 
 namespace MetaNlp.Cli;
 
-/// <summary>What a training run draws from: training and validation episodes, the texts its vocabulary comes from, and its class split.</summary>
-internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Validation, IEnumerable<string> VocabularyTexts, ClassSplit? Split)
+/// <summary>
+/// What a training run draws from: training and validation episodes, the texts its vocabulary comes from, its class
+/// split, and the episode shape actually sampled.
+/// </summary>
+internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Validation, IEnumerable<string> VocabularyTexts, ClassSplit? Split, EpisodeSamplerOptions Sampling)
 {
     /// <summary>
     /// Episodic datasets: episodes over the split's training and validation classes. ARSC: episodes of the
     /// meta-training tasks' training files, validated on the 12 target tasks' development files (their training
-    /// files are the test supports and their test files the queries, so neither is seen).
+    /// files are the test supports and their test files the queries, so neither is seen). Fixed-support datasets
+    /// (DNNC): episodes drawn from the support set itself (all classes, K examples each: fine-tuning on the few
+    /// labelled examples, as DNNC, CPFT and SetFit do; each class's K examples split into K/2 support and K - K/2
+    /// query examples per episode), validated on episodes of the validation part.
     /// </summary>
     public static TrainingSources From(SelectedData selected, EpisodeSamplerOptions sampling, int seed)
     {
@@ -17,11 +23,25 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             var training = tasks.TrainingTasks.Select(t => (t.Name, selected.Dataset.Part(t.TrainPart))).ToArray();
             var validation = tasks.TargetTasks.Select(t => (t.Name, selected.Dataset.Part(t.DevPart))).ToArray();
             return new TrainingSources(new TaskEpisodeSampler(training, sampling, seed), new TaskEpisodeSampler(validation, sampling, seed + 1),
-                training.SelectMany(t => t.Item2).Select(e => e.Text), null);
+                training.SelectMany(t => t.Item2).Select(e => e.Text), null, sampling);
+        }
+        if (selected.Registry is { Protocol.Kind: BenchmarkKind.AllClasses, SupportPart: { } supportPart } fixedSupport && selected.Split is null)
+        {
+            var support = selected.Dataset.Part(supportPart);
+            var classes = support.Select(e => e.Label).Distinct().ToArray();
+            // --shots picked the support file (K per class); each episode splits a class's K examples into
+            // K/2 support and K - K/2 query examples.
+            int k = support.GroupBy(e => e.Label).Min(g => g.Count());
+            if (k < 2) throw new ArgumentException($"'{selected.Name}' {supportPart} has a class with {k} example; fine-tuning on it needs at least 2 per class.");
+            sampling = sampling with { Shots = k / 2, Queries = k - k / 2 };
+            IEpisodeSource? validation = fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part)
+                ? new EpisodeSampler(selected.Dataset.Part(part), selected.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling, seed + 1)
+                : null;
+            return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling);
         }
         var split = selected.RequireSplit();
         var train = new EpisodeSampler(selected.Dataset.All, split.Train, sampling, seed);
         var check = split.Validation.Count >= 2 ? new EpisodeSampler(selected.Dataset.All, split.Validation, sampling, seed + 1) : null;
-        return new TrainingSources(train, check, selected.Dataset.WithClasses(split.Train).Select(e => e.Text), split);
+        return new TrainingSources(train, check, selected.Dataset.WithClasses(split.Train).Select(e => e.Text), split, sampling);
     }
 }

@@ -106,8 +106,8 @@ internal static class TrainCommand
                     ["algo"] = header.Spec.Algorithm,
                     ["encoder"] = header.Spec.Encoder.Kind,
                     ["ways"] = trainSampler.Ways,
-                    ["shots"] = sampling.Shots,
-                    ["queries"] = sampling.Queries,
+                    ["shots"] = sources.Sampling.Shots,
+                    ["queries"] = sources.Sampling.Queries,
                     ["episodes"] = progress.EpisodesDone,
                     ["train_seconds"] = Math.Round(progress.TrainSeconds, 3),
                     ["episodes_per_second"] = Math.Round(trained.EpisodesPerSecond, 3),
@@ -134,7 +134,8 @@ internal static class TrainCommand
 
     private static void RequireTrainable(SelectedData selected)
     {
-        if (selected.Registry is { Protocol.Kind: not (BenchmarkKind.Episodic or BenchmarkKind.ArscTasks) } registry)
+        // Fixed-support benchmarks (DNNC) train on their support set: fine-tuning on the few labelled examples.
+        if (selected.Registry is { Protocol.Kind: not (BenchmarkKind.Episodic or BenchmarkKind.ArscTasks), SupportPart: null } registry)
             throw new ArgumentException(
                 $"'{selected.Name}' is a {registry.Protocol.Kind} benchmark without meta-training classes; train on an episodic dataset " +
                 $"(e.g. intent-banking77) and evaluate on it with `metanlp eval --model DIR/model.ckpt --dataset {selected.Name}`.");

@@ -209,4 +209,19 @@ public class CliTests
         Assert.Equal(12, j["predictions"]!.AsArray().Count);
         Assert.True((int)j["right"]! >= 11, $"the pretrained encoder got {j["right"]} of 12 unseen-intent sentences right");
     }
+
+    [RealDataFact]
+    public void AFixedSupportBenchmarkTrainsOnItsSupportSetSplitIntoEpisodes()
+    {
+        using var dir = new TempDir();
+        var train = CliRunner.Run("train", "--dataset", "dnnc-banking77", "--shots", "5", "--algo", "protonet", "--distance", "cosine", "--encoder", "boe",
+            "--embedding-dim", "16", "--ways", "10", "--max-episodes", "20", "--val-every", "10", "--val-episodes", "5", "--threads", "1", "--out", dir.Path, "--json");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        // train_5 holds 5 examples per intent: each episode uses 2 of a class's examples as support and 3 as queries.
+        Assert.Equal((10, 2, 3, 20), ((int)train.Json["ways"]!, (int)train.Json["shots"]!, (int)train.Json["queries"]!, (int)train.Json["episodes"]!));
+        Assert.NotNull(train.Json["best_validation_accuracy"]);
+        var eval = CliRunner.Run("eval", "--model", Path.Combine(dir.Path, "model.ckpt"), "--threads", "1", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Equal(("dnnc-banking77", "train_5", 77, 3080), ((string)eval.Json["dataset"]!, (string)eval.Json["support"]!, (int)eval.Json["ways"]!, (int)eval.Json["queries"]!));
+    }
 }
