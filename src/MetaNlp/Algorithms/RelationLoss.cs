@@ -7,7 +7,7 @@ public enum RelationLoss
 {
     /// <summary>
     /// Softmax cross-entropy over the classes. It only sees differences between a query's logits, so it cannot be
-    /// lowered by pushing every score down; on HuffPost and ARSC it trains where the published MSE loss collapses.
+    /// lowered by pushing every score down; on HuffPost it trains where the published MSE loss collapses.
     /// </summary>
     CrossEntropy,
 
