@@ -18,19 +18,21 @@ public static class TestData
     public static string Path(params string[] parts) =>
         System.IO.Path.Combine([Directory ?? throw new InvalidOperationException(SkipReason), .. parts]);
 
+    /// <summary>The folder holding MetaNlp.slnx above the test binaries, or null.</summary>
+    public static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "MetaNlp.slnx"))) return dir.FullName;
+        return null;
+    }
+
     private static string? Find()
     {
         var env = Environment.GetEnvironmentVariable("METANLP_DATA");
         if (!string.IsNullOrWhiteSpace(env)) return System.IO.Directory.Exists(env) ? System.IO.Path.GetFullPath(env) : null;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "MetaNlp.slnx")))
-            {
-                var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "datasets"));
-                return System.IO.Directory.Exists(candidate) ? candidate : null;
-            }
-        }
-        return null;
+        if (RepositoryRoot() is not { } root) return null;
+        var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, "..", "shared", "datasets"));
+        return System.IO.Directory.Exists(candidate) ? candidate : null;
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MetaNlp.Server;
 using MetaNlp.Training;
 
@@ -53,7 +52,7 @@ public class ClassifierRuntimeTests(ServiceFixture fixture) : IClassFixture<Serv
             }
         }
         Requests(0, 200);
-        long warm = Rss();
+        long warm = Training.MemoryTests.Rss();
         long liveTensors = TorchSharp.torch.Tensor.TotalCount;
         Requests(200, 1000);
         // Live native tensors, counted with no forced garbage collection: leaving the replaced versions' adapted
@@ -61,15 +60,7 @@ public class ClassifierRuntimeTests(ServiceFixture fixture) : IClassFixture<Serv
         // per request would add up to 1,000.
         long leaked = TorchSharp.torch.Tensor.TotalCount - liveTensors;
         Assert.True(leaked < 20, $"{leaked} more live tensors after 1,000 classify and explain requests with a new classifier version every 10 requests");
-        double growthMb = (Rss() - warm) / 1e6;
+        double growthMb = (Training.MemoryTests.Rss() - warm) / 1e6;
         Assert.True(growthMb < 25, $"RSS grew by {growthMb:F1} MB over 1,000 classify and explain requests with a new classifier version every 10 requests (from {warm / 1e6:F0} MB)");
-    }
-
-    private static long Rss()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
     }
 }

@@ -17,7 +17,7 @@ public sealed class ServiceFixture : IDisposable
 
     public ServiceFixture()
     {
-        string samples = Path.Combine(RepositoryRoot(), "samples");
+        string samples = Path.Combine(TestData.RepositoryRoot() ?? throw new DirectoryNotFoundException("MetaNlp.slnx not found above the test binaries."), "samples");
         var intents = CsvDatasetReader.ReadExamples(Path.Combine(samples, "intents.csv"));
         var split = ClassSplitFile.Read(Path.Combine(samples, "intents.split.json"));
         Support = CsvDatasetReader.ReadExamples(Path.Combine(samples, "support.csv"));
@@ -43,11 +43,4 @@ public sealed class ServiceFixture : IDisposable
     public string NewDatabase() => Path.Combine(_dir.Path, Guid.NewGuid().ToString("n"), "classifiers.db");
 
     public void Dispose() => _dir.Dispose();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MetaNlp.slnx"))) return dir.FullName;
-        throw new DirectoryNotFoundException("MetaNlp.slnx not found above the test binaries.");
-    }
 }

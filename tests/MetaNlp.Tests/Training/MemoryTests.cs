@@ -50,7 +50,8 @@ public class MemoryTests
         return (Rss() - warm) / 1e6;
     }
 
-    private static long Rss()
+    /// <summary>Resident memory after a full garbage collection.</summary>
+    internal static long Rss()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
