@@ -28,6 +28,37 @@ public class EncoderTests
     }
 
     [Fact]
+    public void TheCnnEqualsAFloat64ConvolutionOfEachTextAlone()
+    {
+        // The reference runs LibTorch's conv1d in float64 on each text by itself (padded only up to the widest
+        // filter), so it checks the unfolded-window product, the padding mask and the max over windows at once.
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var options = new EncoderOptions { Kind = "cnn", EmbeddingDim = 32, Filters = 16 };
+        var encoder = (CnnEncoder)EncoderFactory.Create(options, 50);
+        encoder.eval();
+        var random = new Random(3);
+        var texts = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, random.Next(1, 26)).Select(_ => random.Next(2, 50)).ToArray()).ToArray();
+        var ours = encoder.Forward(TokenBatch.FromIds(texts, encoder.MinLength));
+        Assert.False(ours.isnan().any().item<bool>());
+
+        var weights = encoder.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().to(float64));
+        for (int row = 0; row < texts.Length; row++)
+        {
+            var ids = texts[row].Concat(Enumerable.Repeat(0, Math.Max(0, encoder.MinLength - texts[row].Length))).Select(i => (long)i).ToArray();
+            var x = weights["embedding"].index_select(0, tensor(ids)).t().unsqueeze(0);          // [1, D, T]
+            x[.., .., texts[row].Length..] = zeros(1);                                                // padding is zeroed
+            var expected = cat(options.FilterWidths.Select((width, i) =>
+            {
+                var conv = nn.functional.conv1d(x, weights[$"conv_weight.{i}"], weights[$"conv_bias.{i}"]);   // [1, F, T-w+1]
+                int windows = Math.Max(texts[row].Length - width, 0) + 1;
+                return nn.functional.relu(conv[.., .., ..windows].amax([-1]));
+            }).ToArray(), 1);
+            Assert.True(ours[row].to(float64).allclose(expected[0], rtol: 1e-5, atol: 1e-5), $"text {row} (length {texts[row].Length})");
+        }
+    }
+
+    [Fact]
     public void WordDropoutActsOnlyWhileTrainingAndReplacesWordsByTheUnknownToken()
     {
         using var scope = NewDisposeScope();
