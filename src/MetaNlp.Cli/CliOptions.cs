@@ -35,4 +35,15 @@ internal static class CliOptions
         });
         return option;
     }
+
+    public static Option<int> NonNegative(string name, string description)
+    {
+        var option = new Option<int>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            int x = result.GetValueOrDefault<int>();
+            if (x < 0) result.AddError($"{name} cannot be negative (got {x}).");
+        });
+        return option;
+    }
 }

@@ -27,6 +27,9 @@ internal sealed class ModelOptions
 
     public Option<double> WordDropout { get; } = new("--word-dropout") { Description = "While training, replace each word by <unk> with this probability." };
 
+    public Option<int> EntityPositionDim { get; } = CliOptions.NonNegative("--entity-positions",
+        "cnn on entity-marked text (FewRel): size of the two embeddings of each word's distance to the head and tail entity; 0 is off, Proto-CNN uses 5.");
+
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the random word embeddings fixed; train only the layers above." };
 
     public Option<int> FineTuneLayers { get; } = FineTuneLayersOption();
@@ -52,7 +55,7 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
             command.Options.Add(option);
     }
 
@@ -66,6 +69,7 @@ internal sealed class ModelOptions
         Heads = result.GetValue(Heads),
         Dropout = result.GetValue(Dropout),
         WordDropout = result.GetValue(WordDropout),
+        EntityPositionDim = result.GetValue(EntityPositionDim),
         FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
         FineTuneLayers = result.GetValue(FineTuneLayers),
     };

@@ -34,8 +34,10 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             int k = support.GroupBy(e => e.Label).Min(g => g.Count());
             if (k < 2) throw new ArgumentException($"'{selected.Name}' {supportPart} has a class with {k} example; fine-tuning on it needs at least 2 per class.");
             sampling = sampling with { Shots = k / 2, Queries = k - k / 2 };
+            // Validation only picks the best weights, so a class with too few validation examples (HWU64's valid
+            // part has one with 3) is left out of it rather than stopping the run.
             IEpisodeSource? validation = fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part)
-                ? new EpisodeSampler(selected.Dataset.Part(part), selected.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling, seed + 1)
+                ? new EpisodeSampler(selected.Dataset.Part(part), selected.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling with { SkipSmallClasses = true }, seed + 1)
                 : null;
             return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling);
         }

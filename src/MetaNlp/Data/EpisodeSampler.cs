@@ -58,13 +58,17 @@ public sealed class EpisodeSampler : IEpisodeSource
         _byClass = _classes.Select(c => groups[c]).ToArray();
         Skipped = skipped;
         Ways = options.Ways;
+        var notes = new List<string>();
+        if (skipped.Count > 0)
+            notes.Add($"{skipped.Count} classes with fewer than {needed} examples are left out: {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : "")}");
         if (_classes.Length < options.Ways)
         {
             if (!options.AllowFewerWays || _classes.Length < 2)
                 throw new ArgumentException($"{options.Ways}-way episodes need {options.Ways} classes with at least {needed} examples; the split has {_classes.Length}.");
             Ways = _classes.Length;
-            Note = $"the split has only {_classes.Length} usable classes, so its episodes are {Ways}-way instead of {options.Ways}-way";
+            notes.Add($"the split has only {_classes.Length} usable classes, so its episodes are {Ways}-way instead of {options.Ways}-way");
         }
+        Note = notes.Count > 0 ? string.Join("; ", notes) : null;
     }
 
     /// <summary>The options asked for.</summary>
@@ -73,7 +77,7 @@ public sealed class EpisodeSampler : IEpisodeSource
     /// <summary>Ways actually sampled (fewer than asked only with <see cref="EpisodeSamplerOptions.AllowFewerWays"/>).</summary>
     public int Ways { get; }
 
-    /// <summary>Why <see cref="Ways"/> differs from the options, or null.</summary>
+    /// <summary>What differs from the options (classes left out, fewer ways), or null.</summary>
     public string? Note { get; }
 
     /// <summary>The classes episodes are drawn from.</summary>

@@ -10,35 +10,52 @@ namespace MetaNlp.Encoders;
 /// Kim (2014) CNN: word embeddings, one 1-d convolution per filter width, ReLU, max over time, concatenated.
 /// Padded positions are zeroed before the convolutions, as an embedding with a padding index would, and windows
 /// that start past a text's last full window are left out of the max, so a text's vector does not depend on how
-/// much padding its batch has.
+/// much padding its batch has. With <see cref="EncoderOptions.EntityPositionDim"/> each token's word embedding is
+/// followed by two position embeddings, its distance to the head and to the tail entity (<see cref="EntityPositions"/>).
 /// </summary>
 public sealed class CnnEncoder : TextEncoder
 {
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
     private readonly Parameter embedding;
+    private readonly Parameter? head_position;
+    private readonly Parameter? tail_position;
     private readonly ParameterList conv_weight;
     private readonly ParameterList conv_bias;
 #pragma warning restore IDE1006
     private readonly EncoderOptions _options;
+    private readonly EntityPositions? _entityPositions;
 
     // One Scalar for the life of the process: an implicit double-to-Scalar conversion per call would allocate native
     // objects that dispose scopes do not track (DESIGN section 7).
     private static readonly Scalar MaskedOut = (-1e9f).ToScalar();
 
     /// <summary>Creates the encoder with random weights (normal embeddings, PyTorch's default conv init).</summary>
-    public CnnEncoder(int vocabularySize, EncoderOptions options) : base(nameof(CnnEncoder))
+    /// <param name="vocabularySize">Rows of the word embedding table.</param>
+    /// <param name="options">Sizes; <see cref="EncoderOptions.EntityPositionDim"/> above 0 needs <paramref name="entityPositions"/>.</param>
+    /// <param name="entityPositions">Where the entity markers are, for position embeddings.</param>
+    public CnnEncoder(int vocabularySize, EncoderOptions options, EntityPositions? entityPositions = null) : base(nameof(CnnEncoder))
     {
         ArgumentNullException.ThrowIfNull(options);
         if (vocabularySize < 2) throw new ArgumentOutOfRangeException(nameof(vocabularySize));
         if (options.FilterWidths.Count == 0 || options.FilterWidths.Any(w => w < 1)) throw new ArgumentException("CNN filter widths must be positive.", nameof(options));
+        if (options.EntityPositionDim < 0) throw new ArgumentException("The entity position embedding size cannot be negative.", nameof(options));
+        if (options.EntityPositionDim > 0 && entityPositions is null)
+            throw new ArgumentException("Entity position embeddings need the ids of the entity markers.", nameof(entityPositions));
         _options = options;
         embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim), requires_grad: !options.FreezeEmbeddings);
+        if (options.EntityPositionDim > 0)
+        {
+            _entityPositions = entityPositions;
+            head_position = new Parameter(randn(EntityPositions.TableSize, options.EntityPositionDim));
+            tail_position = new Parameter(randn(EntityPositions.TableSize, options.EntityPositionDim));
+        }
         conv_weight = new ParameterList();
         conv_bias = new ParameterList();
+        int inputDim = options.EmbeddingDim + 2 * options.EntityPositionDim;
         foreach (int width in options.FilterWidths)
         {
-            long fanIn = (long)options.EmbeddingDim * width;
-            conv_weight.Add(new Parameter(UniformInit([options.Filters, options.EmbeddingDim, width], fanIn)));
+            long fanIn = (long)inputDim * width;
+            conv_weight.Add(new Parameter(UniformInit([options.Filters, inputDim, width], fanIn)));
             conv_bias.Add(new Parameter(UniformInit([options.Filters], fanIn)));
         }
         RegisterComponents();
@@ -62,7 +79,13 @@ public sealed class CnnEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Length < MinLength) throw new ArgumentException($"The CNN needs batches padded to at least {MinLength} tokens.", nameof(batch));
         using var scope = NewDisposeScope();
-        var embedded = Embed(Weight(weights, "embedding"), batch).mul(batch.Mask.unsqueeze(-1)); // [B, T, D]
+        var embedded = Embed(Weight(weights, "embedding"), batch);                                // [B, T, D]
+        if (_entityPositions is not null)
+        {
+            var (head, tail) = _entityPositions.Indices(batch);
+            embedded = cat([embedded, Lookup(Weight(weights, "head_position"), head), Lookup(Weight(weights, "tail_position"), tail)], 2);
+        }
+        embedded = embedded.mul(batch.Mask.unsqueeze(-1));
         var pooled = new Tensor[_options.FilterWidths.Count];
         for (int i = 0; i < pooled.Length; i++)
         {

@@ -33,6 +33,13 @@ public sealed record EncoderOptions
     /// <summary>Transformer: learned positions, so the longest text it reads (tokens).</summary>
     public int MaxPositions { get; init; } = 128;
 
+    /// <summary>
+    /// CNN: size of each of the two position embeddings (distance of every token to the head and to the tail entity,
+    /// <see cref="EntityPositions"/>) added to the word embeddings of relation-classification text; 0 turns them off.
+    /// Proto-CNN on FewRel uses 5.
+    /// </summary>
+    public int EntityPositionDim { get; init; }
+
     /// <summary>Dropout on the sentence vector while training (0 turns it off).</summary>
     public double Dropout { get; init; }
 

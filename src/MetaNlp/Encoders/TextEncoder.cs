@@ -73,8 +73,12 @@ public abstract class TextEncoder : nn.Module
             var dropped = rand(ids.shape, device: ids.device).lt(_wordDropoutScalar).logical_and(batch.Mask.gt(HalfScalar));
             ids = ids.masked_fill(dropped, UnknownIdScalar);
         }
-        return table.index_select(0, ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
+        return Lookup(table, ids);
     }
+
+    /// <summary>Rows of <paramref name="table"/> for [batch, length] indices: [batch, length, table columns], by gather.</summary>
+    protected static Tensor Lookup(Tensor table, Tensor indices) =>
+        table.index_select(0, indices.flatten()).view(indices.shape[0], indices.shape[1], table.shape[1]);
 
     /// <summary>Uniform init in [-bound, bound], PyTorch's default for linear and conv layers (bound = 1/sqrt(fan_in)).</summary>
     protected static Tensor UniformInit(long[] shape, long fanIn)

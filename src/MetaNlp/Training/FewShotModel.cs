@@ -31,7 +31,8 @@ public sealed class FewShotModel
     {
         ArgumentNullException.ThrowIfNull(spec);
         var tokenizer = CreateTokenizer(spec);
-        var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize);
+        var entityPositions = spec.Encoder.EntityPositionDim > 0 && tokenizer is WordTokenizer words ? EntityPositions.From(words.Vocabulary) : null;
+        var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize, entityPositions);
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
         return new FewShotModel(spec, LearnerRegistry.Create(spec.Algorithm, embedder, spec.AlgorithmOptions));

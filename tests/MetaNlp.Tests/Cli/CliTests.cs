@@ -224,4 +224,16 @@ public class CliTests
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         Assert.Equal(("dnnc-banking77", "train_5", 77, 3080), ((string)eval.Json["dataset"]!, (string)eval.Json["support"]!, (int)eval.Json["ways"]!, (int)eval.Json["queries"]!));
     }
+
+    [RealDataFact]
+    public void FixedSupportValidationLeavesOutAClassWithTooFewExamplesAndSaysSo()
+    {
+        // HWU64's valid part has 3 examples of iot_hue_lighton, fewer than a 2-shot 3-query episode needs.
+        using var dir = new TempDir();
+        var train = CliRunner.Run("train", "--dataset", "dnnc-hwu64", "--shots", "5", "--algo", "protonet", "--distance", "cosine", "--encoder", "boe",
+            "--embedding-dim", "16", "--ways", "10", "--max-episodes", "4", "--val-every", "2", "--val-episodes", "2", "--threads", "1", "--out", dir.Path, "--json");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("iot_hue_lighton (3)", train.Stderr);
+        Assert.NotNull(train.Json["best_validation_accuracy"]);
+    }
 }

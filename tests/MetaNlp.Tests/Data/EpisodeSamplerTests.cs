@@ -81,6 +81,7 @@ public class EpisodeSamplerTests
         var sampler = new EpisodeSampler(pool, [.. ToyData.Classes(0, 5), "tiny"], new EpisodeSamplerOptions { Shots = 5, Queries = 5, SkipSmallClasses = true }, 1);
         Assert.DoesNotContain("tiny", sampler.Classes);
         Assert.Equal(["tiny (1)"], sampler.Skipped);
+        Assert.Contains("tiny (1)", sampler.Note);
     }
 
     [Fact]
