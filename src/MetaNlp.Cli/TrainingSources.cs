@@ -4,10 +4,13 @@ namespace MetaNlp.Cli;
 
 /// <summary>
 /// What a training run draws from: training and validation episodes, the texts its vocabulary comes from, its class
-/// split, and the episode shape actually sampled.
+/// split, the episode shape actually sampled, and for a fixed-support dataset the K of the support set trained on.
 /// </summary>
 internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Validation, IEnumerable<string> VocabularyTexts, ClassSplit? Split, EpisodeSamplerOptions Sampling)
 {
+    /// <summary>K of the fixed support set the episodes come from (DNNC), else null.</summary>
+    public int? SupportShots { get; init; }
+
     /// <summary>
     /// Episodic datasets: episodes over the split's training and validation classes. ARSC: episodes of the
     /// meta-training tasks' training files, validated on the 12 target tasks' development files (their training
@@ -39,7 +42,7 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             IEpisodeSource? validation = fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part)
                 ? new EpisodeSampler(selected.Dataset.Part(part), selected.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling with { SkipSmallClasses = true }, seed + 1)
                 : null;
-            return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling);
+            return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling) { SupportShots = k };
         }
         var split = selected.RequireSplit();
         var train = new EpisodeSampler(selected.Dataset.All, split.Train, sampling, seed);

@@ -41,7 +41,8 @@ internal static class EvalCommand
             bool asJson = result.GetValue(json);
             string? path = result.GetValue(modelPath);
             FewShotModel? trained = path is null ? null : Checkpoint.LoadModel(path);
-            SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots));
+            // A model fine-tuned on a fixed support set (DNNC train_10) is evaluated with that set unless --shots says otherwise.
+            SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots);
             var kind = selected.Registry?.Protocol.Kind ?? BenchmarkKind.Episodic;
             var fewShot = trained ?? UntrainedModel(result, model, selected, result.GetValue(seed));
             var report = new JsonObject

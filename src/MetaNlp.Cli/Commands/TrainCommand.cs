@@ -45,7 +45,8 @@ internal static class TrainCommand
         {
             var clock = Stopwatch.StartNew();
             torch.set_num_threads(result.GetValue(threads));
-            var selected = data.Load(result);
+            // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
+            var selected = data.Load(result, result.GetValue(episodes.Shots));
             RequireTrainable(selected);
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
             bool asJson = result.GetValue(json);
@@ -92,7 +93,7 @@ internal static class TrainCommand
                     CheckpointEvery = result.GetValue(checkpointEvery),
                     Seed = runSeed,
                 };
-                var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split };
+                var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots };
                 return trainer.Train(FewShotModel.Create(spec), options, trainSampler, validationSampler, output, info);
             });
 

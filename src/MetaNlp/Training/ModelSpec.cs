@@ -39,6 +39,9 @@ public sealed record TrainingInfo
     /// <summary>Class split it was trained and validated on.</summary>
     public ClassSplit? Split { get; init; }
 
+    /// <summary>K of the fixed support set the model was fine-tuned on (DNNC: 5 or 10), where it was; evaluation uses the same one unless told otherwise.</summary>
+    public int? SupportShots { get; init; }
+
     /// <summary>Episode shape used in training.</summary>
     public EpisodeSamplerOptions? Episodes { get; init; }
 

@@ -223,6 +223,16 @@ public class CliTests
         var eval = CliRunner.Run("eval", "--model", Path.Combine(dir.Path, "model.ckpt"), "--threads", "1", "--json");
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         Assert.Equal(("dnnc-banking77", "train_5", 77, 3080), ((string)eval.Json["dataset"]!, (string)eval.Json["support"]!, (int)eval.Json["ways"]!, (int)eval.Json["queries"]!));
+
+        // --shots 10 trains on train_10 (5 + 5 of each intent's 10 per episode), and the model is evaluated with it.
+        using var ten = new TempDir();
+        var train10 = CliRunner.Run("train", "--dataset", "dnnc-banking77", "--shots", "10", "--algo", "protonet", "--distance", "cosine", "--encoder", "boe",
+            "--embedding-dim", "16", "--ways", "10", "--max-episodes", "4", "--val-every", "2", "--val-episodes", "2", "--threads", "1", "--out", ten.Path, "--json");
+        Assert.True(train10.ExitCode == 0, train10.Stderr);
+        Assert.Equal((5, 5), ((int)train10.Json["shots"]!, (int)train10.Json["queries"]!));
+        var eval10 = CliRunner.Run("eval", "--model", Path.Combine(ten.Path, "model.ckpt"), "--threads", "1", "--json");
+        Assert.True(eval10.ExitCode == 0, eval10.Stderr);
+        Assert.Equal(("train_10", 10), ((string)eval10.Json["support"]!, (int)eval10.Json["shots"]!));
     }
 
     [RealDataFact]
