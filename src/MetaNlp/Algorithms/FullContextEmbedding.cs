@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -16,6 +17,10 @@ public sealed class FullContextEmbedding : nn.Module
 #pragma warning restore IDE1006
     private readonly int _dim;
     private readonly int _steps;
+
+    // add(Tensor) makes a temporary Scalar for its alpha whose finalizer can free it during the native call (a test
+    // failed once with LibTorch's toFloat check under load); a process-lifetime Scalar cannot be freed.
+    private static readonly Scalar One = 1.0.ToScalar();
 
     /// <summary>Creates the module for vectors of size <paramref name="dim"/> and <paramref name="steps"/> attention steps.</summary>
     public FullContextEmbedding(int dim, int steps) : base(nameof(FullContextEmbedding))
@@ -48,8 +53,8 @@ public sealed class FullContextEmbedding : nn.Module
         var read = zeros_like(queries);
         for (int k = 0; k < _steps; k++)
         {
-            (h, c) = query_cell.forward(queries, (h.add(read), c));
-            h = h.add(queries);
+            (h, c) = query_cell.forward(queries, (h.add(read, One), c));
+            h = h.add(queries, One);
             read = h.matmul(support.t()).softmax(1).matmul(support);
         }
         return h.MoveToOuterDisposeScope();
