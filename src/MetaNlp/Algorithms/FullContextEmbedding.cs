@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Algorithms;
 
@@ -17,10 +18,6 @@ public sealed class FullContextEmbedding : nn.Module
 #pragma warning restore IDE1006
     private readonly int _dim;
     private readonly int _steps;
-
-    // add(Tensor) makes a temporary Scalar for its alpha whose finalizer can free it during the native call (a test
-    // failed once with LibTorch's toFloat check under load); a process-lifetime Scalar cannot be freed.
-    private static readonly Scalar One = 1.0.ToScalar();
 
     /// <summary>Creates the module for vectors of size <paramref name="dim"/> and <paramref name="steps"/> attention steps.</summary>
     public FullContextEmbedding(int dim, int steps) : base(nameof(FullContextEmbedding))
@@ -39,7 +36,7 @@ public sealed class FullContextEmbedding : nn.Module
         using var scope = NewDisposeScope();
         var (output, _, _) = support_lstm.forward(support.unsqueeze(0));        // [1, s, 2d]
         var both = output.squeeze(0).view(support.shape[0], 2, _dim);
-        return support.add(both.sum(1)).MoveToOuterDisposeScope();
+        return support.add(both.sum(1), One).MoveToOuterDisposeScope();
     }
 
     /// <summary>f: query vectors [q, d] after attending to the contextual support vectors <paramref name="support"/> [s, d].</summary>

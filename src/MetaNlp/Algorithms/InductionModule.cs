@@ -1,4 +1,5 @@
 using MetaNlp.Functional;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -20,7 +21,8 @@ public sealed class InductionModule : nn.Module
     public InductionModule(int dim, int slices) : base(nameof(InductionModule))
     {
         transform = nn.Linear(dim, dim);
-        tensor_slices = new Parameter(randn(slices, dim, dim).mul(1.0 / dim));
+        using var scale = (1.0 / dim).ToScalar();
+        tensor_slices = new Parameter(randn(slices, dim, dim).mul(scale));
         relation = nn.Linear(slices, 1);
         RegisterComponents();
     }

@@ -16,7 +16,8 @@ public sealed class InnerRates : nn.Module
     {
         ArgumentNullException.ThrowIfNull(shapes);
         rates = new ParameterList();
-        foreach (var shape in shapes) rates.Add(new Parameter(full(shape, initial)));
+        using var value = initial.ToScalar();
+        foreach (var shape in shapes) rates.Add(new Parameter(full(shape, value)));
         RegisterComponents();
     }
 

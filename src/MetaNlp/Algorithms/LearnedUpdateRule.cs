@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -25,8 +26,10 @@ public sealed class LearnedUpdateRule : nn.Module
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps));
         if (!(initialRate > 0)) throw new ArgumentOutOfRangeException(nameof(initialRate));
         if (initialMomentum is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(initialMomentum));
-        log_rates = new Parameter(full(steps, weights, Math.Log(initialRate)));
-        momentum_logits = new Parameter(full(weights, Math.Log(initialMomentum / (1 - initialMomentum))));
+        using var logRate = Math.Log(initialRate).ToScalar();
+        using var momentumLogit = Math.Log(initialMomentum / (1 - initialMomentum)).ToScalar();
+        log_rates = new Parameter(full(steps, weights, logRate));
+        momentum_logits = new Parameter(full(weights, momentumLogit));
         RegisterComponents();
     }
 

@@ -55,7 +55,8 @@ public sealed class MatchingNetwork : MetricLearner
     public static Tensor LogProbabilities(Tensor query, Tensor support, Tensor supportLabels, int ways, double cosineScale)
     {
         using var scope = NewDisposeScope();
-        var attention = Distances.Cosine(query, support).mul(cosineScale).softmax(1);                  // [q, s]
+        using var scale = cosineScale.ToScalar();
+        var attention = Distances.Cosine(query, support).mul(scale).softmax(1);                  // [q, s]
         var votes = attention.matmul(nn.functional.one_hot(supportLabels, ways).to(attention.dtype));  // [q, ways]
         return votes.clamp_min(Floor).log().MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using MetaNlp.Functional;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Algorithms;
@@ -17,10 +18,16 @@ public enum MetricDistance
 public static class MetricScores
 {
     /// <summary>Scores [q, m] of queries [q, d] against vectors [m, d]: higher is closer.</summary>
-    public static Tensor Compute(MetricDistance distance, Tensor queries, Tensor vectors, double cosineScale) => distance switch
+    public static Tensor Compute(MetricDistance distance, Tensor queries, Tensor vectors, double cosineScale)
     {
-        MetricDistance.SquaredEuclidean => Distances.SquaredEuclidean(queries, vectors).neg(),
-        MetricDistance.Cosine => Distances.Cosine(queries, vectors).mul(cosineScale),
-        _ => throw new ArgumentOutOfRangeException(nameof(distance)),
-    };
+        switch (distance)
+        {
+            case MetricDistance.SquaredEuclidean:
+                return Distances.SquaredEuclidean(queries, vectors).neg();
+            case MetricDistance.Cosine:
+                using (var scale = cosineScale.ToScalar()) return Distances.Cosine(queries, vectors).mul(scale);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(distance));
+        }
+    }
 }

@@ -1,5 +1,7 @@
 using MetaNlp.Data;
+using TorchSharp;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Algorithms;
 
@@ -23,7 +25,7 @@ public sealed class NearestNeighbour : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "knn";
 
-    private const float Excluded = -1e30f;
+    private static readonly Scalar ExcludedScale = 1e30f.ToScalar(); // (member - 1) * 1e30: 0 in the class, -1e30 outside
 
     /// <summary>Creates the baseline over an embedder.</summary>
     public NearestNeighbour(TextEmbedder embedder, NearestNeighbourOptions? options = null) : base(embedder)
@@ -43,7 +45,7 @@ public sealed class NearestNeighbour : MetricLearner
         using var scope = NewDisposeScope();
         var (support, query) = EmbedEpisode(episode);
         var scores = MetricScores.Compute(Options.Distance, query, support, Options.CosineScale);                      // [q, s]
-        var logits = scores.unsqueeze(1).add(ClassMask(LabelTensor(episode.SupportLabels), episode.Ways)).logsumexp(-1); // [q, ways]
+        var logits = scores.unsqueeze(1).add(ClassMask(LabelTensor(episode.SupportLabels), episode.Ways), One).logsumexp(-1); // [q, ways]
         return nn.functional.cross_entropy(logits, LabelTensor(episode.QueryLabels)).MoveToOuterDisposeScope();
     }
 
@@ -58,7 +60,7 @@ public sealed class NearestNeighbour : MetricLearner
         mask.DetachFromDisposeScope();
         var options = Options;
         return new EmbeddingClassifier(set.Labels, Embedder,
-            q => MetricScores.Compute(options.Distance, q, vectors, options.CosineScale).unsqueeze(1).add(mask).amax([-1]),
+            q => MetricScores.Compute(options.Distance, q, vectors, options.CosineScale).unsqueeze(1).add(mask, One).amax([-1]),
             vectors, mask);
     }
 
@@ -67,6 +69,6 @@ public sealed class NearestNeighbour : MetricLearner
     {
         using var scope = NewDisposeScope();
         var member = nn.functional.one_hot(supportLabels, ways).t().to(float32);     // [ways, support]
-        return member.sub(1).mul(-Excluded).unsqueeze(0).MoveToOuterDisposeScope();
+        return member.sub(One).mul(ExcludedScale).unsqueeze(0).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using MetaNlp.Data;
 using TorchSharp;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Algorithms;
 
@@ -41,7 +42,7 @@ public sealed class Reptile : GradientLearner
         {
             var term = start.sub(inner.Adapted[name].detach()).square().sum().mul(Half);
             if (name is MetaNetwork.HeadWeightName or MetaNetwork.HeadBiasName) term = term.div(ways); // one shared row for all classes
-            total = total is null ? term : total.add(term);
+            total = total is null ? term : total.add(term, One);
         }
         return total!.MoveToOuterDisposeScope();
     }

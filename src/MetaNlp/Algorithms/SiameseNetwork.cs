@@ -2,6 +2,7 @@ using MetaNlp.Data;
 using MetaNlp.Functional;
 using TorchSharp;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Algorithms;
 
@@ -39,7 +40,6 @@ public sealed class SiameseNetwork : MetricLearner
     public const string Name = "siamese";
 
     private static readonly Scalar Zero = 0.0.ToScalar();
-    private static readonly Scalar One = 1.0.ToScalar();
     private static readonly Scalar Tiny = 1e-12.ToScalar();
 
     /// <summary>Creates the learner.</summary>
@@ -80,8 +80,8 @@ public sealed class SiameseNetwork : MetricLearner
         {
             var distance = first.sub(second).square().sum(1).clamp_min(Tiny).sqrt();
             using var margin = Options.Margin.ToScalar();
-            var apart = distance.neg().add(margin).clamp_min(Zero);
-            loss = same.mul(distance.square()).add(same.neg().add(One).mul(apart.square())).mean();
+            var apart = distance.neg().add(margin, One).clamp_min(Zero);
+            loss = same.mul(distance.square()).add(same.neg().add(One, One).mul(apart.square()), One).mean();
         }
         return loss.MoveToOuterDisposeScope();
     }
@@ -110,6 +110,10 @@ public sealed class SiameseNetwork : MetricLearner
         vectors.DetachFromDisposeScope();
         membership.DetachFromDisposeScope();
         double scale = Options.CosineScale;
-        return new EmbeddingClassifier(set.Labels, Embedder, q => Distances.Cosine(q, vectors).matmul(membership.to(q.dtype)).mul(scale), vectors, membership);
+        return new EmbeddingClassifier(set.Labels, Embedder, q =>
+        {
+            using var s = scale.ToScalar();
+            return Distances.Cosine(q, vectors).matmul(membership.to(q.dtype)).mul(s);
+        }, vectors, membership);
     }
 }

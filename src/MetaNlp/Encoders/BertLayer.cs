@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -71,13 +72,13 @@ public sealed class BertLayer : nn.Module
         var query = Heads("query");
         var key = Heads("key");
         var value = Heads("value");
-        var scores = query.matmul(key.transpose(-2, -1)).mul(_scale).add(keyBias);                     // [B, h, T, T]
+        var scores = query.matmul(key.transpose(-2, -1)).mul(_scale).add(keyBias, One);                     // [B, h, T, T]
         var context = scores.softmax(-1).matmul(value).transpose(1, 2).reshape(b, t, d);
         var attended = nn.functional.linear(context, weight("attention_output_weight"), weight("attention_output_bias"));
-        x = nn.functional.layer_norm(attended.add(x), [d], weight("attention_norm_weight"), weight("attention_norm_bias"), _epsilon);
+        x = nn.functional.layer_norm(attended.add(x, One), [d], weight("attention_norm_weight"), weight("attention_norm_bias"), _epsilon);
         var hidden = nn.functional.gelu(nn.functional.linear(x, weight("intermediate_weight"), weight("intermediate_bias")));
         var output = nn.functional.linear(hidden, weight("output_weight"), weight("output_bias"));
-        return nn.functional.layer_norm(output.add(x), [d], weight("output_norm_weight"), weight("output_norm_bias"), _epsilon).MoveToOuterDisposeScope();
+        return nn.functional.layer_norm(output.add(x, One), [d], weight("output_norm_weight"), weight("output_norm_bias"), _epsilon).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

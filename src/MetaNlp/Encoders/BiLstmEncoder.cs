@@ -3,6 +3,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -28,7 +29,6 @@ public sealed class BiLstmEncoder : TextEncoder
 #pragma warning restore IDE1006
     private readonly EncoderOptions _options;
     private static readonly Scalar MaskedOut = (-1e9f).ToScalar();
-    private static readonly Scalar One = 1f.ToScalar();
     private static readonly Scalar Half = 0.5f.ToScalar();
 
     /// <summary>Creates the encoder with random weights (normal embeddings, PyTorch's LSTM init).</summary>
@@ -106,13 +106,13 @@ public sealed class BiLstmEncoder : TextEncoder
         for (long step = 0; step < length; step++)
         {
             long t = reverse ? length - 1 - step : step;
-            var gates = projected[.., (int)t].add(h.matmul(hiddenWeight.t())).chunk(4, 1);
-            var cNew = gates[1].sigmoid().mul(c).add(gates[0].sigmoid().mul(gates[2].tanh()));
+            var gates = projected[.., (int)t].add(h.matmul(hiddenWeight.t()), One).chunk(4, 1);
+            var cNew = gates[1].sigmoid().mul(c).add(gates[0].sigmoid().mul(gates[2].tanh()), One);
             var hNew = gates[3].sigmoid().mul(cNew.tanh());
             var m = mask[.., (int)t];                                                                  // [B, 1]
-            var keep = m.neg().add(One);
-            c = cNew.mul(m).add(c.mul(keep));
-            h = hNew.mul(m).add(h.mul(keep));
+            var keep = m.neg().add(One, One);
+            c = cNew.mul(m).add(c.mul(keep), One);
+            h = hNew.mul(m).add(h.mul(keep), One);
             outputs[t] = h;
         }
         return stack(outputs, 1);

@@ -3,6 +3,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -108,7 +109,7 @@ public sealed class CnnEncoder : TextEncoder
     private static Tensor Convolve(Tensor embedded, int width, Tensor weight, Tensor bias)
     {
         var windows = embedded.unfold(1, width, 1).flatten(2);        // [B, T-w+1, D*w], index d*w + k
-        return windows.matmul(weight.flatten(1).t()).add(bias);       // weight [F, D, w] flattens in the same order
+        return windows.matmul(weight.flatten(1).t()).add(bias, One);       // weight [F, D, w] flattens in the same order
     }
 
     // [B, windows, 1]: true for a window that starts after the text's last full window. A text shorter than the

@@ -22,6 +22,7 @@ public sealed class EntityPositions
     private static readonly Scalar Shift = ((long)MaxDistance).ToScalar();
     private static readonly Scalar Lowest = 0L.ToScalar();
     private static readonly Scalar Highest = ((long)TableSize - 1).ToScalar();
+    private static readonly Scalar IntegerOne = 1L.ToScalar(); // step and alpha on int64 tensors
     private readonly Scalar _headId;
     private readonly Scalar _tailId;
 
@@ -61,7 +62,8 @@ public sealed class EntityPositions
     public (Tensor Head, Tensor Tail) Indices(TokenBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var steps = arange(batch.Length, dtype: int64, device: batch.Ids.device).unsqueeze(0);   // [1, T]
+        using var length = ((long)batch.Length).ToScalar();
+        var steps = arange(Lowest, length, IntegerOne, dtype: int64, device: batch.Ids.device).unsqueeze(0);   // [1, T]
         return (Relative(batch.Ids, _headId, steps), Relative(batch.Ids, _tailId, steps));
     }
 
@@ -69,6 +71,6 @@ public sealed class EntityPositions
     {
         // argmax over a 0/1 row gives the first marker, or 0 when the row has none.
         var marker = ids.eq(markerId).to(ScalarType.Int32).argmax(1, keepdim: true);        // [B, 1]
-        return steps.sub(marker).add(Shift).clamp(Lowest, Highest);
+        return steps.sub(marker).add(Shift, IntegerOne).clamp(Lowest, Highest);
     }
 }

@@ -3,6 +3,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -41,7 +42,6 @@ public sealed class MiniLmEncoder : TextEncoder
     private readonly EncoderOptions _options;
     private readonly Parameter[] _weights;
     private readonly Dictionary<string, Tensor> _cache = new(StringComparer.Ordinal);
-    private static readonly Scalar One = 1f.ToScalar();
     private static readonly Scalar NormFloor = 1e-12.ToScalar();
     private static readonly Scalar MaskScale = 10_000f.ToScalar(); // Hugging Face BERT's padded-key score is -10000: exp() of it is 0 in float32
 
@@ -115,8 +115,8 @@ public sealed class MiniLmEncoder : TextEncoder
         using var scope = NewDisposeScope();
         int length = batch.Length;
         var x = Embed(Weight(weights, nameof(word_embedding)), batch)
-            .add(Weight(weights, nameof(position_embedding))[..length].unsqueeze(0))
-            .add(Weight(weights, nameof(token_type_embedding))[0]); // one segment: every token has type 0
+            .add(Weight(weights, nameof(position_embedding))[..length].unsqueeze(0), One)
+            .add(Weight(weights, nameof(token_type_embedding))[0], One); // one segment: every token has type 0
         x = nn.functional.layer_norm(x, [MiniLmWeights.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), MiniLmWeights.LayerNormEpsilon);
         var keyBias = batch.Mask.sub(One).mul(MaskScale).unsqueeze(1).unsqueeze(1);                  // [B, 1, 1, T]: 0 or -10000
         for (int l = 0; l < MiniLmWeights.Layers; l++)

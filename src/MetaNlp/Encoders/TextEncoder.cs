@@ -83,7 +83,8 @@ public abstract class TextEncoder : nn.Module
     /// <summary>Uniform init in [-bound, bound], PyTorch's default for linear and conv layers (bound = 1/sqrt(fan_in)).</summary>
     protected static Tensor UniformInit(long[] shape, long fanIn)
     {
-        double bound = 1.0 / Math.Sqrt(fanIn);
-        return rand(shape).mul_(2 * bound).sub_(bound);
+        using var bound = (1.0 / Math.Sqrt(fanIn)).ToScalar();
+        using var width = (2.0 / Math.Sqrt(fanIn)).ToScalar();
+        return rand(shape).mul_(width).sub_(bound);
     }
 }

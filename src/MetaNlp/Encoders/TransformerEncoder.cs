@@ -3,6 +3,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -44,8 +45,10 @@ public sealed class TransformerEncoder : TextEncoder
         _options = options;
         int d = options.EmbeddingDim, f = options.FeedForwardSize;
         // Word vectors scaled to unit variance per model dimension would swamp the positions: both start small.
-        embedding = new Parameter(randn(vocabularySize, d).mul(1.0 / Math.Sqrt(d)), requires_grad: !options.FreezeEmbeddings);
-        position = new Parameter(randn(options.MaxPositions, d).mul(0.02));
+        using var wordScale = (1.0 / Math.Sqrt(d)).ToScalar();
+        using var positionScale = 0.02.ToScalar();
+        embedding = new Parameter(randn(vocabularySize, d).mul(wordScale), requires_grad: !options.FreezeEmbeddings);
+        position = new Parameter(randn(options.MaxPositions, d).mul(positionScale));
         attention_in_weight = [];
         attention_in_bias = [];
         attention_out_weight = [];
@@ -93,16 +96,16 @@ public sealed class TransformerEncoder : TextEncoder
             throw new ArgumentException($"The Transformer has {_options.MaxPositions} learned positions; this batch is {batch.Length} tokens long (lower the tokenizer's MaxLength).", nameof(batch));
         using var scope = NewDisposeScope();
         long length = batch.Length;
-        var x = Embed(Weight(weights, nameof(embedding)), batch).add(Weight(weights, nameof(position))[..(int)length].unsqueeze(0));
+        var x = Embed(Weight(weights, nameof(embedding)), batch).add(Weight(weights, nameof(position))[..(int)length].unsqueeze(0), One);
         var padded = batch.Mask.lt(Half).unsqueeze(1).unsqueeze(1);                                       // [B, 1, 1, T]
         for (int l = 0; l < _options.Layers; l++)
         {
             var attended = SelfAttention(x, padded, Weight(weights, $"attention_in_weight.{l}"), Weight(weights, $"attention_in_bias.{l}"),
                 Weight(weights, $"attention_out_weight.{l}"), Weight(weights, $"attention_out_bias.{l}"));
-            x = LayerNorm(x.add(attended), Weight(weights, $"norm1_weight.{l}"), Weight(weights, $"norm1_bias.{l}"));
+            x = LayerNorm(x.add(attended, One), Weight(weights, $"norm1_weight.{l}"), Weight(weights, $"norm1_bias.{l}"));
             var hidden = nn.functional.relu(nn.functional.linear(x, Weight(weights, $"feedforward1_weight.{l}"), Weight(weights, $"feedforward1_bias.{l}")));
             var fed = nn.functional.linear(hidden, Weight(weights, $"feedforward2_weight.{l}"), Weight(weights, $"feedforward2_bias.{l}"));
-            x = LayerNorm(x.add(fed), Weight(weights, $"norm2_weight.{l}"), Weight(weights, $"norm2_bias.{l}"));
+            x = LayerNorm(x.add(fed, One), Weight(weights, $"norm2_weight.{l}"), Weight(weights, $"norm2_bias.{l}"));
         }
         return x.MoveToOuterDisposeScope();
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Functional;
 
@@ -53,15 +54,15 @@ public sealed class DifferentiableAdam : DifferentiableOptimizer
         var v = gradient.square().mul(_oneMinusBeta2);
         if (_moments.TryGetValue(index, out var previous))
         {
-            m = m.add(previous.M.mul(_beta1));
-            v = v.add(previous.V.mul(_beta2));
+            m = m.add(previous.M.mul(_beta1), One);
+            v = v.add(previous.V.mul(_beta2), One);
         }
         _moments[index] = (m, v);
         double correction1 = 1 - Math.Pow(Beta1, StepCount);
         double correction2 = 1 - Math.Pow(Beta2, StepCount);
         using var stepSize = (LearningRate / correction1).ToScalar();
         using var vScale = (1 / correction2).ToScalar();
-        var denominator = v.mul(vScale).add(_tiny).sqrt().add(_epsilon);
+        var denominator = v.mul(vScale).add(_tiny, One).sqrt().add(_epsilon, One);
         return weight.sub(m.div(denominator).mul(stepSize));
     }
 

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Functional;
 
@@ -32,7 +33,7 @@ public sealed class DifferentiableLearnedMomentum : DifferentiableOptimizer
     {
         if (index >= _momentumLogits.shape[0]) throw new ArgumentException($"No learned rate for weight {index} ('{name}'): the rule has {_momentumLogits.shape[0]}.");
         long step = Math.Min(StepCount, _logRates.shape[0]) - 1;
-        var velocity = _velocity.TryGetValue(index, out var previous) ? previous.mul(_momentumLogits[index].sigmoid()).add(gradient) : gradient;
+        var velocity = _velocity.TryGetValue(index, out var previous) ? previous.mul(_momentumLogits[index].sigmoid()).add(gradient, One) : gradient;
         _velocity[index] = velocity;
         return weight.sub(velocity.mul(_logRates[step, index].exp()));
     }

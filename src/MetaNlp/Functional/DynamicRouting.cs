@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Functional;
 
@@ -9,7 +10,6 @@ namespace MetaNlp.Functional;
 /// </summary>
 public static class DynamicRouting
 {
-    private static readonly Scalar One = 1.0.ToScalar();
     private static readonly Scalar Tiny = 1e-12.ToScalar();
 
     /// <summary>squash(v) = |v|^2 / (1 + |v|^2) * v / |v| along the last dimension: keeps the direction, maps the length into [0, 1).</summary>
@@ -19,7 +19,7 @@ public static class DynamicRouting
         using var scope = NewDisposeScope();
         var squaredNorm = vectors.square().sum(-1, keepdim: true);
         // The Tiny offset keeps the gradient finite at a zero vector.
-        return vectors.mul(squaredNorm.div(squaredNorm.add(One))).div(squaredNorm.add(Tiny).sqrt()).MoveToOuterDisposeScope();
+        return vectors.mul(squaredNorm.div(squaredNorm.add(One, One))).div(squaredNorm.add(Tiny, One).sqrt()).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ public static class DynamicRouting
         {
             var coupling = logits.softmax(1);                                          // [ways, shots]
             classes = Squash(coupling.unsqueeze(-1).mul(predictions).sum(1));          // [ways, d]
-            if (i < iterations - 1) logits = logits.add(predictions.matmul(classes.unsqueeze(-1)).squeeze(-1));
+            if (i < iterations - 1) logits = logits.add(predictions.matmul(classes.unsqueeze(-1)).squeeze(-1), One);
         }
         return classes.MoveToOuterDisposeScope();
     }

@@ -97,7 +97,7 @@ public static class Checkpoint
             if (reader.ReadBoolean() && optimizerFactory is not null)
             {
                 optimizer = optimizerFactory(model);
-                optimizer.load_state_dict(reader);
+                LoadOptimizerState(optimizer, reader, path);
             }
             return (model, header, optimizer);
         }
@@ -105,6 +105,32 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"Checkpoint '{path}' is damaged or does not match its header: {e.Message}", e);
         }
+    }
+
+    // TorchSharp names the optimizer's class in its state. States written before the Scalar-safe optimizers name
+    // TorchSharp's Adam or SGD, whose state layout they share: load those through that class and hand the state over.
+    private static void LoadOptimizerState(OptimizerHelper optimizer, BinaryReader reader, string path)
+    {
+        var start = reader.BaseStream.Position;
+        var saved = reader.ReadString();
+        reader.BaseStream.Position = start;
+        if (saved == optimizer.GetType().Name)
+        {
+            optimizer.load_state_dict(reader);
+            return;
+        }
+        using OptimizerHelper earlier = (saved, optimizer) switch
+        {
+            ("Adam", ScalarSafeAdam) => optim.Adam(optimizer.parameters()),
+            ("SGD", ScalarSafeSgd) => optim.SGD(optimizer.parameters(), learningRate: 1e-3), // the saved options replace the rate
+            _ => throw new InvalidDataException($"Checkpoint '{path}' holds the state of a {saved} optimizer, not of {optimizer.GetType().Name}."),
+        };
+        earlier.load_state_dict(reader);
+        var (from, to) = (earlier.state_dict(), optimizer.state_dict());
+        for (int i = 0; i < to.Options.Count; i++) to.Options[i].LoadStateDict(from.Options[i]);
+        // Plain SGD keeps no per-parameter state (and TorchSharp's SGD state cannot copy an absent momentum buffer).
+        if (optimizer is ScalarSafeAdam)
+            for (int i = 0; i < to.State.Count; i++) to.State[i].LoadStateDict(from.State[i]);
     }
 
     private static void LoadWeights(nn.Module module, BinaryReader reader)

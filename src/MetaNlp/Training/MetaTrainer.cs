@@ -4,6 +4,7 @@ using MetaNlp.Evaluation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Training;
 
@@ -68,8 +69,8 @@ public sealed class MetaTrainer
     {
         var parameters = model.Learner.Model.parameters().Where(p => p.requires_grad);
         return options.OuterOptimizer == "sgd"
-            ? optim.SGD(parameters, options.LearningRate, weight_decay: options.WeightDecay)
-            : optim.Adam(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+            ? new ScalarSafeSgd(parameters, options.LearningRate, options.WeightDecay)
+            : new ScalarSafeAdam(parameters, options.LearningRate, options.WeightDecay);
     }
 
     private TrainingResult Run(FewShotModel model, MetaTrainerOptions options, OptimizerHelper optimizer, TrainingProgress progress,
@@ -110,9 +111,10 @@ public sealed class MetaTrainer
                 for (int b = 0; b < batch; b++)
                 {
                     var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
-                    total = total is null ? loss : total.add(loss);
+                    total = total is null ? loss : total.add(loss, One);
                 }
-                var mean = batch == options.MetaBatchSize ? total!.mul(batchScale) : total!.div(batch); // a short last meta-batch
+                using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
+                var mean = total!.mul(shortScale ?? batchScale);
                 mean.backward();
                 if (options.ClipGradientNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradientNorm);
                 optimizer.step();

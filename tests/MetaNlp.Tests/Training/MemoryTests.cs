@@ -33,7 +33,7 @@ public class MemoryTests
         NativeHeap.Configure();
         var pool = ToyData.Examples(classes: 10, perClass: 20);
         var sampler = new EpisodeSampler(pool, ToyData.Classes(0, 8), new EpisodeSamplerOptions { Ways = 5, Shots = 5, Queries = 5 }, 3);
-        var optimizer = optim.Adam(model.Learner.Model.parameters(), 1e-3);
+        var optimizer = new ScalarSafeAdam(model.Learner.Model.parameters(), 1e-3, weightDecay: 0); // MetaTrainer's optimizer
         void Steps(int from, int count)
         {
             for (int i = from; i < from + count; i++)

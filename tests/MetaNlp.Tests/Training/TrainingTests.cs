@@ -63,11 +63,16 @@ public class TrainingTests
     {
         using var straightDir = new TempDir();
         using var killedDir = new TempDir();
+        using var startDir = new TempDir();
+        // Both runs start from one saved model: two NewModel() calls can differ when another test class draws from
+        // LibTorch's global generator in between.
+        var start = Path.Combine(startDir.Path, "start.ckpt");
+        Checkpoint.SaveModel(start, NewModel());
         var (train, validation) = Samplers();
-        var straight = new MetaTrainer().Train(NewModel(), Options(), train, validation, straightDir.Path);
+        var straight = new MetaTrainer().Train(Checkpoint.LoadModel(start), Options(), train, validation, straightDir.Path);
 
         var killer = new MetaTrainer { OnProgress = e => { if (e.Episode >= 26) throw new SimulatedKill(); } };
-        Assert.Throws<SimulatedKill>(() => killer.Train(NewModel(), Options(), train, validation, killedDir.Path));
+        Assert.Throws<SimulatedKill>(() => killer.Train(Checkpoint.LoadModel(start), Options(), train, validation, killedDir.Path));
         Assert.Equal(20, Checkpoint.ReadHeader(Path.Combine(killedDir.Path, MetaTrainer.StateFileName)).Progress!.EpisodesDone);
         Assert.Empty(Directory.GetFiles(killedDir.Path, "*.tmp"));
 
