@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MetaNlp.Training;
 
 /// <summary>
-/// TorchSharp's plain <see cref="SGD"/> (no momentum) with the same update and checkpoint format, whose step hands
+/// TorchSharp's plain <see cref="SGD"/> (no momentum) with the same update and state layout, whose step hands
 /// LibTorch no temporary Scalar: TorchSharp 0.107's <c>parameter.add_(grad, -lr)</c> converts the rate per parameter
 /// per step, and the finalizer can free that Scalar during the native call (see <see cref="ScalarSafeAdam"/>).
 /// </summary>

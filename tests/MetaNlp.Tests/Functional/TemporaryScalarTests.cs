@@ -9,8 +9,7 @@ public class TemporaryScalarTests
         var root = TestData.RepositoryRoot() ?? throw new InvalidOperationException("MetaNlp.slnx not found above the test binaries");
         var library = Path.Combine(root, "src", "MetaNlp");
         var sources = Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories)
-            .Where(p => !Path.GetRelativePath(library, p).Split(Path.DirectorySeparatorChar)[0].Equals("obj", StringComparison.Ordinal)
-                        && !Path.GetRelativePath(library, p).Split(Path.DirectorySeparatorChar)[0].Equals("bin", StringComparison.Ordinal))
+            .Where(p => Path.GetRelativePath(library, p).Split(Path.DirectorySeparatorChar)[0] is not ("obj" or "bin"))
             .Select(p => (Path.GetRelativePath(root, p), File.ReadAllText(p))).ToList();
         Assert.True(sources.Count > 50, $"only {sources.Count} sources under {library}");
 
