@@ -1,0 +1,51 @@
+"""How much of the FewRel val_wiki split's validation and test text lies outside the training vocabulary.
+
+Tokens follow MetaNlp's word tokenizer (lower-case, entity markers kept whole, words and punctuation), the vocabulary
+is every token of the 8 training relations (DESIGN §4 split), as in `metanlp train --dataset fewrel`.
+    python3 bench/common/fewrel_oov.py            # reads $METANLP_DATA, else ../shared/datasets
+"""
+
+import json
+import os
+import re
+
+TOKEN_RE = re.compile(r"\[/?E[12]\]|\w+|[^\w\s]")  # MetaNlp's word tokenizer rule (see huffpost_torch.py)
+
+SPLIT = {
+    "train": "P25 P26 P40 P59 P155 P177 P206 P361".split(),
+    "val": "P364 P410 P412".split(),
+    "test": "P413 P463 P641 P921 P2094".split(),
+}
+
+
+def tokenize(text):
+    return TOKEN_RE.findall(text.lower())
+
+
+def texts(data, relations):
+    # Entity markers as MetaNlp's FewRel loader writes them do not change which words are known, so plain tokens do.
+    for relation in relations:
+        for instance in data[relation]:
+            yield tokenize(" ".join(instance["tokens"]))
+
+
+def main():
+    data_dir = os.environ.get("METANLP_DATA") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "datasets")
+    with open(os.path.join(data_dir, "fewrel", "val_wiki.json"), encoding="utf-8") as f:
+        data = json.load(f)
+    vocabulary = {token for tokens in texts(data, SPLIT["train"]) for token in tokens}
+    print(f"training vocabulary: {len(vocabulary)} words")
+    for split in ("val", "test"):
+        running = unknown = 0
+        distinct, distinct_unknown = set(), set()
+        for tokens in texts(data, SPLIT[split]):
+            running += len(tokens)
+            unknown += sum(token not in vocabulary for token in tokens)
+            distinct.update(tokens)
+            distinct_unknown.update(token for token in tokens if token not in vocabulary)
+        print(f"{split}: {100 * len(distinct_unknown) / len(distinct):.1f} % of distinct words and "
+              f"{100 * unknown / running:.1f} % of running words are out of vocabulary")
+
+
+if __name__ == "__main__":
+    main()
