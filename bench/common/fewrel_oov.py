@@ -1,15 +1,14 @@
 """How much of the FewRel val_wiki split's validation and test text lies outside the training vocabulary.
 
-Tokens follow MetaNlp's word tokenizer (lower-case, entity markers kept whole, words and punctuation), the vocabulary
-is every token of the 8 training relations (DESIGN §4 split), as in `metanlp train --dataset fewrel`.
+Tokens follow MetaNlp's word tokenizer (bench/common/word_tokens.py); the vocabulary is every token of the 8 training
+relations (DESIGN §4 split), as in `metanlp train --dataset fewrel`.
     python3 bench/common/fewrel_oov.py            # reads $METANLP_DATA, else ../shared/datasets
 """
 
 import json
 import os
-import re
 
-TOKEN_RE = re.compile(r"\[/?E[12]\]|\w+|[^\w\s]")  # MetaNlp's word tokenizer rule (see huffpost_torch.py)
+from word_tokens import default_data_dir, tokenize
 
 SPLIT = {
     "train": "P25 P26 P40 P59 P155 P177 P206 P361".split(),
@@ -18,20 +17,15 @@ SPLIT = {
 }
 
 
-def tokenize(text):
-    return TOKEN_RE.findall(text.lower())
-
-
 def texts(data, relations):
-    # Entity markers as MetaNlp's FewRel loader writes them do not change which words are known, so plain tokens do.
+    # The entity markers MetaNlp's FewRel loader adds are in every split's vocabulary, so plain tokens give the same counts.
     for relation in relations:
         for instance in data[relation]:
             yield tokenize(" ".join(instance["tokens"]))
 
 
 def main():
-    data_dir = os.environ.get("METANLP_DATA") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "datasets")
-    with open(os.path.join(data_dir, "fewrel", "val_wiki.json"), encoding="utf-8") as f:
+    with open(os.path.join(default_data_dir(), "fewrel", "val_wiki.json"), encoding="utf-8") as f:
         data = json.load(f)
     vocabulary = {token for tokens in texts(data, SPLIT["train"]) for token in tokens}
     print(f"training vocabulary: {len(vocabulary)} words")

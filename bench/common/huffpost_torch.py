@@ -17,14 +17,13 @@ import json
 import math
 import os
 import random
-import re
 from collections import Counter
 
 import torch
 import torch.nn.functional as F
 
-TOKEN_RE = re.compile(r"\[/?E[12]\]|\w+|[^\w\s]")
-MAX_TOKENS = 128
+from word_tokens import default_data_dir, tokenize  # noqa: F401 (default_data_dir: used by the peers)
+
 MIN_BATCH_LEN = 5  # the widest filter
 PAD, UNK = 0, 1
 TRAIN_CLASSES = list(range(0, 20))
@@ -33,18 +32,6 @@ EMBED_DIM = 300
 FILTERS = 100
 KERNELS = (3, 4, 5)
 OUTPUT_DIM = FILTERS * len(KERNELS)
-
-
-def default_data_dir():
-    env = os.environ.get("METANLP_DATA")
-    if env:
-        return env
-    repo_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return os.path.normpath(os.path.join(repo_root, "..", "shared", "datasets"))
-
-
-def tokenize(text):
-    return TOKEN_RE.findall(text.lower())[:MAX_TOKENS]
 
 
 def load_huffpost(data_dir):
