@@ -1,6 +1,7 @@
 """MetaNlp's word tokenizer rule and data folder, in plain Python with no dependency, for the bench scripts.
 
-tokens  lower-case, re.findall(r"\\[/?E[12]\\]|\\w+|[^\\w\\s]"), truncated to 128 tokens (MetaNlp's default max length)
+tokens  re.findall(r"\\[/?E[12]\\]|\\w+|[^\\w\\s]") on the text as written, then every token but the entity markers
+        lower-cased (as MetaNlp's WordTokenizer), truncated to 128 tokens (MetaNlp's default max length)
 data    $METANLP_DATA, else ../shared/datasets beside the repository
 """
 
@@ -8,6 +9,7 @@ import os
 import re
 
 TOKEN_RE = re.compile(r"\[/?E[12]\]|\w+|[^\w\s]")
+MARKER_RE = re.compile(r"\[/?E[12]\]")
 MAX_TOKENS = 128
 
 
@@ -20,4 +22,4 @@ def default_data_dir():
 
 
 def tokenize(text):
-    return TOKEN_RE.findall(text.lower())[:MAX_TOKENS]
+    return [t if MARKER_RE.fullmatch(t) else t.lower() for t in TOKEN_RE.findall(text)[:MAX_TOKENS]]

@@ -30,7 +30,18 @@ internal sealed class ModelOptions
     public Option<int> EntityPositionDim { get; } = CliOptions.NonNegative("--entity-positions",
         "cnn on entity-marked text (FewRel): size of the two embeddings of each word's distance to the head and tail entity; 0 is off, Proto-CNN uses 5.");
 
-    public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the random word embeddings fixed; train only the layers above." };
+    public Option<string?> Tokenizer { get; } = new Option<string?>("--tokenizer")
+    {
+        Description = "cnn, boe, bilstm, transformer: words (a vocabulary of the training classes' words) or wordpiece (MiniLM's 30,522 pieces, so unseen words are read as pieces). Default: wordpiece with --embeddings minilm, else words.",
+    }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Tokenizers]);
+
+    public Option<string> Embeddings { get; } = new Option<string>("--embeddings")
+    {
+        Description = "cnn, boe, bilstm, transformer: initial token table, random or minilm (MiniLM's pretrained token embeddings; implies --tokenizer wordpiece and --embedding-dim 384).",
+        DefaultValueFactory = _ => Encoders.EncoderOptions.RandomEmbeddings,
+    }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.EmbeddingInits]);
+
+    public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the word embeddings (random or pretrained) fixed; train only the layers above." };
 
     public Option<int> FineTuneLayers { get; } = FineTuneLayersOption();
 
@@ -55,24 +66,31 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
             command.Options.Add(option);
     }
 
-    public EncoderOptions ReadEncoder(ParseResult result) => new()
+    public EncoderOptions ReadEncoder(ParseResult result)
     {
-        Kind = result.GetValue(Encoder)!,
-        EmbeddingDim = result.GetValue(EmbeddingDim),
-        Filters = result.GetValue(Filters),
-        HiddenSize = result.GetValue(HiddenSize),
-        Layers = result.GetValue(Layers),
-        Heads = result.GetValue(Heads),
-        Dropout = result.GetValue(Dropout),
-        WordDropout = result.GetValue(WordDropout),
-        EntityPositionDim = result.GetValue(EntityPositionDim),
-        FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
-        FineTuneLayers = result.GetValue(FineTuneLayers),
-    };
+        // Pretrained token embeddings bring their tokenizer and size; an explicit conflicting value is reported by the encoder factory.
+        bool pretrainedTable = result.GetValue(Embeddings) == Encoders.EncoderOptions.MiniLmEmbeddings;
+        return new()
+        {
+            Kind = result.GetValue(Encoder)!,
+            EmbeddingDim = pretrainedTable && result.GetResult(EmbeddingDim) is null or { Implicit: true } ? MiniLmWeights.HiddenSize : result.GetValue(EmbeddingDim),
+            Filters = result.GetValue(Filters),
+            HiddenSize = result.GetValue(HiddenSize),
+            Layers = result.GetValue(Layers),
+            Heads = result.GetValue(Heads),
+            Dropout = result.GetValue(Dropout),
+            WordDropout = result.GetValue(WordDropout),
+            EntityPositionDim = result.GetValue(EntityPositionDim),
+            Tokenizer = result.GetValue(Tokenizer) ?? (pretrainedTable ? Encoders.EncoderOptions.WordPieceTokens : Encoders.EncoderOptions.WordTokens),
+            Embeddings = result.GetValue(Embeddings)!,
+            FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
+            FineTuneLayers = result.GetValue(FineTuneLayers),
+        };
+    }
 
     private static Option<int> FineTuneLayersOption()
     {

@@ -12,16 +12,35 @@ public static class EncoderFactory
         ArgumentNullException.ThrowIfNull(options);
         if (options.EntityPositionDim > 0 && options.Kind != "cnn")
             throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
-        return options.Kind switch
+        if (EncoderOptions.IsPretrained(options.Kind))
+        {
+            return vocabularySize == MiniLmWeights.VocabularySize
+                ? new MiniLmEncoder(options)
+                : throw new ArgumentException($"MiniLM reads ids of its own {MiniLmWeights.VocabularySize}-token vocabulary, not of a {vocabularySize}-token one.");
+        }
+        ValidateTokenTable(options);
+        TextEncoder encoder = options.Kind switch
         {
             "cnn" => new CnnEncoder(vocabularySize, options, entityPositions),
             "boe" => new BagOfEmbeddingsEncoder(vocabularySize, options),
             "bilstm" => new BiLstmEncoder(vocabularySize, options),
             "transformer" => new TransformerEncoder(vocabularySize, options),
-            MiniLmEncoder.KindName => vocabularySize == MiniLmWeights.VocabularySize
-                ? new MiniLmEncoder(options)
-                : throw new ArgumentException($"MiniLM reads ids of its own {MiniLmWeights.VocabularySize}-token vocabulary, not of a {vocabularySize}-token one."),
             _ => throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.Kinds)}."),
         };
+        if (options.Embeddings == EncoderOptions.MiniLmEmbeddings) PretrainedTokenTable.CopyInto(encoder);
+        return encoder;
+    }
+
+    private static void ValidateTokenTable(EncoderOptions options)
+    {
+        if (!EncoderOptions.Tokenizers.Contains(options.Tokenizer))
+            throw new ArgumentException($"Unknown tokenizer '{options.Tokenizer}'; known: {string.Join(", ", EncoderOptions.Tokenizers)}.");
+        if (!EncoderOptions.EmbeddingInits.Contains(options.Embeddings))
+            throw new ArgumentException($"Unknown embeddings '{options.Embeddings}'; known: {string.Join(", ", EncoderOptions.EmbeddingInits)}.");
+        if (options.Embeddings != EncoderOptions.MiniLmEmbeddings) return;
+        if (options.Tokenizer != EncoderOptions.WordPieceTokens)
+            throw new ArgumentException($"MiniLM's token embeddings are rows of its WordPiece vocabulary: they need the '{EncoderOptions.WordPieceTokens}' tokenizer, not '{options.Tokenizer}'.");
+        if (options.EmbeddingDim != MiniLmWeights.HiddenSize)
+            throw new ArgumentException($"MiniLM's token embeddings have {MiniLmWeights.HiddenSize} dimensions; the embedding size is {options.EmbeddingDim}.");
     }
 }

@@ -45,11 +45,28 @@ public sealed record EncoderOptions
 
     /// <summary>
     /// While training, replace each real token by the unknown token with this probability (word dropout): the
-    /// encoder cannot lean on single training-class words, which is what overfits a few training classes.
+    /// encoder cannot lean on single training-class words, which is what overfits a few training classes. The
+    /// replacement is row 1 of the token table: &lt;unk&gt; of a fitted vocabulary, [unused0] of WordPiece (a row no
+    /// text uses, so dropped tokens share one learned vector there too).
     /// </summary>
     public double WordDropout { get; init; }
 
-    /// <summary>Keep the (random) word embeddings fixed and train only the layers above them: far fewer parameters to overfit a few training classes with.</summary>
+    /// <summary>
+    /// Tokens of the word-based encoders (cnn, boe, bilstm, transformer): <see cref="WordTokens"/>, a vocabulary fitted
+    /// to the training classes' words (any other word is &lt;unk&gt;), or <see cref="WordPieceTokens"/>, MiniLM's fixed
+    /// 30,522-piece uncased BERT vocabulary, where a word unseen in training is read as pieces that may have been seen.
+    /// The minilm encoder always uses WordPiece.
+    /// </summary>
+    public string Tokenizer { get; init; } = WordTokens;
+
+    /// <summary>
+    /// Initial token table of the word-based encoders: <see cref="RandomEmbeddings"/> (standard normal) or
+    /// <see cref="MiniLmEmbeddings"/>, MiniLM's pretrained token embeddings (<see cref="PretrainedTokenTable"/>), which
+    /// needs <see cref="WordPieceTokens"/> and <see cref="EmbeddingDim"/> 384.
+    /// </summary>
+    public string Embeddings { get; init; } = RandomEmbeddings;
+
+    /// <summary>Keep the word embeddings (random or pretrained) fixed and train only the layers above them: far fewer parameters to overfit a few training classes with.</summary>
     public bool FreezeEmbeddings { get; init; }
 
     /// <summary>
@@ -59,9 +76,30 @@ public sealed record EncoderOptions
     /// </summary>
     public int FineTuneLayers { get; init; }
 
+    /// <summary><see cref="Tokenizer"/>: a vocabulary fitted to the training texts' words.</summary>
+    public const string WordTokens = "words";
+
+    /// <summary><see cref="Tokenizer"/>: MiniLM's WordPiece vocabulary.</summary>
+    public const string WordPieceTokens = "wordpiece";
+
+    /// <summary><see cref="Embeddings"/>: a standard normal token table.</summary>
+    public const string RandomEmbeddings = "random";
+
+    /// <summary><see cref="Embeddings"/>: MiniLM's pretrained token table.</summary>
+    public const string MiniLmEmbeddings = "minilm";
+
+    /// <summary>The <see cref="Tokenizer"/> values.</summary>
+    public static IReadOnlyList<string> Tokenizers { get; } = [WordTokens, WordPieceTokens];
+
+    /// <summary>The <see cref="Embeddings"/> values.</summary>
+    public static IReadOnlyList<string> EmbeddingInits { get; } = [RandomEmbeddings, MiniLmEmbeddings];
+
+    /// <summary>Whether the encoder reads MiniLM's WordPiece ids (so no vocabulary is fitted to training texts).</summary>
+    public bool UsesWordPiece() => IsPretrained(Kind) || Tokenizer == WordPieceTokens;
+
     /// <summary>The encoder kinds this build knows.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer", MiniLmEncoder.KindName];
 
-    /// <summary>Whether <paramref name="kind"/> is a pretrained encoder with its own fixed tokenizer (no vocabulary is fitted to training texts).</summary>
+    /// <summary>Whether <paramref name="kind"/> is a pretrained encoder (with its own fixed tokenizer).</summary>
     public static bool IsPretrained(string kind) => kind == MiniLmEncoder.KindName;
 }

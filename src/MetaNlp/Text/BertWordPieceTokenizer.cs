@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using MetaNlp.Data;
 using MetaNlp.Encoders;
 using Microsoft.ML.Tokenizers;
 
@@ -11,15 +13,17 @@ namespace MetaNlp.Text;
 /// pieces of a long text, as sentence-transformers truncates. Padding in a <see cref="TokenBatch"/> is id 0, BERT's
 /// [PAD].
 /// </summary>
-public sealed class BertWordPieceTokenizer : ITokenizer
+public sealed partial class BertWordPieceTokenizer : ITokenizer
 {
     private readonly BertTokenizer _tokenizer;
+    private readonly Dictionary<string, int>? _markerIds;
 
-    private BertWordPieceTokenizer(BertTokenizer tokenizer, int vocabularySize, int maxLength)
+    private BertWordPieceTokenizer(BertTokenizer tokenizer, int vocabularySize, int maxLength, Dictionary<string, int>? markerIds = null)
     {
         _tokenizer = tokenizer;
         VocabularySize = vocabularySize;
         MaxLength = maxLength;
+        _markerIds = markerIds;
     }
 
     /// <summary>Id of [PAD], the id <see cref="TokenBatch"/> pads with.</summary>
@@ -77,11 +81,32 @@ public sealed class BertWordPieceTokenizer : ITokenizer
         return new BertWordPieceTokenizer(tokenizer, lines, maxLength);
     }
 
+    /// <summary>Whether entity markers are read as one reserved token each (<see cref="WithEntityMarkerTokens"/>).</summary>
+    public bool EntityMarkerTokens => _markerIds is not null;
+
+    /// <summary>
+    /// The same tokenizer, reading each entity marker (<see cref="EntityMarkers.All"/>) as one reserved token, [unused1]
+    /// to [unused4], where BERT's rules read "[/E1]" as five pieces ("[", "/", "e", "##1", "]"). For token tables
+    /// trained on relation text, where a marker should be one learned token as it is for the word tokenizer; the
+    /// pretrained MiniLM encoder never trained those rows, so it keeps the pieces.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The vocabulary lacks the reserved tokens.</exception>
+    public BertWordPieceTokenizer WithEntityMarkerTokens()
+    {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < EntityMarkers.All.Count; i++)
+        {
+            string reserved = $"[unused{i + 1}]";
+            ids[EntityMarkers.All[i]] = IdOf(reserved) ?? throw new InvalidDataException($"The vocabulary has no {reserved} to read {EntityMarkers.All[i]} as.");
+        }
+        return new BertWordPieceTokenizer(_tokenizer, VocabularySize, MaxLength, ids);
+    }
+
     /// <inheritdoc />
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pieces = _tokenizer.EncodeToIds(text, addSpecialTokens: false);
+        var pieces = _markerIds is null ? _tokenizer.EncodeToIds(text, addSpecialTokens: false) : PiecesAndMarkers(text, _markerIds);
         int kept = Math.Min(pieces.Count, MaxLength - 2);
         var ids = new int[kept + 2];
         ids[0] = ClassificationId;
@@ -89,6 +114,23 @@ public sealed class BertWordPieceTokenizer : ITokenizer
         ids[kept + 1] = SeparatorId;
         return ids;
     }
+
+    private List<int> PiecesAndMarkers(string text, Dictionary<string, int> markerIds)
+    {
+        var ids = new List<int>();
+        int start = 0;
+        foreach (Match marker in MarkerPattern().Matches(text))
+        {
+            ids.AddRange(_tokenizer.EncodeToIds(text[start..marker.Index], addSpecialTokens: false));
+            ids.Add(markerIds[marker.Value]);
+            start = marker.Index + marker.Length;
+        }
+        ids.AddRange(_tokenizer.EncodeToIds(text[start..], addSpecialTokens: false));
+        return ids;
+    }
+
+    [GeneratedRegex(@"\[/?E[12]\]", RegexOptions.CultureInvariant)]
+    private static partial Regex MarkerPattern();
 
     /// <summary>The id of a vocabulary token (such as "hello" or "##ing"), or null if the vocabulary lacks it.</summary>
     public int? IdOf(string token)

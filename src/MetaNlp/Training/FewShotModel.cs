@@ -31,7 +31,13 @@ public sealed class FewShotModel
     {
         ArgumentNullException.ThrowIfNull(spec);
         var tokenizer = CreateTokenizer(spec);
-        var entityPositions = spec.Encoder.EntityPositionDim > 0 && tokenizer is WordTokenizer words ? EntityPositions.From(words.Vocabulary) : null;
+        EntityPositions? entityPositions = null;
+        if (spec.Encoder.EntityPositionDim > 0)
+        {
+            entityPositions = tokenizer is WordTokenizer words
+                ? EntityPositions.From(words.Vocabulary)
+                : throw new ArgumentException("Entity position embeddings find the entity markers as words: they need the 'words' tokenizer, not WordPiece.");
+        }
         var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize, entityPositions);
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
@@ -39,20 +45,23 @@ public sealed class FewShotModel
     }
 
     /// <summary>
-    /// The tokenizer of a spec: a pretrained encoder's own (MiniLM: BERT WordPiece over its vocabulary, at most
-    /// <see cref="WordTokenizerOptions.MaxLength"/> ids), otherwise a word tokenizer over the spec's vocabulary.
+    /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (at most <see cref="WordTokenizerOptions.MaxLength"/>
+    /// ids) for the MiniLM encoder, the same with one token per entity marker for <see cref="EncoderOptions.WordPieceTokens"/>
+    /// (<see cref="BertWordPieceTokenizer.WithEntityMarkerTokens"/>), otherwise a word tokenizer over the spec's vocabulary.
     /// </summary>
     public static ITokenizer CreateTokenizer(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return EncoderOptions.IsPretrained(spec.Encoder.Kind)
-            ? BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength)
+        if (EncoderOptions.IsPretrained(spec.Encoder.Kind)) return BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength);
+        return spec.Encoder.UsesWordPiece()
+            ? BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength).WithEntityMarkerTokens()
             : new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
     }
 
     /// <summary>
-    /// A spec for a new model whose vocabulary is fitted to <paramref name="trainingTexts"/>; a pretrained encoder
-    /// brings its own vocabulary, so the texts are not read and the spec's vocabulary stays empty.
+    /// A spec for a new model whose vocabulary is fitted to <paramref name="trainingTexts"/>; with WordPiece (the
+    /// pretrained encoder's, or chosen by <see cref="EncoderOptions.Tokenizer"/>) the vocabulary is fixed, so the texts
+    /// are not read and the spec's vocabulary stays empty.
     /// </summary>
     public static ModelSpec NewSpec(string algorithm, JsonElement? algorithmOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions = null)
     {
@@ -65,7 +74,7 @@ public sealed class FewShotModel
             AlgorithmOptions = algorithmOptions,
             Encoder = encoder,
             TokenizerOptions = tokenizerOptions,
-            Vocabulary = EncoderOptions.IsPretrained(encoder.Kind) ? [] : WordTokenizer.Fit(trainingTexts, tokenizerOptions).Vocabulary.Tokens,
+            Vocabulary = encoder.UsesWordPiece() ? [] : WordTokenizer.Fit(trainingTexts, tokenizerOptions).Vocabulary.Tokens,
         };
     }
 }

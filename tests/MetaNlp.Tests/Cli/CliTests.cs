@@ -13,13 +13,17 @@ public class CliTests
         return dir.File("toy.csv", csv.ToString());
     }
 
+    // The toy file's classes as training 0-6, validation 7-8 and test 9-11.
+    private static string[] ToySplit(string csv) =>
+        ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+
     [Fact]
     public void TrainEvalAndPredictWorkEndToEndOnAUserFileWithJsonOutput()
     {
         using var dir = new TempDir();
         string csv = WriteToyCsv(dir);
         string output = Path.Combine(dir.Path, "run");
-        string[] data = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+        string[] data = ToySplit(csv);
 
         var train = CliRunner.Run([.. "train --ways 3 --shots 2 --queries 3 --max-episodes 30 --val-every 10 --val-episodes 5 --embedding-dim 16 --filters 8 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
@@ -62,7 +66,7 @@ public class CliTests
         using var dir = new TempDir();
         string csv = WriteToyCsv(dir);
         string output = Path.Combine(dir.Path, "run");
-        string[] data = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+        string[] data = ToySplit(csv);
         var train = CliRunner.Run([.. $"train --algo {algo} {options} --ways 3 --shots 2 --queries 3 --max-episodes 8 --val-every 4 --val-episodes 3 --embedding-dim 16 --filters 8 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.Equal(algo, (string)train.Json["algo"]!);
@@ -78,7 +82,7 @@ public class CliTests
     {
         using var dir = new TempDir();
         string csv = WriteToyCsv(dir);
-        string[] data = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+        string[] data = ToySplit(csv);
 
         string tuned = Path.Combine(dir.Path, "tuned");
         var train = CliRunner.Run([.. "train --encoder minilm --finetune-layers 1 --ways 3 --shots 2 --queries 2 --max-episodes 2 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), tuned, .. data]);
@@ -98,6 +102,26 @@ public class CliTests
         var bad = CliRunner.Run([.. "train --encoder minilm --finetune-layers 9 --threads 1 --out".Split(' '), frozen, .. data]);
         Assert.NotEqual(0, bad.ExitCode); // a parse error, like an unknown --algo
         Assert.Contains("--finetune-layers", bad.Stderr);
+    }
+
+    [Fact]
+    public void TheCnnStartsFromMiniLmsTokenTableAndKeepsItsTokenizerInTheCheckpoint()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string[] data = ToySplit(csv);
+        string output = Path.Combine(dir.Path, "pretrained");
+        var train = CliRunner.Run([.. "train --embeddings minilm --filters 8 --word-dropout 0.1 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        string model = Path.Combine(output, "model.ckpt");
+        string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
+        foreach (string kept in new[] { "\"tokenizer\":\"wordpiece\"", "\"embeddings\":\"minilm\"", "\"embeddingDim\":384", "\"vocabulary\":[]" }) Assert.Contains(kept, spec);
+        var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), model, .. data]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+
+        var conflict = CliRunner.Run([.. "train --embeddings minilm --embedding-dim 16 --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad"), .. data]);
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("384", conflict.Stderr);
     }
 
     [Fact]

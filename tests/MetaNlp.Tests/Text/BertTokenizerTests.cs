@@ -76,6 +76,24 @@ public class BertTokenizerTests
     }
 
     [Fact]
+    public void EntityMarkersCanBeOneReservedTokenEachWithTheTextBetweenThemUnchanged()
+    {
+        var plain = Tokenizer(128);
+        var marked = plain.WithEntityMarkerTokens();
+        Assert.False(plain.EntityMarkerTokens);
+        Assert.True(marked.EntityMarkerTokens);
+        const string text = "[E1] Bill Gates [/E1] founded[E2]Microsoft[/E2].";
+        // [unused1] to [unused4] are ids 2 to 5 of BERT uncased's vocab.txt.
+        int[] expected = [101, 2, .. Pieces(plain, "Bill Gates"), 3, .. Pieces(plain, "founded"), 4, .. Pieces(plain, "Microsoft"), 5, .. Pieces(plain, "."), 102];
+        Assert.Equal(expected, marked.Encode(text));
+        Assert.Equal(plain.Encode("no markers here"), marked.Encode("no markers here"));
+        Assert.Contains(1031, plain.Encode(text)); // BERT's rules read a marker as pieces, starting with "["
+        Assert.Equal([101, 2, .. Pieces(plain, "x"), 102], marked.WithEntityMarkerTokens().Encode("[E1] x"));
+    }
+
+    private static int[] Pieces(BertWordPieceTokenizer tokenizer, string text) => tokenizer.Encode(text)[1..^1];
+
+    [Fact]
     public void ABatchPadsWithBertsPadIdAndMasksThePadding()
     {
         var tokenizer = Tokenizer(128);
