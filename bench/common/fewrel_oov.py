@@ -8,13 +8,10 @@ relations (DESIGN §4 split), as in `metanlp train --dataset fewrel`.
 import json
 import os
 
+from fewrel_split import TEST, TRAIN, VALIDATION
 from word_tokens import default_data_dir, tokenize
 
-SPLIT = {
-    "train": "P25 P26 P40 P59 P155 P177 P206 P361".split(),
-    "val": "P364 P410 P412".split(),
-    "test": "P413 P463 P641 P921 P2094".split(),
-}
+SPLIT = {"train": TRAIN, "val": VALIDATION, "test": TEST}
 
 
 def texts(data, relations):

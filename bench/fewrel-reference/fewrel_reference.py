@@ -34,12 +34,10 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
+from fewrel_split import TEST, TRAIN, VALIDATION  # noqa: E402
 from huffpost_torch import PAD, UNK, EpisodeSampler, build_vocab, init_kim_cnn, kim_cnn, pad_batch  # noqa: E402
 from word_tokens import default_data_dir, tokenize  # noqa: E402
 
-TRAIN = ["P25", "P26", "P40", "P59", "P155", "P177", "P206", "P361"]
-VALIDATION = ["P364", "P410", "P412"]
-TEST = ["P413", "P463", "P641", "P921", "P2094"]
 SHOTS, QUERIES, SCALE = 5, 5, 10.0
 
 

@@ -18,6 +18,9 @@ public static class EntityMarkers
     /// <summary>Closes the tail entity.</summary>
     public const string TailEnd = "[/E2]";
 
+    /// <summary>A regular expression that matches exactly the four markers (for tokenizers that must keep each whole).</summary>
+    public const string Pattern = @"\[/?E[12]\]";
+
     /// <summary>All four markers.</summary>
     public static IReadOnlyList<string> All { get; } = [HeadStart, HeadEnd, TailStart, TailEnd];
 

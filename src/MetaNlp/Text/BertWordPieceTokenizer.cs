@@ -129,7 +129,7 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
         return ids;
     }
 
-    [GeneratedRegex(@"\[/?E[12]\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(EntityMarkers.Pattern, RegexOptions.CultureInvariant)]
     private static partial Regex MarkerPattern();
 
     /// <summary>The id of a vocabulary token (such as "hello" or "##ing"), or null if the vocabulary lacks it.</summary>

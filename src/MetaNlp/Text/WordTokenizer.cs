@@ -79,6 +79,6 @@ public sealed partial class WordTokenizer : ITokenizer
 
     // Markers first, then one CJK ideograph, then a run of word characters without CJK, then one other
     // non-space character.
-    [GeneratedRegex(@"\[/?E[12]\]|[\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}]|(?:(?![\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}])[\w\p{M}])+|[^\s\w]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(EntityMarkers.Pattern + @"|[\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}]|(?:(?![\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}])[\w\p{M}])+|[^\s\w]", RegexOptions.CultureInvariant)]
     private static partial Regex TokenPattern();
 }
