@@ -10,14 +10,16 @@ with MetaNlp's own seeds, side by side on one machine.
              validation (3-way), P413 P463 P641 P921 P2094 test (MetaNlp's DatasetRegistry.FewRelSplit)
   text       the instance's tokens with "[E1] head [/E1]" and "[E2] tail [/E2]" markers (MetaNlp's FewRelLoader),
              then MetaNlp's word tokenizer (bench/common/word_tokens.py); vocabulary of the training relations' texts
-  encoder    the Kim CNN of bench/common/huffpost_torch.py (300-d N(0, 1) table, 3/4/5 x 100, ReLU, max-pool)
+  encoder    the Kim CNN of bench/common/huffpost_torch.py (300-d N(0, 1) table, 3/4/5 x 100, ReLU, max-pool); with
+             --pooling entities, each filter's max over all windows, then over the windows that share a token with the
+             head span [E1] .. [/E1], then with the tail span (MetaNlp's `--pooling entities`, EntitySpans), 900-d
   training   while training only: each real token becomes <unk> with probability WORD_DROPOUT, dropout DROPOUT on the
              sentence vector; 5-way 5-shot 5-query episodes, prototypes = mean support vector, logits = 10 x cosine,
              cross-entropy, Adam 1e-3, one episode per step; validation every 50 episodes on the same 250 3-way
              episodes, patience 6, at most 3,000 episodes, the best model kept
   test       1,000 5-way 5-shot 5-query episodes of the test relations (seed 2024), mean accuracy +- 1.96 std / sqrt(n)
 
-Usage: fewrel_reference.py [--seeds 42,7,123] [--threads 1] [--word-dropout 0.2] [--dropout 0.5]
+Usage: fewrel_reference.py [--seeds 42,7,123] [--threads 1] [--word-dropout 0.2] [--dropout 0.5] [--pooling max|entities]
 Prints one JSON line per seed and, last, one JSON line with every seed and their mean.
 """
 
@@ -35,10 +37,11 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
 from fewrel_split import TEST, TRAIN, VALIDATION  # noqa: E402
-from huffpost_torch import PAD, UNK, EpisodeSampler, build_vocab, init_kim_cnn, kim_cnn, pad_batch  # noqa: E402
+from huffpost_torch import KERNELS, PAD, UNK, EpisodeSampler, build_vocab, init_kim_cnn, kim_cnn, pad_batch  # noqa: E402
 from word_tokens import default_data_dir, tokenize  # noqa: E402
 
 SHOTS, QUERIES, SCALE = 5, 5, 10.0
+MARKERS = []  # vocabulary ids of [E1] [/E1] [E2] [/E2] under --pooling entities
 
 
 def log(msg):
@@ -75,13 +78,44 @@ def load(data_dir):
     return texts, labels
 
 
+def entity_span(seq, open_id, close_id):
+    """[start, end) from the opening to the closing marker; a missing one opens the span to the text's edge."""
+    start = seq.index(open_id) if open_id in seq else 0
+    end = seq.index(close_id) + 1 if close_id in seq else len(seq)
+    return start, max(end, start + 1)
+
+
+def entity_pooled_cnn(batch, lengths, spans, table, conv_weights, conv_biases):
+    """Each filter's max over all windows, then over the windows touching the head span, then the tail span: [B, 900]."""
+    width = batch.shape[1]
+    mask = torch.arange(width).unsqueeze(0).lt(lengths.unsqueeze(1)).to(table.dtype)
+    x = (F.embedding(batch, table) * mask.unsqueeze(-1)).transpose(1, 2)
+    bounds = [None]  # the whole text, then the head's and the tail's [start, end) as [B, 1] tensors
+    for entity in spans:
+        first, last = zip(*entity)
+        bounds.append((torch.tensor(first).unsqueeze(1), torch.tensor(last).unsqueeze(1)))
+    parts = [[], [], []]
+    for k, weight, bias in zip(KERNELS, conv_weights, conv_biases):
+        out = F.conv1d(x, weight, bias)  # [B, F, windows]
+        starts = torch.arange(out.shape[2]).unsqueeze(0)
+        invalid = starts.gt((lengths - k).clamp(min=0).unsqueeze(1))
+        for part, bound in zip(parts, bounds):
+            outside = invalid if bound is None else invalid | starts.ge(bound[1]) | (starts + k).le(bound[0])
+            part.append(F.relu(out.masked_fill(outside.unsqueeze(1), -1e9).max(dim=2).values))
+    return torch.cat([torch.cat(part, dim=1) for part in parts], dim=1)
+
+
 def episode_loss_and_accuracy(weights, ids, ways, word_dropout, dropout, training):
     table, conv_w, conv_b = weights
     batch, lengths = pad_batch(ids)
     if training and word_dropout > 0:
         dropped = torch.rand(batch.shape).lt(word_dropout) & batch.ne(PAD)
         batch = batch.masked_fill(dropped, UNK)
-    vectors = kim_cnn(batch, lengths, table, conv_w, conv_b)
+    if MARKERS:  # spans from the text before word dropout, as MetaNlp's EntitySpans reads the batch's ids
+        spans = [[entity_span(seq, MARKERS[0], MARKERS[1]) for seq in ids], [entity_span(seq, MARKERS[2], MARKERS[3]) for seq in ids]]
+        vectors = entity_pooled_cnn(batch, lengths, spans, table, conv_w, conv_b)
+    else:
+        vectors = kim_cnn(batch, lengths, table, conv_w, conv_b)
     if dropout > 0:
         vectors = F.dropout(vectors, dropout, training)
     support, query = vectors[: ways * SHOTS], vectors[ways * SHOTS:]
@@ -149,6 +183,7 @@ def main():
     parser.add_argument("--val-episodes", type=int, default=250)
     parser.add_argument("--patience", type=int, default=6)
     parser.add_argument("--test-episodes", type=int, default=1000)
+    parser.add_argument("--pooling", choices=["max", "entities"], default="max")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     texts, labels = load(args.data_dir)
@@ -156,6 +191,8 @@ def main():
     vocab = build_vocab([t for t, y in zip(texts, labels) if y in train_set])
     ids = [[vocab.get(tok, UNK) for tok in t] for t in texts]
     log(f"{len(texts)} texts, vocabulary {len(vocab)}")
+    if args.pooling == "entities":
+        MARKERS.extend(vocab[m] for m in ["[E1]", "[/E1]", "[E2]", "[/E2]"])
     results = []
     for seed in [int(s) for s in args.seeds.split(",")]:
         result = run(seed, ids, labels, len(vocab), args)
@@ -164,7 +201,7 @@ def main():
         results.append(result)
     mean = sum(r["accuracy"] for r in results) / len(results)
     print(json.dumps({"benchmark": "fewrel-reference", "date": datetime.date.today().isoformat(), "pytorch": torch.__version__,
-                      "threads": args.threads, "word_dropout": args.word_dropout, "dropout": args.dropout,
+                      "threads": args.threads, "word_dropout": args.word_dropout, "dropout": args.dropout, "pooling": args.pooling,
                       "seeds": results, "mean_accuracy": round(mean, 2)}))
 
 

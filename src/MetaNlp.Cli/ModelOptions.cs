@@ -30,6 +30,12 @@ internal sealed class ModelOptions
     public Option<int> EntityPositionDim { get; } = CliOptions.NonNegative("--entity-positions",
         "cnn on entity-marked text (FewRel): size of the two embeddings of each word's distance to the head and tail entity; 0 is off, Proto-CNN uses 5.");
 
+    public Option<string> Pooling { get; } = new Option<string>("--pooling")
+    {
+        Description = "cnn: max (each filter's maximum over the text) or entities (on entity-marked text such as FewRel, also its maxima over the head and over the tail entity; a vector three times as long).",
+        DefaultValueFactory = _ => Encoders.EncoderOptions.MaxPooling,
+    }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Poolings]);
+
     public Option<string?> Tokenizer { get; } = new Option<string?>("--tokenizer")
     {
         Description = "cnn, boe, bilstm, transformer: words (a vocabulary of the training classes' words) or wordpiece (MiniLM's 30,522 pieces, so unseen words are read as pieces). Default: wordpiece with --embeddings minilm, else words.",
@@ -66,7 +72,7 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
+        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
             command.Options.Add(option);
     }
 
@@ -85,6 +91,7 @@ internal sealed class ModelOptions
             Dropout = result.GetValue(Dropout),
             WordDropout = result.GetValue(WordDropout),
             EntityPositionDim = result.GetValue(EntityPositionDim),
+            Pooling = result.GetValue(Pooling)!,
             Tokenizer = result.GetValue(Tokenizer) ?? (pretrainedTable ? Encoders.EncoderOptions.WordPieceTokens : Encoders.EncoderOptions.WordTokens),
             Embeddings = result.GetValue(Embeddings)!,
             FreezeEmbeddings = result.GetValue(FreezeEmbeddings),

@@ -13,6 +13,8 @@ namespace MetaNlp.Encoders;
 /// that start past a text's last full window are left out of the max, so a text's vector does not depend on how
 /// much padding its batch has. With <see cref="EncoderOptions.EntityPositionDim"/> each token's word embedding is
 /// followed by two position embeddings, its distance to the head and to the tail entity (<see cref="EntityPositions"/>).
+/// With <see cref="EncoderOptions.EntityPooling"/> each filter's maximum over all windows is followed by its maximum over
+/// the windows on the head entity and over those on the tail entity (<see cref="EntitySpans"/>).
 /// </summary>
 public sealed class CnnEncoder : TextEncoder
 {
@@ -25,6 +27,7 @@ public sealed class CnnEncoder : TextEncoder
 #pragma warning restore IDE1006
     private readonly EncoderOptions _options;
     private readonly EntityPositions? _entityPositions;
+    private readonly EntitySpans? _entitySpans;
 
     // One Scalar for the life of the process: an implicit double-to-Scalar conversion per call would allocate native
     // objects that dispose scopes do not track (DESIGN section 7).
@@ -34,7 +37,8 @@ public sealed class CnnEncoder : TextEncoder
     /// <param name="vocabularySize">Rows of the word embedding table.</param>
     /// <param name="options">Sizes; <see cref="EncoderOptions.EntityPositionDim"/> above 0 needs <paramref name="entityPositions"/>.</param>
     /// <param name="entityPositions">Where the entity markers are, for position embeddings.</param>
-    public CnnEncoder(int vocabularySize, EncoderOptions options, EntityPositions? entityPositions = null) : base(nameof(CnnEncoder))
+    /// <param name="entitySpans">Where the entities are, for <see cref="EncoderOptions.EntityPooling"/>.</param>
+    public CnnEncoder(int vocabularySize, EncoderOptions options, EntityPositions? entityPositions = null, EntitySpans? entitySpans = null) : base(nameof(CnnEncoder))
     {
         ArgumentNullException.ThrowIfNull(options);
         if (vocabularySize < 2) throw new ArgumentOutOfRangeException(nameof(vocabularySize));
@@ -42,6 +46,10 @@ public sealed class CnnEncoder : TextEncoder
         if (options.EntityPositionDim < 0) throw new ArgumentException("The entity position embedding size cannot be negative.", nameof(options));
         if (options.EntityPositionDim > 0 && entityPositions is null)
             throw new ArgumentException("Entity position embeddings need the ids of the entity markers.", nameof(entityPositions));
+        if (!EncoderOptions.Poolings.Contains(options.Pooling))
+            throw new ArgumentException($"Unknown pooling '{options.Pooling}'; known: {string.Join(", ", EncoderOptions.Poolings)}.", nameof(options));
+        if (options.Pooling == EncoderOptions.EntityPooling)
+            _entitySpans = entitySpans ?? throw new ArgumentException("Entity pooling needs the ids of the entity markers.", nameof(entitySpans));
         _options = options;
         embedding = new Parameter(randn(vocabularySize, options.EmbeddingDim), requires_grad: !options.FreezeEmbeddings);
         if (options.EntityPositionDim > 0)
@@ -63,7 +71,7 @@ public sealed class CnnEncoder : TextEncoder
     }
 
     /// <inheritdoc />
-    public override int OutputDim => _options.Filters * _options.FilterWidths.Count;
+    public override int OutputDim => _options.Filters * _options.FilterWidths.Count * (_entitySpans is null ? 1 : 3);
 
     /// <inheritdoc />
     public override int MinLength => _options.FilterWidths.Max();
@@ -87,19 +95,27 @@ public sealed class CnnEncoder : TextEncoder
             embedded = cat([embedded, Lookup(Weight(weights, "head_position"), head), Lookup(Weight(weights, "tail_position"), tail)], 2);
         }
         embedded = embedded.mul(batch.Mask.unsqueeze(-1));
-        var pooled = new Tensor[_options.FilterWidths.Count];
-        for (int i = 0; i < pooled.Length; i++)
+        var spans = _entitySpans?.Find(batch);
+        int widths = _options.FilterWidths.Count;
+        var pooled = new Tensor[spans is null ? widths : 3 * widths];
+        for (int i = 0; i < widths; i++)
         {
             int width = _options.FilterWidths[i];
             var conv = Convolve(embedded, width, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}")); // [B, T-w+1, F]
             var invalid = WindowsPastTheEnd(batch.Lengths, (int)conv.shape[1], width, conv.device);
-            // max(dim) rather than amax: its backward scatters through the arg-max indices instead of comparing every window.
-            pooled[i] = nn.functional.relu(conv.masked_fill(invalid, MaskedOut).max(1).values);
+            pooled[i] = MaxOver(conv, invalid);
+            if (spans is null) continue;
+            pooled[widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Head, (int)conv.shape[1], width, conv.device)));
+            pooled[2 * widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Tail, (int)conv.shape[1], width, conv.device)));
         }
         var sentence = cat(pooled, 1);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
         return sentence.MoveToOuterDisposeScope();
     }
+
+    // ReLU of each filter's maximum over the windows not masked out. max(dim) rather than amax: its backward scatters
+    // through the arg-max indices instead of comparing every window.
+    private static Tensor MaxOver(Tensor conv, Tensor masked) => nn.functional.relu(conv.masked_fill(masked, MaskedOut).max(1).values);
 
     // The 1-d convolution as one matrix product over the unfolded windows: out[b, t, f] = bias[f] +
     // sum over d, k of weight[f, d, k] * x[b, t + k, d]. LibTorch's own conv1d is not used because its oneDNN

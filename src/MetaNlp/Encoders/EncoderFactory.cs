@@ -7,11 +7,16 @@ public static class EncoderFactory
     /// <param name="options">Kind and sizes.</param>
     /// <param name="vocabularySize">Rows of the word embedding table.</param>
     /// <param name="entityPositions">Where the entity markers are: needed by <see cref="EncoderOptions.EntityPositionDim"/>.</param>
-    public static TextEncoder Create(EncoderOptions options, int vocabularySize, EntityPositions? entityPositions = null)
+    /// <param name="entitySpans">Where the entities are: needed by <see cref="EncoderOptions.EntityPooling"/>.</param>
+    public static TextEncoder Create(EncoderOptions options, int vocabularySize, EntityPositions? entityPositions = null, EntitySpans? entitySpans = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.EntityPositionDim > 0 && options.Kind != "cnn")
             throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
+        if (!EncoderOptions.Poolings.Contains(options.Pooling))
+            throw new ArgumentException($"Unknown pooling '{options.Pooling}'; known: {string.Join(", ", EncoderOptions.Poolings)}.");
+        if (options.Pooling != EncoderOptions.MaxPooling && options.Kind != "cnn")
+            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn encoder only, not '{options.Kind}'.");
         if (EncoderOptions.IsPretrained(options.Kind))
         {
             return vocabularySize == MiniLmWeights.VocabularySize
@@ -21,7 +26,7 @@ public static class EncoderFactory
         ValidateTokenTable(options);
         TextEncoder encoder = options.Kind switch
         {
-            "cnn" => new CnnEncoder(vocabularySize, options, entityPositions),
+            "cnn" => new CnnEncoder(vocabularySize, options, entityPositions, entitySpans),
             "boe" => new BagOfEmbeddingsEncoder(vocabularySize, options),
             "bilstm" => new BiLstmEncoder(vocabularySize, options),
             "transformer" => new TransformerEncoder(vocabularySize, options),

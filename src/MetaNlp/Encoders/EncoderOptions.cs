@@ -40,6 +40,15 @@ public sealed record EncoderOptions
     /// </summary>
     public int EntityPositionDim { get; init; }
 
+    /// <summary>
+    /// CNN: how the convolution windows become the sentence vector. <see cref="MaxPooling"/> takes each filter's
+    /// maximum over all windows (Kim 2014). <see cref="EntityPooling"/>, for relation-classification text with entity
+    /// markers, adds each filter's maximum over the windows that overlap the marked head entity and over those that
+    /// overlap the marked tail entity (<see cref="EntitySpans"/>), so the vector is three times as long and says which
+    /// features sit on the entities, where a relation shows.
+    /// </summary>
+    public string Pooling { get; init; } = MaxPooling;
+
     /// <summary>Dropout on the sentence vector while training (0 turns it off).</summary>
     public double Dropout { get; init; }
 
@@ -87,6 +96,15 @@ public sealed record EncoderOptions
 
     /// <summary><see cref="Embeddings"/>: MiniLM's pretrained token table.</summary>
     public const string MiniLmEmbeddings = "minilm";
+
+    /// <summary><see cref="Pooling"/>: the maximum over all windows.</summary>
+    public const string MaxPooling = "max";
+
+    /// <summary><see cref="Pooling"/>: the maximum over all windows, over the head entity's and over the tail entity's.</summary>
+    public const string EntityPooling = "entities";
+
+    /// <summary>The <see cref="Pooling"/> values.</summary>
+    public static IReadOnlyList<string> Poolings { get; } = [MaxPooling, EntityPooling];
 
     /// <summary>The <see cref="Tokenizer"/> values.</summary>
     public static IReadOnlyList<string> Tokenizers { get; } = [WordTokens, WordPieceTokens];

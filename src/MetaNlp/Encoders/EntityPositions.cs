@@ -44,18 +44,6 @@ public sealed class EntityPositions
     public int TailMarkerId { get; }
 
     /// <summary>
-    /// The markers' ids in <paramref name="vocabulary"/>. Throws when it lacks them: position embeddings need texts
-    /// with entity markers (FewRel), and a vocabulary fitted to other texts does not have them.
-    /// </summary>
-    public static EntityPositions From(Vocabulary vocabulary)
-    {
-        ArgumentNullException.ThrowIfNull(vocabulary);
-        if (!vocabulary.Contains(EntityMarkers.HeadStart) || !vocabulary.Contains(EntityMarkers.TailStart))
-            throw new ArgumentException($"Entity position embeddings need texts that mark their entities with {EntityMarkers.HeadStart} and {EntityMarkers.TailStart} (FewRel); the training texts have no such markers.");
-        return new EntityPositions(vocabulary.IdOf(EntityMarkers.HeadStart), vocabulary.IdOf(EntityMarkers.TailStart));
-    }
-
-    /// <summary>
     /// Table indices [batch, length] (int64) of each token's distance to the head marker and to the tail marker. A
     /// text without a marker (cut off by the maximum length) measures from its first token.
     /// </summary>

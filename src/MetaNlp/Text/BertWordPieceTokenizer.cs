@@ -84,6 +84,9 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
     /// <summary>Whether entity markers are read as one reserved token each (<see cref="WithEntityMarkerTokens"/>).</summary>
     public bool EntityMarkerTokens => _markerIds is not null;
 
+    /// <summary>The id an entity marker is read as (<see cref="WithEntityMarkerTokens"/>), or null when markers are read as pieces.</summary>
+    public int? MarkerId(string marker) => _markerIds is not null && _markerIds.TryGetValue(marker, out int id) ? id : null;
+
     /// <summary>
     /// The same tokenizer, reading each entity marker (<see cref="EntityMarkers.All"/>) as one reserved token, [unused1]
     /// to [unused4], where BERT's rules read "[/E1]" as five pieces ("[", "/", "e", "##1", "]"). For token tables

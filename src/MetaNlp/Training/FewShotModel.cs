@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MetaNlp.Algorithms;
+using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Text;
 
@@ -31,18 +32,28 @@ public sealed class FewShotModel
     {
         ArgumentNullException.ThrowIfNull(spec);
         var tokenizer = CreateTokenizer(spec);
-        EntityPositions? entityPositions = null;
-        if (spec.Encoder.EntityPositionDim > 0)
-        {
-            entityPositions = tokenizer is WordTokenizer words
-                ? EntityPositions.From(words.Vocabulary)
-                : throw new ArgumentException("Entity position embeddings find the entity markers as words: they need the 'words' tokenizer, not WordPiece.");
-        }
-        var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize, entityPositions);
+        int Positions(string marker) => MarkerId(tokenizer, marker, "Entity position embeddings");
+        int Pooling(string marker) => MarkerId(tokenizer, marker, "Entity pooling");
+        var entityPositions = spec.Encoder.EntityPositionDim > 0
+            ? new EntityPositions(Positions(EntityMarkers.HeadStart), Positions(EntityMarkers.TailStart))
+            : null;
+        var entitySpans = spec.Encoder.Pooling == EncoderOptions.EntityPooling
+            ? new EntitySpans(Pooling(EntityMarkers.HeadStart), Pooling(EntityMarkers.HeadEnd), Pooling(EntityMarkers.TailStart), Pooling(EntityMarkers.TailEnd))
+            : null;
+        var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize, entityPositions, entitySpans);
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
         return new FewShotModel(spec, LearnerRegistry.Create(spec.Algorithm, embedder, spec.AlgorithmOptions));
     }
+
+    // The id a tokenizer reads an entity marker as: a word of a fitted vocabulary, or a reserved WordPiece token.
+    private static int MarkerId(ITokenizer tokenizer, string marker, string feature) => tokenizer switch
+    {
+        WordTokenizer words when words.Vocabulary.Contains(marker) => words.Vocabulary.IdOf(marker),
+        BertWordPieceTokenizer pieces when pieces.MarkerId(marker) is int id => id,
+        WordTokenizer => throw new ArgumentException($"{feature} need texts that mark their entities with {string.Join(" ", EntityMarkers.All)} (FewRel); the training texts have no {marker}."),
+        _ => throw new ArgumentException($"{feature} need the entity markers as tokens; the pretrained encoder's tokenizer reads them as pieces."),
+    };
 
     /// <summary>
     /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (at most <see cref="WordTokenizerOptions.MaxLength"/>

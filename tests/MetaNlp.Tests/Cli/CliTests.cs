@@ -125,6 +125,32 @@ public class CliTests
     }
 
     [Fact]
+    public void EntityPoolingTrainsOnEntityMarkedTextAndIsAClearErrorWithoutMarkers()
+    {
+        using var dir = new TempDir();
+        // The toy texts as relation text: the first word is the head entity, the last the tail.
+        var csv = new StringBuilder("text,label\n");
+        foreach (var e in ToyData.Examples(classes: 12, perClass: 12))
+        {
+            var words = e.Text.Split(' ');
+            csv.Append(CultureInfo.InvariantCulture, $"\"[E1] {words[0]} [/E1] {string.Join(' ', words[1..^1])} [E2] {words[^1]} [/E2]\",{e.Label}\n");
+        }
+        string[] data = ToySplit(dir.File("relations.csv", csv.ToString()));
+        string output = Path.Combine(dir.Path, "entities");
+        var train = CliRunner.Run([.. "train --pooling entities --embedding-dim 16 --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        string model = Path.Combine(output, "model.ckpt");
+        string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
+        Assert.Contains("\"pooling\":\"entities\"", spec);
+        var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), model, .. data]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+
+        var unmarked = CliRunner.Run([.. "train --pooling entities --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad"), .. ToySplit(WriteToyCsv(dir))]);
+        Assert.NotEqual(0, unmarked.ExitCode);
+        Assert.Contains("[E1]", unmarked.Stderr);
+    }
+
+    [Fact]
     public void AMalformedDataFileIsAnErrorNamingTheFileAndLine()
     {
         using var dir = new TempDir();

@@ -91,8 +91,5 @@ public class PretrainedTokenTableTests : IClassFixture<MiniLmFixture>
         Assert.Contains("384", size.Message);
         var unknown = Assert.Throws<ArgumentException>(() => EncoderFactory.Create(PretrainedCnn with { Embeddings = "glove" }, MiniLmWeights.VocabularySize));
         Assert.Contains("glove", unknown.Message);
-        var spec = FewShotModel.NewSpec("protonet", null, PretrainedCnn with { EntityPositionDim = 5 }, []);
-        var positions = Assert.Throws<ArgumentException>(() => FewShotModel.Create(spec));
-        Assert.Contains("words", positions.Message);
     }
 }
