@@ -37,9 +37,11 @@ public abstract class TextEncoder : nn.Module
 
     /// <summary>
     /// Parameters that construction restores exactly and training never changes (pretrained weights that are kept
-    /// frozen): checkpoints leave them out, since rebuilding the encoder from its options brings them back.
+    /// frozen): checkpoints leave them out, since rebuilding the encoder from its options brings them back. For the
+    /// word-based encoders, MiniLM's token table under <see cref="EncoderOptions.FreezeEmbeddings"/>.
     /// </summary>
-    public virtual IReadOnlyList<string> PretrainedFrozenNames => [];
+    public virtual IReadOnlyList<string> PretrainedFrozenNames =>
+        Options.Embeddings == EncoderOptions.MiniLmEmbeddings && Options.FreezeEmbeddings && TokenTableName is string table ? [table] : [];
 
     /// <summary>The options the encoder was built from.</summary>
     public abstract EncoderOptions Options { get; }

@@ -1,4 +1,6 @@
+using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Tests.Data;
 using MetaNlp.Text;
 using MetaNlp.Training;
 using static TorchSharp.torch;
@@ -58,11 +60,26 @@ public class PretrainedTokenTableTests : IClassFixture<MiniLmFixture>
     }
 
     [Fact]
-    public void AFrozenPretrainedTableIsNotTrained()
+    public void AFrozenPretrainedTableIsNotTrainedNorStoredInCheckpoints()
     {
+        using var dir = new TempDir();
         using var scope = NewDisposeScope();
-        var encoder = EncoderFactory.Create(PretrainedCnn with { FreezeEmbeddings = true }, MiniLmWeights.VocabularySize);
+        var model = FewShotModel.Create(FewShotModel.NewSpec("protonet", null, PretrainedCnn with { FreezeEmbeddings = true }, []));
+        var encoder = model.Learner.Embedder.Encoder;
         Assert.False(encoder.named_parameters().Single(p => p.name == encoder.TokenTableName).parameter.requires_grad);
+        Assert.Equal([encoder.TokenTableName!], encoder.PretrainedFrozenNames);
+
+        // The 47 MB table is rebuilt from the package, not read back: the file holds only the convolutions.
+        string path = Path.Combine(dir.Path, "frozen.ckpt");
+        Checkpoint.SaveModel(path, model);
+        Assert.InRange(new FileInfo(path).Length, 1, 1_000_000);
+        var loaded = Checkpoint.LoadModel(path);
+        TextExample[] support = [new("a refund for my order", "refund"), new("the screen is cracked", "damage")];
+        string[] queries = ["money back please"];
+        using var a = model.Learner.Adapt(support);
+        using var b = loaded.Learner.Adapt(support);
+        Assert.Equal(a.Predict(queries)[0].Probabilities.ToArray(), b.Predict(queries)[0].Probabilities.ToArray());
+        Assert.Empty(EncoderFactory.Create(PretrainedCnn, MiniLmWeights.VocabularySize).PretrainedFrozenNames);  // trained: stored
     }
 
     [Fact]
