@@ -102,11 +102,12 @@ public sealed class CnnEncoder : TextEncoder
         {
             int width = _options.FilterWidths[i];
             var conv = Convolve(embedded, width, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}")); // [B, T-w+1, F]
-            var invalid = WindowsPastTheEnd(batch.Lengths, (int)conv.shape[1], width, conv.device);
+            int windows = (int)conv.shape[1];
+            var invalid = WindowsPastTheEnd(batch.Lengths, windows, width, conv.device);
             pooled[i] = MaxOver(conv, invalid);
             if (spans is null) continue;
-            pooled[widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Head, (int)conv.shape[1], width, conv.device)));
-            pooled[2 * widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Tail, (int)conv.shape[1], width, conv.device)));
+            pooled[widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Head, windows, width, conv.device)));
+            pooled[2 * widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Tail, windows, width, conv.device)));
         }
         var sentence = cat(pooled, 1);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);

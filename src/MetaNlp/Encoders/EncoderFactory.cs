@@ -13,10 +13,8 @@ public static class EncoderFactory
         ArgumentNullException.ThrowIfNull(options);
         if (options.EntityPositionDim > 0 && options.Kind != "cnn")
             throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
-        if (!EncoderOptions.Poolings.Contains(options.Pooling))
-            throw new ArgumentException($"Unknown pooling '{options.Pooling}'; known: {string.Join(", ", EncoderOptions.Poolings)}.");
         if (options.Pooling != EncoderOptions.MaxPooling && options.Kind != "cnn")
-            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn encoder only, not '{options.Kind}'.");
+            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn encoder only, not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
         if (EncoderOptions.IsPretrained(options.Kind))
         {
             return vocabularySize == MiniLmWeights.VocabularySize
