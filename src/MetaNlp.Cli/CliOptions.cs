@@ -24,6 +24,26 @@ internal static class CliOptions
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    public static Option<int> HiddenCacheMegabytes()
+    {
+        var option = NonNegative("--hidden-cache-mb",
+            "minilm with 1 to 5 top layers fine-tuned: most memory (MiB) for the cached states of the frozen bottom layers, computed once per text; 0 turns the cache off.");
+        option.DefaultValueFactory = _ => (int)(Encoders.HiddenStateCache.DefaultLimitBytes >> 20);
+        return option;
+    }
+
+    public static Option<bool> HiddenCacheFloat16() => new("--hidden-cache-float16")
+    {
+        Description = "Keep the cached hidden states as float16: twice as many texts in the same memory, about 3 significant digits.",
+    };
+
+    /// <summary>Applies <see cref="HiddenCacheMegabytes"/> and <see cref="HiddenCacheFloat16"/> to the encoders made from now on.</summary>
+    public static void ApplyHiddenCache(ParseResult result, Option<int> megabytes, Option<bool> float16)
+    {
+        Encoders.HiddenStateCache.ProcessLimitBytes = (long)result.GetValue(megabytes) << 20;
+        Encoders.HiddenStateCache.ProcessStorage = result.GetValue(float16) ? TorchSharp.torch.ScalarType.Float16 : TorchSharp.torch.ScalarType.Float32;
+    }
+
     public static Option<T> Positive<T>(string name, string description, T? value = default) where T : struct, IComparable<T>
     {
         var option = new Option<T>(name) { Description = description };

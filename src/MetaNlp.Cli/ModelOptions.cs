@@ -32,7 +32,7 @@ internal sealed class ModelOptions
 
     public Option<string> Pooling { get; } = new Option<string>("--pooling")
     {
-        Description = "cnn: max (each filter's maximum over the text) or entities (on entity-marked text such as FewRel, also its maxima over the head and over the tail entity; a vector three times as long).",
+        Description = "cnn: max (each filter's maximum over the text) or entities (on entity-marked text such as FewRel, also its maxima over the head and over the tail entity; a vector three times as long). minilm: the mean over the text, or with entities also the means over the head and the tail entity, markers read as reserved tokens.",
         DefaultValueFactory = _ => Encoders.EncoderOptions.MaxPooling,
     }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Poolings]);
 

@@ -8,6 +8,9 @@ namespace MetaNlp.Cli;
 /// </summary>
 internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Validation, IEnumerable<string> VocabularyTexts, ClassSplit? Split, EpisodeSamplerOptions Sampling)
 {
+    /// <summary>The labelled examples training draws from, for the contrastive stage (ARSC's labels prefixed by their task, since every task has the same two).</summary>
+    public required IReadOnlyList<TextExample> LabelledExamples { get; init; }
+
     /// <summary>K of the fixed support set the episodes come from (DNNC), else null.</summary>
     public int? SupportShots { get; init; }
 
@@ -26,7 +29,10 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             var training = tasks.TrainingTasks.Select(t => (t.Name, selected.Dataset.Part(t.TrainPart))).ToArray();
             var validation = tasks.TargetTasks.Select(t => (t.Name, selected.Dataset.Part(t.DevPart))).ToArray();
             return new TrainingSources(new TaskEpisodeSampler(training, sampling, seed), new TaskEpisodeSampler(validation, sampling, seed + 1),
-                training.SelectMany(t => t.Item2).Select(e => e.Text), null, sampling);
+                training.SelectMany(t => t.Item2).Select(e => e.Text), null, sampling)
+            {
+                LabelledExamples = [.. training.SelectMany(t => t.Item2.Select(e => e with { Label = $"{t.Name}/{e.Label}" }))],
+            };
         }
         if (selected.Registry is { Protocol.Kind: BenchmarkKind.AllClasses, SupportPart: { } supportPart } fixedSupport && selected.Split is null)
         {
@@ -42,11 +48,12 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             IEpisodeSource? validation = fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part)
                 ? new EpisodeSampler(selected.Dataset.Part(part), selected.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling with { SkipSmallClasses = true }, seed + 1)
                 : null;
-            return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling) { SupportShots = k };
+            return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling) { SupportShots = k, LabelledExamples = support };
         }
         var split = selected.RequireSplit();
         var train = new EpisodeSampler(selected.Dataset.All, split.Train, sampling, seed);
         var check = split.Validation.Count >= 2 ? new EpisodeSampler(selected.Dataset.All, split.Validation, sampling, seed + 1) : null;
-        return new TrainingSources(train, check, selected.Dataset.WithClasses(split.Train).Select(e => e.Text), split, sampling);
+        var examples = selected.Dataset.WithClasses(split.Train);
+        return new TrainingSources(train, check, examples.Select(e => e.Text), split, sampling) { LabelledExamples = examples };
     }
 }

@@ -25,6 +25,8 @@ internal static class EvalCommand
             .AcceptOnlyFromAmong("test", "val", "train", "all");
         var seed = CliOptions.Seed(2024);
         var threads = CliOptions.Threads();
+        var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
+        var hiddenCacheFloat16 = CliOptions.HiddenCacheFloat16();
         var json = CliOptions.Json();
 
         var command = new Command("eval", "Evaluate a model (or an untrained learner) on a benchmark protocol.");
@@ -32,12 +34,13 @@ internal static class EvalCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { count, classes, seed, threads, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { count, classes, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json }) command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var clock = Stopwatch.StartNew();
             torch.set_num_threads(result.GetValue(threads));
+            CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             bool asJson = result.GetValue(json);
             string? path = result.GetValue(modelPath);
             FewShotModel? trained = path is null ? null : Checkpoint.LoadModel(path);

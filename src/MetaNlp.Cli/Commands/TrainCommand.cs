@@ -30,21 +30,27 @@ internal static class TrainCommand
         var checkpointEvery = CliOptions.Positive<int>("--checkpoint-every", "Save the resumable state every N episodes.", 100);
         var outDir = new Option<string?>("--out") { Description = "Output folder (model.ckpt, train-state.ckpt). Default: runs/DATASET-ALGO-ENCODER-NwKs." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out (same data options)." };
+        var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
+            "Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none).");
+        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", "Learning rate of the contrastive stage.", new ContrastiveOptions().LearningRate);
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
+        var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
+        var hiddenCacheFloat16 = CliOptions.HiddenCacheFloat16();
         var json = CliOptions.Json();
 
         var command = new Command("train", "Meta-train a few-shot learner on a dataset's training classes.");
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, outDir, resume, seed, threads, json })
+        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var clock = Stopwatch.StartNew();
             torch.set_num_threads(result.GetValue(threads));
+            CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
             var selected = data.Load(result, result.GetValue(episodes.Shots));
             RequireTrainable(selected);
@@ -71,7 +77,7 @@ internal static class TrainCommand
             foreach (var note in new[] { trainSampler.Note, validationSampler?.Note }.OfType<string>()) Console.Error.WriteLine($"note: {note}");
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
-            var trainer = new MetaTrainer();
+            var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
             TrainingResult trained = ProgressDisplay.Run(asJson, "training", result.GetValue(maxEpisodes), report =>
             {
                 trainer.OnProgress = e => report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
@@ -93,8 +99,17 @@ internal static class TrainCommand
                     CheckpointEvery = result.GetValue(checkpointEvery),
                     Seed = runSeed,
                 };
-                var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots };
-                return trainer.Train(FewShotModel.Create(spec), options, trainSampler, validationSampler, output, info);
+                var contrastive = new ContrastiveOptions { Epochs = result.GetValue(contrastiveEpochs), LearningRate = result.GetValue(contrastiveLr) };
+                var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
+                var fresh = FewShotModel.Create(spec);
+                if (contrastive.Epochs > 0)
+                {
+                    // Not resumable on its own: a run killed in this stage has no training state yet and starts again.
+                    var losses = ContrastiveTrainer.Train(fresh.Learner.Embedder, sources.LabelledExamples, contrastive, runSeed,
+                        (done, total, loss) => report(0, $"contrastive {done}/{total} loss {loss:F3}"));
+                    Console.Error.WriteLine($"contrastive stage: {contrastive.Epochs} epochs, mean loss per epoch {string.Join(", ", losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+                }
+                return trainer.Train(fresh, options, trainSampler, validationSampler, output, info);
             });
 
             var progress = trained.Progress;

@@ -13,12 +13,12 @@ public static class EncoderFactory
         ArgumentNullException.ThrowIfNull(options);
         if (options.EntityPositionDim > 0 && options.Kind != "cnn")
             throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
-        if (options.Pooling != EncoderOptions.MaxPooling && options.Kind != "cnn")
-            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn encoder only, not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
+        if (options.Pooling != EncoderOptions.MaxPooling && options.Kind is not ("cnn" or MiniLmEncoder.KindName))
+            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn and minilm encoders only, not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
         if (EncoderOptions.IsPretrained(options.Kind))
         {
             return vocabularySize == MiniLmWeights.VocabularySize
-                ? new MiniLmEncoder(options)
+                ? new MiniLmEncoder(options, entitySpans)
                 : throw new ArgumentException($"MiniLM reads ids of its own {MiniLmWeights.VocabularySize}-token vocabulary, not of a {vocabularySize}-token one.");
         }
         ValidateTokenTable(options);

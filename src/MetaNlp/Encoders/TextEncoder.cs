@@ -43,6 +43,15 @@ public abstract class TextEncoder : nn.Module
     public virtual IReadOnlyList<string> PretrainedFrozenNames =>
         Options.Embeddings == EncoderOptions.MiniLmEmbeddings && Options.FreezeEmbeddings && TokenTableName is string table ? [table] : [];
 
+    /// <summary>
+    /// Something the user should know that is not an error, such as a cache that reached its memory limit (the work goes
+    /// on, slower). The CLI prints it on stderr; the library itself writes nothing.
+    /// </summary>
+    public event Action<string>? Warning;
+
+    /// <summary>Raises <see cref="Warning"/>.</summary>
+    protected void OnWarning(string message) => Warning?.Invoke(message);
+
     /// <summary>The options the encoder was built from.</summary>
     public abstract EncoderOptions Options { get; }
 

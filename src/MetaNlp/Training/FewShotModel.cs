@@ -58,15 +58,17 @@ public sealed class FewShotModel
     /// <summary>
     /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (at most <see cref="WordTokenizerOptions.MaxLength"/>
     /// ids) for the MiniLM encoder, the same with one token per entity marker for <see cref="EncoderOptions.WordPieceTokens"/>
-    /// (<see cref="BertWordPieceTokenizer.WithEntityMarkerTokens"/>), otherwise a word tokenizer over the spec's vocabulary.
+    /// and for MiniLM with <see cref="EncoderOptions.EntityPooling"/> (<see cref="BertWordPieceTokenizer.WithEntityMarkerTokens"/>),
+    /// otherwise a word tokenizer over the spec's vocabulary.
     /// </summary>
     public static ITokenizer CreateTokenizer(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (EncoderOptions.IsPretrained(spec.Encoder.Kind)) return BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength);
-        return spec.Encoder.UsesWordPiece()
-            ? BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength).WithEntityMarkerTokens()
-            : new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
+        if (!spec.Encoder.UsesWordPiece()) return new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
+        var pieces = BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength);
+        // MiniLM reads the markers as the pieces it was pretrained on, unless it pools over the entities they mark.
+        bool markerTokens = !EncoderOptions.IsPretrained(spec.Encoder.Kind) || spec.Encoder.Pooling == EncoderOptions.EntityPooling;
+        return markerTokens ? pieces.WithEntityMarkerTokens() : pieces;
     }
 
     /// <summary>

@@ -26,6 +26,9 @@ public sealed class MetaTrainer
     /// <summary>Called after every optimizer step and every validation.</summary>
     public Action<TrainingEvent>? OnProgress { get; set; }
 
+    /// <summary>Called with the encoder's warnings (<see cref="Encoders.TextEncoder.Warning"/>), such as a full cache.</summary>
+    public Action<string>? OnWarning { get; set; }
+
     /// <summary>Trains a new model; <paramref name="model"/>'s spec gets the training info.</summary>
     public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
     {
@@ -85,6 +88,7 @@ public sealed class MetaTrainer
         model = WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone });
         bool validating = validation is not null && options.ValidateEvery > 0;
         var learner = model.Learner;
+        learner.Embedder.Encoder.Warning += message => OnWarning?.Invoke(message);
         var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0 && progress.StopReason is null)
             progress = progress with { StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };

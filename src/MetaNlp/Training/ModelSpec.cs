@@ -48,6 +48,9 @@ public sealed record TrainingInfo
     /// <summary>Trainer options.</summary>
     public MetaTrainerOptions? Trainer { get; init; }
 
+    /// <summary>The supervised contrastive stage run before meta-training, or null if there was none.</summary>
+    public ContrastiveOptions? Contrastive { get; init; }
+
     /// <summary>Episodes trained when these weights were saved.</summary>
     public long EpisodesTrained { get; init; }
 
