@@ -208,15 +208,7 @@ public sealed class MiniLmEncoder : TextEncoder
         {
             using var scope = NewDisposeScope();
             _hiddenStates.Validate(FrozenFingerprint());
-            var ids = batch.Ids.cpu().data<long>().ToArray();
-            var keys = new string[batch.Count];
-            var missing = new List<int>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (int row = 0; row < batch.Count; row++)
-            {
-                keys[row] = string.Join(',', ids.Skip(row * batch.Length).Take(batch.Lengths[row]));
-                if (_hiddenStates.Get(keys[row]) is null && seen.Add(keys[row])) missing.Add(row);
-            }
+            var (ids, keys, missing) = CacheKeys(batch, key => _hiddenStates.Get(key) is not null);
             var fresh = new Dictionary<string, Tensor>(StringComparer.Ordinal);
             if (missing.Count > 0)
             {
@@ -376,7 +368,8 @@ public sealed class MiniLmEncoder : TextEncoder
         lock (_cache) return CachedLocked(batch);
     }
 
-    private Tensor CachedLocked(TokenBatch batch)
+    // Each row's cache key (its token ids without padding) and the rows to compute: the first row of each key not cached.
+    private static (long[] Ids, string[] Keys, List<int> Missing) CacheKeys(TokenBatch batch, Func<string, bool> isCached)
     {
         var ids = batch.Ids.cpu().data<long>().ToArray();
         var keys = new string[batch.Count];
@@ -385,8 +378,14 @@ public sealed class MiniLmEncoder : TextEncoder
         for (int row = 0; row < batch.Count; row++)
         {
             keys[row] = string.Join(',', ids.Skip(row * batch.Length).Take(batch.Lengths[row]));
-            if (!_cache.ContainsKey(keys[row]) && seen.Add(keys[row])) missing.Add(row);
+            if (!isCached(keys[row]) && seen.Add(keys[row])) missing.Add(row);
         }
+        return (ids, keys, missing);
+    }
+
+    private Tensor CachedLocked(TokenBatch batch)
+    {
+        var (ids, keys, missing) = CacheKeys(batch, _cache.ContainsKey);
         var fresh = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         if (missing.Count > 0)
         {
