@@ -230,18 +230,7 @@ public sealed class MiniLmEncoder : TextEncoder
     }
 
     // Whether explicit weights run the frozen bottom with the module's own tensors (the same ones, or equal copies).
-    private bool FrozenBottomIsOwn(ParameterSet? weights)
-    {
-        if (weights is null) return true;
-        foreach (var (name, own) in _frozenBottom)
-        {
-            if (!weights.Contains(name)) return false;
-            var given = weights[name];
-            if (given.Handle == own.Handle) continue;
-            if (!given.shape.SequenceEqual(own.shape) || !given.equal(own).all().item<bool>()) return false;
-        }
-        return true;
-    }
+    private bool FrozenBottomIsOwn(ParameterSet? weights) => GivesOwn(weights, _frozenBottom);
 
     // Position-weighted sums of every frozen bottom weight (r' W c with fixed ramps r and c): any change of their
     // values, a permutation of rows or columns included, changes it and so empties the hidden-state cache.
@@ -278,8 +267,14 @@ public sealed class MiniLmEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         EncodedTexts += batch.Count;
-        var mask = batch.Mask.unsqueeze(-1);
-        return States(batch, weights).mul(mask).sum(1).div(mask.sum(1)).MoveToOuterDisposeScope();
+        return MaskedMean(States(batch, weights), batch.Mask).MoveToOuterDisposeScope();
+    }
+
+    // The mean of the states [B, T, d] over the positions where mask [B, T] is 1: [B, d].
+    private static Tensor MaskedMean(Tensor states, Tensor mask)
+    {
+        var weights = mask.unsqueeze(-1);
+        return states.mul(weights).sum(1).div(weights.sum(1));
     }
 
     /// <summary>Sentence vectors [batch, 384] of unit length (see the class remarks); served from a cache when the encoder is frozen.</summary>
@@ -331,7 +326,7 @@ public sealed class MiniLmEncoder : TextEncoder
         var states = States(batch, weights);
         var (head, tail) = _entitySpans.Find(batch);
         var parts = new[] { batch.Mask, SpanMask(head, batch), SpanMask(tail, batch) }
-            .Select(mask => UnitRows(states.mul(mask.unsqueeze(-1)).sum(1).div(mask.sum(1, keepdim: true))));
+            .Select(mask => UnitRows(MaskedMean(states, mask)));
         return cat(parts.ToArray(), 1).mul(ThirdScale).MoveToOuterDisposeScope();
     }
 
@@ -349,10 +344,13 @@ public sealed class MiniLmEncoder : TextEncoder
 
     // Explicit weights equal to the module's own (a gradient learner's unadapted start, or detached copies of it in an
     // adapted classifier) give the same vectors, so the cache serves them too.
-    private bool RunsOwnWeights(ParameterSet? weights)
+    private bool RunsOwnWeights(ParameterSet? weights) => GivesOwn(weights, named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
+
+    // Whether explicit weights (null: the module's own) hold each of these named tensors, or an equal copy of it.
+    private static bool GivesOwn(ParameterSet? weights, IEnumerable<(string Name, Tensor Own)> tensors)
     {
         if (weights is null) return true;
-        foreach (var (name, own) in named_parameters())
+        foreach (var (name, own) in tensors)
         {
             if (!weights.Contains(name)) return false;
             var given = weights[name];
