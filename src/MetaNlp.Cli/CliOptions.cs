@@ -44,6 +44,10 @@ internal static class CliOptions
         Encoders.HiddenStateCache.ProcessStorage = result.GetValue(float16) ? TorchSharp.torch.ScalarType.Float16 : TorchSharp.torch.ScalarType.Float32;
     }
 
+    /// <summary>The value of <paramref name="option"/> when the command line gives it, else <paramref name="fallback"/>.</summary>
+    public static T Given<T>(ParseResult result, Option<T> option, T fallback) =>
+        result.GetResult(option) is { Implicit: false } ? result.GetValue(option)! : fallback;
+
     public static Option<T> Positive<T>(string name, string description, T? value = default) where T : struct, IComparable<T>
     {
         var option = new Option<T>(name) { Description = description };

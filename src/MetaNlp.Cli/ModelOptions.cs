@@ -2,19 +2,20 @@ using System.CommandLine;
 using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Training;
 
 namespace MetaNlp.Cli;
 
 /// <summary>Options that choose and size a learner and its encoder.</summary>
 internal sealed class ModelOptions
 {
-    public Option<string> Algorithm { get; } = new Option<string>("--algo") { Description = $"Algorithm: {string.Join(", ", LearnerRegistry.Names)}.", DefaultValueFactory = _ => PrototypicalNetwork.Name }
+    public Option<string?> Algorithm { get; } = new Option<string?>("--algo") { Description = $"Algorithm: {string.Join(", ", LearnerRegistry.Names)}. {RecipeDefault}" }
         .AcceptOnlyFromAmong([.. LearnerRegistry.Names]);
 
-    public Option<string> Encoder { get; } = new Option<string>("--encoder") { Description = $"Encoder: {string.Join(", ", Encoders.EncoderOptions.Kinds)}.", DefaultValueFactory = _ => "cnn" }
+    public Option<string?> Encoder { get; } = new Option<string?>("--encoder") { Description = $"Encoder: {string.Join(", ", Encoders.EncoderOptions.Kinds)}. {RecipeDefault}" }
         .AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Kinds]);
 
-    public Option<string?> Distance { get; } = new Option<string?>("--distance") { Description = "Metric: euclidean (squared) or cosine. Default: euclidean for protonet, cosine for knn." }
+    public Option<string?> Distance { get; } = new Option<string?>("--distance") { Description = $"Metric: euclidean (squared) or cosine. {RecipeDefault}" }
         .AcceptOnlyFromAmong("euclidean", "cosine");
 
     public Option<double> CosineScale { get; } = new("--cosine-scale") { Description = "Scale (inverse temperature) of cosine scores.", DefaultValueFactory = _ => 10 };
@@ -23,17 +24,16 @@ internal sealed class ModelOptions
     public Option<int> HiddenSize { get; } = CliOptions.Positive<int>("--hidden-size", "BiLSTM hidden units per direction.", new Encoders.EncoderOptions().HiddenSize);
     public Option<int> Layers { get; } = CliOptions.Positive<int>("--layers", "Transformer layers.", new Encoders.EncoderOptions().Layers);
     public Option<int> Heads { get; } = CliOptions.Positive<int>("--heads", "Transformer attention heads (must divide --embedding-dim).", new Encoders.EncoderOptions().Heads);
-    public Option<double> Dropout { get; } = new("--dropout") { Description = "Dropout on sentence vectors while training.", DefaultValueFactory = _ => new Encoders.EncoderOptions().Dropout };
+    public Option<double> Dropout { get; } = new("--dropout") { Description = $"Dropout on sentence vectors while training. {RecipeDefault}" };
 
-    public Option<double> WordDropout { get; } = new("--word-dropout") { Description = "While training, replace each word by <unk> with this probability." };
+    public Option<double> WordDropout { get; } = new("--word-dropout") { Description = $"While training, replace each word by <unk> with this probability. {RecipeDefault}" };
 
     public Option<int> EntityPositionDim { get; } = CliOptions.NonNegative("--entity-positions",
         "cnn on entity-marked text (FewRel): size of the two embeddings of each word's distance to the head and tail entity; 0 is off, Proto-CNN uses 5.");
 
-    public Option<string> Pooling { get; } = new Option<string>("--pooling")
+    public Option<string?> Pooling { get; } = new Option<string?>("--pooling")
     {
-        Description = "cnn: max (each filter's maximum over the text) or entities (on entity-marked text such as FewRel, also its maxima over the head and over the tail entity; a vector three times as long). minilm: the mean over the text, or with entities also the means over the head and the tail entity, markers read as reserved tokens.",
-        DefaultValueFactory = _ => Encoders.EncoderOptions.MaxPooling,
+        Description = $"cnn: max (each filter's maximum over the text) or entities (on entity-marked text such as FewRel, also its maxima over the head and over the tail entity; a vector three times as long). minilm: the mean over the text, or with entities also the means over the head and the tail entity, markers read as reserved tokens. {RecipeDefault}",
     }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Poolings]);
 
     public Option<string?> Tokenizer { get; } = new Option<string?>("--tokenizer")
@@ -41,10 +41,9 @@ internal sealed class ModelOptions
         Description = "cnn, boe, bilstm, transformer: words (a vocabulary of the training classes' words) or wordpiece (MiniLM's 30,522 pieces, so unseen words are read as pieces). Default: wordpiece with --embeddings minilm, else words.",
     }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.Tokenizers]);
 
-    public Option<string> Embeddings { get; } = new Option<string>("--embeddings")
+    public Option<string?> Embeddings { get; } = new Option<string?>("--embeddings")
     {
-        Description = "cnn, boe, bilstm, transformer: initial token table, random or minilm (MiniLM's pretrained token embeddings; implies --tokenizer wordpiece and --embedding-dim 384).",
-        DefaultValueFactory = _ => Encoders.EncoderOptions.RandomEmbeddings,
+        Description = $"cnn, boe, bilstm, transformer: initial token table, random or minilm (MiniLM's pretrained token embeddings; implies --tokenizer wordpiece and --embedding-dim 384). {RecipeDefault}",
     }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.EmbeddingInits]);
 
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the word embeddings (random or pretrained) fixed; train only the layers above." };
@@ -76,26 +75,35 @@ internal sealed class ModelOptions
             command.Options.Add(option);
     }
 
-    public EncoderOptions ReadEncoder(ParseResult result)
+    /// <summary>The help text's note on options whose default is the recipe's.</summary>
+    public const string RecipeDefault = "Default: the best measured recipe for the data and encoder (`metanlp datasets info NAME`).";
+
+    /// <summary>The recipe the options not given come from: the dataset's for the chosen encoder, else the general one.</summary>
+    public TrainingRecipe Recipe(ParseResult result, SelectedData data) => TrainingRecipe.For(data.Registry?.Info.Recipes, result.GetValue(Encoder));
+
+    /// <summary>The encoder: each option given on the command line, the rest from <paramref name="recipe"/>.</summary>
+    public EncoderOptions ReadEncoder(ParseResult result, TrainingRecipe recipe)
     {
+        var r = recipe.Encoder;
+        string embeddings = result.GetValue(Embeddings) ?? r.Embeddings;
         // Pretrained token embeddings bring their tokenizer and size; an explicit conflicting value is reported by the encoder factory.
-        bool pretrainedTable = result.GetValue(Embeddings) == Encoders.EncoderOptions.MiniLmEmbeddings;
+        bool pretrainedTable = embeddings == Encoders.EncoderOptions.MiniLmEmbeddings;
         return new()
         {
-            Kind = result.GetValue(Encoder)!,
+            Kind = r.Kind,
             EmbeddingDim = pretrainedTable && result.GetResult(EmbeddingDim) is null or { Implicit: true } ? MiniLmWeights.HiddenSize : result.GetValue(EmbeddingDim),
             Filters = result.GetValue(Filters),
             HiddenSize = result.GetValue(HiddenSize),
             Layers = result.GetValue(Layers),
             Heads = result.GetValue(Heads),
-            Dropout = result.GetValue(Dropout),
-            WordDropout = result.GetValue(WordDropout),
+            Dropout = CliOptions.Given(result, Dropout, r.Dropout),
+            WordDropout = CliOptions.Given(result, WordDropout, r.WordDropout),
             EntityPositionDim = result.GetValue(EntityPositionDim),
-            Pooling = result.GetValue(Pooling)!,
+            Pooling = result.GetValue(Pooling) ?? r.Pooling,
             Tokenizer = result.GetValue(Tokenizer) ?? (pretrainedTable ? Encoders.EncoderOptions.WordPieceTokens : Encoders.EncoderOptions.WordTokens),
-            Embeddings = result.GetValue(Embeddings)!,
+            Embeddings = embeddings,
             FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
-            FineTuneLayers = result.GetValue(FineTuneLayers),
+            FineTuneLayers = CliOptions.Given(result, FineTuneLayers, r.FineTuneLayers),
         };
     }
 
@@ -103,7 +111,7 @@ internal sealed class ModelOptions
     {
         var option = new Option<int>("--finetune-layers")
         {
-            Description = $"minilm: top layers to fine-tune, 0 (frozen, vectors cached per text) to {MiniLmWeights.Layers}, or -1 for every weight.",
+            Description = $"minilm: top layers to fine-tune, 0 (frozen, vectors cached per text) to {MiniLmWeights.Layers}, or -1 for every weight. {RecipeDefault}",
         };
         option.Validators.Add(r =>
         {
@@ -113,12 +121,15 @@ internal sealed class ModelOptions
         return option;
     }
 
-    public JsonElement AlgorithmOptions(ParseResult result)
+    /// <summary>The learner: the one named on the command line, else <paramref name="recipe"/>'s.</summary>
+    public string ReadAlgorithm(ParseResult result, TrainingRecipe recipe) => result.GetValue(Algorithm) ?? recipe.Algorithm;
+
+    /// <summary>The learner's options: each option given on the command line, the metric from <paramref name="recipe"/> otherwise.</summary>
+    public JsonElement AlgorithmOptions(ParseResult result, TrainingRecipe recipe)
     {
-        string? distance = result.GetValue(Distance);
-        MetricDistance? metric = distance switch { "euclidean" => MetricDistance.SquaredEuclidean, "cosine" => MetricDistance.Cosine, _ => null };
+        var metric = result.GetValue(Distance) switch { "euclidean" => MetricDistance.SquaredEuclidean, "cosine" => MetricDistance.Cosine, _ => recipe.Distance };
         double scale = result.GetValue(CosineScale);
-        string algorithm = result.GetValue(Algorithm)!;
+        string algorithm = ReadAlgorithm(result, recipe);
         if (LearnerRegistry.IsGradientBased(algorithm))
         {
             var options = new GradientLearnerOptions
@@ -135,7 +146,7 @@ internal sealed class ModelOptions
         var relationLoss = result.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy;
         return algorithm switch
         {
-            NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric ?? MetricDistance.Cosine, CosineScale = scale }),
+            NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric, CosineScale = scale }),
             MatchingNetwork.Name => LearnerRegistry.ToJson(new MatchingOptions { CosineScale = scale, FullContextEmbeddings = result.GetValue(FullContext) }),
             SiameseNetwork.Name => LearnerRegistry.ToJson(new SiameseOptions
             {
@@ -144,7 +155,7 @@ internal sealed class ModelOptions
             }),
             RelationNetwork.Name => LearnerRegistry.ToJson(new RelationOptions { Loss = relationLoss }),
             InductionNetwork.Name => LearnerRegistry.ToJson(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations), Loss = relationLoss }),
-            _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric ?? MetricDistance.SquaredEuclidean, CosineScale = scale }),
+            _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric, CosineScale = scale }),
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaNlp.Data;
+using MetaNlp.Training;
 using Spectre.Console;
 
 namespace MetaNlp.Cli.Commands;
@@ -71,6 +72,12 @@ internal static class DatasetsCommand
                     ["folder"] = info.Folder,
                     ["protocol"] = new JsonObject { ["kind"] = p.Kind.ToString(), ["ways"] = p.Ways, ["shots"] = new JsonArray([.. p.Shots.Select(s => (JsonNode?)s)]), ["queries"] = p.QueriesPerClass, ["test_episodes"] = p.TestEpisodes, ["notes"] = p.Notes },
                     ["files"] = files,
+                    ["recipes"] = new JsonArray([.. TrainingRecipe.All(info.Recipes).Select(r => (JsonNode?)new JsonObject
+                    {
+                        ["encoder"] = r.Encoder.Kind,
+                        ["options"] = r.Describe(),
+                        ["evidence"] = r.Evidence,
+                    })]),
                 });
                 return 0;
             }
@@ -80,6 +87,12 @@ internal static class DatasetsCommand
             Console.WriteLine($"Folder: {Path.GetFullPath(Path.Combine(dir, info.Folder))} ({info.Files.Count} files, {info.TotalSize / 1e6:F1} MB, {info.Files.Count - missing.Count} present)");
             foreach (var f in info.Files.Take(20)) Console.WriteLine($"  {(missing.Contains(f.RelativePath) ? "missing" : "present"),-8} {f.RelativePath} ({f.Size:N0} B)");
             if (info.Files.Count > 20) Console.WriteLine($"  ... and {info.Files.Count - 20} more");
+            Console.WriteLine($"Training recipes, the defaults of `metanlp train --dataset {info.Name}` (the first) and of each --encoder:");
+            foreach (var r in TrainingRecipe.All(info.Recipes))
+            {
+                Console.WriteLine($"  {r.Encoder.Kind}: {r.Describe()}");
+                Console.WriteLine($"    {r.Evidence}");
+            }
             return 0;
         }));
         return command;

@@ -99,8 +99,12 @@ internal static class EvalCommand
             _ => selected.Split is { } split ? selected.Dataset.WithClasses(split.Train) : selected.Dataset.All,
         };
         torch.manual_seed(seed);
-        var spec = FewShotModel.NewSpec(result.GetValue(model.Algorithm)!, model.AlgorithmOptions(result), model.ReadEncoder(result), vocabularySource.Select(e => e.Text));
-        Console.Error.WriteLine("note: no --model given, so this evaluates an untrained learner (a floor for trained models).");
+        var recipe = model.Recipe(result, selected);
+        var encoder = model.ReadEncoder(result, recipe);
+        // Nothing is trained here, so the recipe's trained layers would only slow the encoder down (a frozen one caches each text's vector).
+        if (result.GetResult(model.FineTuneLayers) is null or { Implicit: true }) encoder = encoder with { FineTuneLayers = 0 };
+        var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), encoder, vocabularySource.Select(e => e.Text));
+        Console.Error.WriteLine($"note: no --model given, so this evaluates an untrained {spec.Algorithm} over the {encoder.Kind} encoder (a floor for trained models).");
         return FewShotModel.Create(spec);
     }
 

@@ -17,22 +17,22 @@ internal static class TrainCommand
         var data = new DataSelection();
         var model = new ModelOptions();
         var episodes = new EpisodeOptions();
-        var maxEpisodes = CliOptions.Positive<int>("--max-episodes", "Training episodes at most.", 5000);
+        var maxEpisodes = CliOptions.Positive<int>("--max-episodes", $"Training episodes at most. {ModelOptions.RecipeDefault}");
         var metaBatch = CliOptions.Positive<int>("--meta-batch", "Episodes per optimizer step.", 1);
-        var lr = CliOptions.Positive<double>("--lr", "Outer (meta) learning rate.", 1e-3);
+        var lr = CliOptions.Positive<double>("--lr", $"Outer (meta) learning rate. {ModelOptions.RecipeDefault}");
         var outerOptimizer = new Option<string>("--outer-optimizer") { Description = "Outer optimizer: adam, or sgd (Reptile's plain step).", DefaultValueFactory = _ => "adam" }
             .AcceptOnlyFromAmong("adam", "sgd");
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2) of the outer optimizer." };
         var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0: off)." };
-        var valEvery = new Option<int>("--val-every") { Description = "Validate every N episodes (0: never; the last weights are kept).", DefaultValueFactory = _ => 200 };
-        var valEpisodes = CliOptions.Positive<int>("--val-episodes", "Validation episodes.", 200);
-        var patience = CliOptions.Positive<int>("--patience", "Stop after this many validations without improvement.", 10);
+        var valEvery = CliOptions.NonNegative("--val-every", $"Validate before the first episode and every N episodes after it (0: never; the last weights are kept). {ModelOptions.RecipeDefault}");
+        var valEpisodes = CliOptions.Positive<int>("--val-episodes", $"Validation episodes. {ModelOptions.RecipeDefault}");
+        var patience = CliOptions.Positive<int>("--patience", $"Stop after this many validations without improvement. {ModelOptions.RecipeDefault}");
         var checkpointEvery = CliOptions.Positive<int>("--checkpoint-every", "Save the resumable state every N episodes.", 100);
         var outDir = new Option<string?>("--out") { Description = "Output folder (model.ckpt, train-state.ckpt). Default: runs/DATASET-ALGO-ENCODER-NwKs." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out (same data options)." };
         var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
-            "Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none).");
-        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", "Learning rate of the contrastive stage.", new ContrastiveOptions().LearningRate);
+            $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
+        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage. {ModelOptions.RecipeDefault}");
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
         var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
@@ -54,9 +54,12 @@ internal static class TrainCommand
             // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
             var selected = data.Load(result, result.GetValue(episodes.Shots));
             RequireTrainable(selected);
+            var recipe = model.Recipe(result, selected);
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
+            if (recipe.Ways is int recipeWays && result.GetValue(episodes.Ways) is null) sampling = sampling with { Ways = recipeWays };
             bool asJson = result.GetValue(json);
-            string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{result.GetValue(model.Algorithm)}-{result.GetValue(model.Encoder)}-{sampling.Ways}w{sampling.Shots}s");
+            string algorithm = model.ReadAlgorithm(result, recipe);
+            string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{algorithm}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
             int runSeed = result.GetValue(seed);
             bool resuming = result.GetValue(resume) && MetaTrainer.CanResume(output);
             if (resuming)
@@ -67,9 +70,10 @@ internal static class TrainCommand
                 runSeed = saved.Trainer!.Seed;
                 Console.Error.WriteLine($"Resuming the run in {output} ({sampling.Ways}-way {sampling.Shots}-shot, seed {runSeed}).");
             }
-            else if (result.GetValue(resume))
+            else
             {
-                Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
+                if (result.GetValue(resume)) Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
+                Console.Error.WriteLine($"note: options not given come from the recipe for {recipe.Encoder.Kind} on {selected.Name}: {recipe.Evidence}");
             }
             var sources = TrainingSources.From(selected, sampling with { AllowFewerWays = true }, runSeed);
             var trainSampler = sources.Train;
@@ -83,23 +87,26 @@ internal static class TrainCommand
                 trainer.OnProgress = e => report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
                 if (resuming) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
                 torch.manual_seed(runSeed);
-                var algoOptions = model.AlgorithmOptions(result);
-                var spec = FewShotModel.NewSpec(result.GetValue(model.Algorithm)!, algoOptions, model.ReadEncoder(result), sources.VocabularyTexts);
-                var options = new MetaTrainerOptions
+                var spec = FewShotModel.NewSpec(algorithm, model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
+                var options = recipe.Trainer with
                 {
-                    MaxEpisodes = result.GetValue(maxEpisodes),
+                    MaxEpisodes = CliOptions.Given(result, maxEpisodes, recipe.Trainer.MaxEpisodes),
                     MetaBatchSize = result.GetValue(metaBatch),
-                    LearningRate = result.GetValue(lr),
+                    LearningRate = CliOptions.Given(result, lr, recipe.Trainer.LearningRate),
                     OuterOptimizer = result.GetValue(outerOptimizer)!,
                     WeightDecay = result.GetValue(weightDecay),
                     ClipGradientNorm = result.GetValue(clip),
-                    ValidateEvery = result.GetValue(valEvery),
-                    ValidationEpisodes = result.GetValue(valEpisodes),
-                    Patience = result.GetValue(patience),
+                    ValidateEvery = CliOptions.Given(result, valEvery, recipe.Trainer.ValidateEvery),
+                    ValidationEpisodes = CliOptions.Given(result, valEpisodes, recipe.Trainer.ValidationEpisodes),
+                    Patience = CliOptions.Given(result, patience, recipe.Trainer.Patience),
                     CheckpointEvery = result.GetValue(checkpointEvery),
                     Seed = runSeed,
                 };
-                var contrastive = new ContrastiveOptions { Epochs = result.GetValue(contrastiveEpochs), LearningRate = result.GetValue(contrastiveLr) };
+                var contrastive = recipe.Contrastive with
+                {
+                    Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),
+                    LearningRate = CliOptions.Given(result, contrastiveLr, recipe.Contrastive.LearningRate),
+                };
                 var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
                 var fresh = FewShotModel.Create(spec);
                 if (contrastive.Epochs > 0)
@@ -137,7 +144,7 @@ internal static class TrainCommand
             else
             {
                 foreach (var point in progress.History)
-                    Console.WriteLine($"episode {point.Episode,6}  train loss {point.TrainLoss,8:F4}  validation {point.Accuracy * 100,6:F2} +- {point.Ci95 * 100:F2}");
+                    Console.WriteLine($"episode {point.Episode,6}  train loss {(point.TrainLoss is double loss ? loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : "-"),8}  validation {point.Accuracy * 100,6:F2} +- {point.Ci95 * 100:F2}");
                 Console.WriteLine($"Stopped: {progress.StopReason}.");
                 Console.WriteLine($"Trained {progress.EpisodesDone} episodes at {trained.EpisodesPerSecond:F1} episodes/s.");
                 Console.WriteLine($"Model: {trained.ModelPath}" + (progress.BestValidationAccuracy is double b ? $" (validation {b * 100:F2}% at episode {progress.BestEpisode})" : ""));

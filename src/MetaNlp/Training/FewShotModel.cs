@@ -81,6 +81,11 @@ public sealed class FewShotModel
         ArgumentNullException.ThrowIfNull(encoder);
         tokenizerOptions ??= new WordTokenizerOptions();
         LearnerRegistry.Validate(algorithm);
+        // A fixed WordPiece vocabulary always has the marker tokens, so texts without markers are caught here, as a
+        // fitted vocabulary without them is caught when the model is built.
+        if (encoder.UsesWordPiece() && encoder.Pooling == EncoderOptions.EntityPooling
+            && !trainingTexts.Any(t => t.Contains(EntityMarkers.HeadStart, StringComparison.Ordinal) && t.Contains(EntityMarkers.TailStart, StringComparison.Ordinal)))
+            throw new ArgumentException($"Entity pooling needs texts that mark their entities with {string.Join(" ", EntityMarkers.All)} (FewRel); no training text has both {EntityMarkers.HeadStart} and {EntityMarkers.TailStart}.");
         return new ModelSpec
         {
             Algorithm = algorithm,

@@ -95,6 +95,14 @@ public sealed class MetaTrainer
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
         var clock = new Stopwatch();
 
+        // The starting weights are validated too, so training that never improves on them (a pretrained encoder
+        // that meta-training only overfits) keeps them rather than the first validated episode's.
+        if (validating && progress.EpisodesDone == 0 && progress.History.Count == 0 && progress.StopReason is null)
+        {
+            Validate(trainLoss: null);
+            OnProgress?.Invoke(new TrainingEvent(0, options.MaxEpisodes, double.NaN, progress.History[^1]));
+        }
+
         while (progress.StopReason is null)
         {
             if (progress.EpisodesDone >= options.MaxEpisodes)
@@ -133,21 +141,8 @@ public sealed class MetaTrainer
 
             if (validating && Crossed(progress.EpisodesDone, batch, options.ValidateEvery))
             {
-                var result = EpisodeEvaluator.Evaluate(learner, validation!, options.ValidationEpisodes);
-                var point = new ValidationPoint(progress.EpisodesDone, progress.LossSinceValidation / Math.Max(1, progress.StepsSinceValidation), result.Accuracy.Mean, result.Accuracy.Ci95);
-                progress = progress with { History = [.. progress.History, point], LossSinceValidation = 0, StepsSinceValidation = 0 };
-                if (progress.BestValidationAccuracy is null || point.Accuracy > progress.BestValidationAccuracy)
-                {
-                    progress = progress with { BestValidationAccuracy = point.Accuracy, BestEpisode = point.Episode, ValidationsWithoutImprovement = 0 };
-                    Checkpoint.SaveModel(modelPath, WithInfo(model, info with { EpisodesTrained = point.Episode, ValidationAccuracy = point.Accuracy, SavedAt = DateTimeOffset.UtcNow }));
-                }
-                else
-                {
-                    progress = progress with { ValidationsWithoutImprovement = progress.ValidationsWithoutImprovement + 1 };
-                    if (progress.ValidationsWithoutImprovement >= options.Patience)
-                        progress = progress with { StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
-                }
-                OnProgress?.Invoke(new TrainingEvent(progress.EpisodesDone, options.MaxEpisodes, stepLoss, point));
+                Validate(progress.LossSinceValidation / Math.Max(1, progress.StepsSinceValidation));
+                OnProgress?.Invoke(new TrainingEvent(progress.EpisodesDone, options.MaxEpisodes, stepLoss, progress.History[^1]));
             }
             if (Crossed(progress.EpisodesDone, batch, options.CheckpointEvery))
                 Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
@@ -157,6 +152,26 @@ public sealed class MetaTrainer
             Checkpoint.SaveModel(modelPath, WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone, SavedAt = DateTimeOffset.UtcNow }));
         Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
         return new TrainingResult(modelPath, progress);
+
+        // Scores the current weights on the validation episodes, keeps them if they are the best so far, and stops
+        // the run after Patience validations without improvement.
+        void Validate(double? trainLoss)
+        {
+            var result = EpisodeEvaluator.Evaluate(learner, validation!, options.ValidationEpisodes);
+            var point = new ValidationPoint(progress.EpisodesDone, trainLoss, result.Accuracy.Mean, result.Accuracy.Ci95);
+            progress = progress with { History = [.. progress.History, point], LossSinceValidation = 0, StepsSinceValidation = 0 };
+            if (progress.BestValidationAccuracy is null || point.Accuracy > progress.BestValidationAccuracy)
+            {
+                progress = progress with { BestValidationAccuracy = point.Accuracy, BestEpisode = point.Episode, ValidationsWithoutImprovement = 0 };
+                Checkpoint.SaveModel(modelPath, WithInfo(model, info with { EpisodesTrained = point.Episode, ValidationAccuracy = point.Accuracy, SavedAt = DateTimeOffset.UtcNow }));
+            }
+            else
+            {
+                progress = progress with { ValidationsWithoutImprovement = progress.ValidationsWithoutImprovement + 1 };
+                if (progress.ValidationsWithoutImprovement >= options.Patience)
+                    progress = progress with { StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
+            }
+        }
     }
 
     // Whether a step that ended at `done` episodes crossed a multiple of `every`.

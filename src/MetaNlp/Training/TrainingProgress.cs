@@ -34,8 +34,11 @@ public sealed record TrainingProgress
     public IReadOnlyList<ValidationPoint> History { get; init; } = [];
 }
 
-/// <summary>One validation: the episode, the mean training loss since the previous one, and the validation accuracy.</summary>
-public sealed record ValidationPoint(long Episode, double TrainLoss, double Accuracy, double Ci95);
+/// <summary>
+/// One validation: the episode, the mean training loss since the previous one (null for the validation of the
+/// starting weights, before the first episode), and the validation accuracy.
+/// </summary>
+public sealed record ValidationPoint(long Episode, double? TrainLoss, double Accuracy, double Ci95);
 
 /// <summary>What the trainer reports while it runs.</summary>
 public sealed record TrainingEvent(long Episode, int MaxEpisodes, double Loss, ValidationPoint? Validation);

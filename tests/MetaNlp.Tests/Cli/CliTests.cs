@@ -25,7 +25,7 @@ public class CliTests
         string output = Path.Combine(dir.Path, "run");
         string[] data = ToySplit(csv);
 
-        var train = CliRunner.Run([.. "train --ways 3 --shots 2 --queries 3 --max-episodes 30 --val-every 10 --val-episodes 5 --embedding-dim 16 --filters 8 --threads 1 --json --out".Split(' '), output, .. data]);
+        var train = CliRunner.Run([.. "train --encoder cnn --ways 3 --shots 2 --queries 3 --max-episodes 30 --val-every 10 --val-episodes 5 --embedding-dim 16 --filters 8 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         var t = train.Json;
         Assert.Equal(30, (int)t["episodes"]!);
@@ -55,9 +55,9 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("maml", "--inner-steps 2 --test-inner-steps 3 --inner-lr 0.2 --meta-batch 2", "\"testInnerSteps\":3")]
-    [InlineData("protomaml", "--first-order --inner-optimizer adam --inner-lr 0.01", "\"innerOptimizer\":\"Adam\"")]
-    [InlineData("reptile", "--outer-optimizer sgd --lr 0.5", "\"outerOptimizer\":\"sgd\"")]
+    [InlineData("maml", "--encoder cnn --inner-steps 2 --test-inner-steps 3 --inner-lr 0.2 --meta-batch 2", "\"testInnerSteps\":3")]
+    [InlineData("protomaml", "--encoder cnn --first-order --inner-optimizer adam --inner-lr 0.01", "\"innerOptimizer\":\"Adam\"")]
+    [InlineData("reptile", "--encoder cnn --outer-optimizer sgd --lr 0.5", "\"outerOptimizer\":\"sgd\"")]
     [InlineData("induction", "--encoder bilstm --hidden-size 8 --routing-iterations 2", "\"routingIterations\":2")]
     [InlineData("matching", "--encoder transformer --heads 2 --layers 1 --fce", "\"fullContextEmbeddings\":true")]
     [InlineData("siamese", "--siamese-loss contrastive --encoder boe", "\"loss\":\"Contrastive\"")]
@@ -111,7 +111,7 @@ public class CliTests
         string csv = WriteToyCsv(dir);
         string[] data = ToySplit(csv);
         string output = Path.Combine(dir.Path, "pretrained");
-        var train = CliRunner.Run([.. "train --embeddings minilm --filters 8 --word-dropout 0.1 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
+        var train = CliRunner.Run([.. "train --encoder cnn --embeddings minilm --filters 8 --word-dropout 0.1 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         string model = Path.Combine(output, "model.ckpt");
         string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
@@ -119,7 +119,7 @@ public class CliTests
         var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), model, .. data]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
 
-        var conflict = CliRunner.Run([.. "train --embeddings minilm --embedding-dim 16 --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad"), .. data]);
+        var conflict = CliRunner.Run([.. "train --encoder cnn --embeddings minilm --embedding-dim 16 --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad"), .. data]);
         Assert.NotEqual(0, conflict.ExitCode);
         Assert.Contains("384", conflict.Stderr);
     }
@@ -137,7 +137,7 @@ public class CliTests
         }
         string[] data = ToySplit(dir.File("relations.csv", csv.ToString()));
         string output = Path.Combine(dir.Path, "entities");
-        var train = CliRunner.Run([.. "train --pooling entities --embedding-dim 16 --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
+        var train = CliRunner.Run([.. "train --encoder cnn --pooling entities --embedding-dim 16 --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         string model = Path.Combine(output, "model.ckpt");
         string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
@@ -145,9 +145,12 @@ public class CliTests
         var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), model, .. data]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
 
-        var unmarked = CliRunner.Run([.. "train --pooling entities --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad"), .. ToySplit(WriteToyCsv(dir))]);
+        var unmarked = CliRunner.Run([.. "train --encoder cnn --pooling entities --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad"), .. ToySplit(WriteToyCsv(dir))]);
         Assert.NotEqual(0, unmarked.ExitCode);
         Assert.Contains("[E1]", unmarked.Stderr);
+        var unmarkedMiniLm = CliRunner.Run([.. "train --encoder minilm --pooling entities --max-episodes 2 --threads 1 --out".Split(' '), Path.Combine(dir.Path, "bad-minilm"), .. ToySplit(WriteToyCsv(dir))]);
+        Assert.Equal(2, unmarkedMiniLm.ExitCode);
+        Assert.Contains("[E1]", unmarkedMiniLm.Stderr);
     }
 
     [Fact]
@@ -212,6 +215,38 @@ public class CliTests
         var info = CliRunner.Run("datasets", "info", "fewrel");
         Assert.Equal(0, info.ExitCode);
         Assert.Contains("val_wiki.json", info.Stdout);
+        Assert.Contains("minilm: --algo protonet --distance cosine --encoder minilm --finetune-layers 2 --pooling entities", info.Stdout);
+        var recipes = CliRunner.Run("datasets", "info", "fewrel", "--json").Json["recipes"]!.AsArray();
+        Assert.Equal("minilm", (string)recipes[0]!["encoder"]!);
+        Assert.Contains("79.05", (string)recipes[0]!["evidence"]!);
+    }
+
+    [Fact]
+    public void TrainWithNoOptionsTakesTheRecipeAndAnExplicitOptionOverridesIt()
+    {
+        using var dir = new TempDir();
+        string[] data = ToySplit(WriteToyCsv(dir));
+        string output = Path.Combine(dir.Path, "defaults");
+        var train = CliRunner.Run([.. "train --ways 3 --shots 2 --queries 2 --max-episodes 1 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("recipe for minilm", train.Stderr);
+        var spec = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec;
+        var general = MetaNlp.Training.TrainingRecipe.General[0];
+        Assert.Equal(general.Encoder.Kind, spec.Encoder.Kind);
+        Assert.Equal(general.Encoder.FineTuneLayers, spec.Encoder.FineTuneLayers);
+        Assert.Equal(general.Algorithm, spec.Algorithm);
+        Assert.Contains("\"distance\":\"Cosine\"", spec.AlgorithmOptions!.Value.GetRawText());
+        Assert.Equal(general.Trainer.LearningRate, spec.Training!.Trainer!.LearningRate);
+        Assert.Equal(general.Trainer.Patience, spec.Training.Trainer.Patience);
+
+        string explicitOutput = Path.Combine(dir.Path, "explicit");
+        var overridden = CliRunner.Run([.. "train --finetune-layers 1 --lr 0.01 --distance euclidean --ways 3 --shots 2 --queries 2 --max-episodes 1 --val-every 0 --threads 1 --json --out".Split(' '), explicitOutput, .. data]);
+        Assert.True(overridden.ExitCode == 0, overridden.Stderr);
+        var explicitSpec = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(explicitOutput, "model.ckpt")).Spec;
+        Assert.Equal(1, explicitSpec.Encoder.FineTuneLayers);
+        Assert.Equal(0.01, explicitSpec.Training!.Trainer!.LearningRate);
+        Assert.Equal(0, explicitSpec.Training.Trainer.ValidateEvery);
+        Assert.Contains("\"distance\":\"SquaredEuclidean\"", explicitSpec.AlgorithmOptions!.Value.GetRawText());
     }
 
     [RealDataFact]

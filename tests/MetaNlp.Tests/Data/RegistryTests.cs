@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using MetaNlp.Data;
+using MetaNlp.Encoders;
 
 namespace MetaNlp.Tests.Data;
 
@@ -33,6 +34,30 @@ public class RegistryTests
         Assert.Equal(16, DatasetRegistry.Get("intent-liu54").Files.Count);
         Assert.Contains(DatasetRegistry.Get("dnnc-clinc150").Files, f => f.RelativePath == "fewshot_intent_dnnc/CLINC150/oos/test/seq.in");
         Assert.Same(DatasetRegistry.Get("huffpost"), DatasetRegistry.Get(" HuffPost "));
+    }
+
+    [Fact]
+    public void EveryDatasetHasARecipeForEveryEncoderWithThePretrainedEncoderFirst()
+    {
+        foreach (var info in DatasetRegistry.All)
+        {
+            var recipes = MetaNlp.Training.TrainingRecipe.All(info.Recipes);
+            Assert.Equal(EncoderOptions.Kinds.Order(), recipes.Select(r => r.Encoder.Kind).Order());
+            Assert.Equal(MiniLmEncoder.KindName, info.Recipe().Encoder.Kind);
+            Assert.All(recipes, r =>
+            {
+                Assert.False(string.IsNullOrWhiteSpace(r.Evidence), $"{info.Name} {r.Encoder.Kind}");
+                r.Trainer.Validate();
+                Assert.Equal(r, info.Recipe(r.Encoder.Kind));
+            });
+        }
+        // The measured recipes: entity pooling on relation text, word dropout for the word encoders, fine-tuning on the fixed support sets.
+        Assert.Equal(EncoderOptions.EntityPooling, DatasetRegistry.Get("fewrel").Recipe().Encoder.Pooling);
+        Assert.Equal(EncoderOptions.EntityPooling, DatasetRegistry.Get("fewrel").Recipe("cnn").Encoder.Pooling);
+        Assert.Equal(0.3, DatasetRegistry.Get("huffpost").Recipe("cnn").Encoder.WordDropout);
+        Assert.Equal(20, DatasetRegistry.Get("dnnc-banking77").Recipe().Ways);
+        Assert.Equal(2, DatasetRegistry.Get("arsc").Recipe().Encoder.FineTuneLayers);
+        Assert.Throws<ArgumentException>(() => DatasetRegistry.Get("arsc").Recipe("lstm"));
     }
 
     [Fact]

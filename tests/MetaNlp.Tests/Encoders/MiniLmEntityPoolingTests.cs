@@ -52,11 +52,12 @@ public class MiniLmEntityPoolingTests(MiniLmFixture fixture) : IClassFixture<Min
     }
 
     [Fact]
-    public void AModelWithEntityPoolingReadsMarkersAsTokensAndReloadsWithTheSamePredictions()
+    public void AModelWithEntityPoolingReadsMarkersAsTokensRefusesUnmarkedTextAndReloadsWithTheSamePredictions()
     {
         using var dir = new TempDir();
         var options = new EncoderOptions { Kind = MiniLmEncoder.KindName, FineTuneLayers = 1, Pooling = EncoderOptions.EntityPooling };
-        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), options, []);
+        Assert.Contains("[E1]", Assert.Throws<ArgumentException>(() => FewShotModel.NewSpec(PrototypicalNetwork.Name, null, options, ["no entities here", "nor here"])).Message);
+        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), options, Relations);
         var model = FewShotModel.Create(spec);
         var tokenizer = Assert.IsType<BertWordPieceTokenizer>(model.Learner.Embedder.Tokenizer);
         Assert.True(tokenizer.MarkerId(EntityMarkers.HeadStart) is int);

@@ -39,7 +39,9 @@ public class TrainingTests
         double after = MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(best.Learner, test, 60).Accuracy.Mean;
         double inMemory = MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(model.Learner, test, 60).Accuracy.Mean;
         Assert.True(after > before + 0.1, $"untrained {before:P1}, trained {after:P1}, in memory {inMemory:P1}, history {string.Join("; ", result.Progress.History)}");
-        Assert.Equal(12, result.Progress.History.Count);
+        Assert.Equal(13, result.Progress.History.Count); // the starting weights, then every 10 episodes
+        Assert.Equal(0, result.Progress.History[0].Episode);
+        Assert.Null(result.Progress.History[0].TrainLoss);
         Assert.Equal(result.Progress.History.Max(h => h.Accuracy), result.Progress.BestValidationAccuracy);
         Assert.Equal(result.Progress.BestEpisode, best.Spec.Training!.EpisodesTrained);
         Assert.Equal(result.Progress.BestValidationAccuracy, best.Spec.Training.ValidationAccuracy);
@@ -54,8 +56,11 @@ public class TrainingTests
         var options = Options(1000) with { LearningRate = 1e-9, Patience = 2 };
         var result = new MetaTrainer().Train(NewModel(), options, train, validation, dir.Path);
         Assert.StartsWith("early stop", result.Progress.StopReason);
-        Assert.Equal(3, result.Progress.History.Count);
-        Assert.Equal(30, result.Progress.EpisodesDone);
+        Assert.Equal(3, result.Progress.History.Count); // the starting weights, then 2 without improvement
+        Assert.Equal(20, result.Progress.EpisodesDone);
+        // Nothing beat the starting weights, so they are the model kept.
+        Assert.Equal(0, result.Progress.BestEpisode);
+        Assert.Equal(0, Checkpoint.ReadHeader(result.ModelPath).Spec.Training!.EpisodesTrained);
     }
 
     [Fact]
