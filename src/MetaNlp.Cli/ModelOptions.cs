@@ -121,6 +121,43 @@ internal sealed class ModelOptions
         return option;
     }
 
+    /// <summary>
+    /// The options that set a field of a model spec (its JSON path, as <see cref="SpecChanges"/> names it), so a
+    /// refused resume can say which option changed.
+    /// </summary>
+    public IReadOnlyDictionary<string, Option> SpecFields() => new Dictionary<string, Option>(StringComparer.Ordinal)
+    {
+        ["algorithm"] = Algorithm,
+        ["algorithmOptions.distance"] = Distance,
+        ["algorithmOptions.cosineScale"] = CosineScale,
+        ["algorithmOptions.innerSteps"] = InnerSteps,
+        ["algorithmOptions.testInnerSteps"] = TestInnerSteps,
+        ["algorithmOptions.innerLearningRate"] = InnerLr,
+        ["algorithmOptions.innerOptimizer"] = InnerOptimizer,
+        ["algorithmOptions.firstOrder"] = FirstOrder,
+        ["algorithmOptions.fullContextEmbeddings"] = FullContext,
+        ["algorithmOptions.routingIterations"] = RoutingIterations,
+        ["encoder.kind"] = Encoder,
+        ["encoder.embeddingDim"] = EmbeddingDim,
+        ["encoder.filters"] = Filters,
+        ["encoder.hiddenSize"] = HiddenSize,
+        ["encoder.layers"] = Layers,
+        ["encoder.heads"] = Heads,
+        ["encoder.dropout"] = Dropout,
+        ["encoder.wordDropout"] = WordDropout,
+        ["encoder.entityPositionDim"] = EntityPositionDim,
+        ["encoder.pooling"] = Pooling,
+        ["encoder.tokenizer"] = Tokenizer,
+        ["encoder.embeddings"] = Embeddings,
+        ["encoder.freezeEmbeddings"] = FreezeEmbeddings,
+        ["encoder.fineTuneLayers"] = FineTuneLayers,
+    };
+
+    /// <summary>The option behind a spec field's change (the siamese and relation losses share one field).</summary>
+    public Option? OptionOf(ParseResult result, string path) =>
+        path == "algorithmOptions.loss" ? (result.GetResult(SiameseLoss) is { Implicit: false } ? SiameseLoss : RelationLoss)
+        : SpecFields().GetValueOrDefault(path);
+
     /// <summary>The learner: the one named on the command line, else <paramref name="recipe"/>'s.</summary>
     public string ReadAlgorithm(ParseResult result, TrainingRecipe recipe) => result.GetValue(Algorithm) ?? recipe.Algorithm;
 

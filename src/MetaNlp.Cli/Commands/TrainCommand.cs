@@ -58,16 +58,19 @@ internal static class TrainCommand
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
             if (recipe.Ways is int recipeWays && result.GetValue(episodes.Ways) is null) sampling = sampling with { Ways = recipeWays };
             bool asJson = result.GetValue(json);
-            string algorithm = model.ReadAlgorithm(result, recipe);
-            string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{algorithm}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
+            string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{model.ReadAlgorithm(result, recipe)}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
             int runSeed = result.GetValue(seed);
-            bool resuming = result.GetValue(resume) && MetaTrainer.CanResume(output);
-            if (resuming)
+            ModelSpec? saved = result.GetValue(resume) && MetaTrainer.CanResume(output) ? Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)).Spec : null;
+            if (saved is not null)
             {
-                // The saved run decides the episodes and the seed, so the resumed run sees the episodes it would have seen.
-                var saved = MetaTrainer.ReadSavedRun(output);
-                sampling = saved.Episodes! with { AllowFewerWays = false };
-                runSeed = saved.Trainer!.Seed;
+                // The saved run decides the episodes and the seed, so the resumed run sees the episodes it would have
+                // seen; options not given come from it, not from the recipe.
+                var savedRun = MetaTrainer.ReadSavedRun(output);
+                RefuseChangedEpisodes(result, episodes, savedRun);
+                sampling = savedRun.Episodes! with { AllowFewerWays = false };
+                runSeed = savedRun.Trainer!.Seed;
+                if (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == saved.Encoder.Kind)
+                    recipe = recipe with { Algorithm = saved.Algorithm, Encoder = saved.Encoder, Trainer = savedRun.Trainer, Contrastive = savedRun.Contrastive ?? recipe.Contrastive with { Epochs = 0 } };
                 Console.Error.WriteLine($"Resuming the run in {output} ({sampling.Ways}-way {sampling.Shots}-shot, seed {runSeed}).");
             }
             else
@@ -78,36 +81,56 @@ internal static class TrainCommand
             var sources = TrainingSources.From(selected, sampling with { AllowFewerWays = true }, runSeed);
             var trainSampler = sources.Train;
             var validationSampler = sources.Validation;
+
+            var options = recipe.Trainer with
+            {
+                MaxEpisodes = CliOptions.Given(result, maxEpisodes, recipe.Trainer.MaxEpisodes),
+                MetaBatchSize = CliOptions.Given(result, metaBatch, recipe.Trainer.MetaBatchSize),
+                LearningRate = CliOptions.Given(result, lr, recipe.Trainer.LearningRate),
+                OuterOptimizer = CliOptions.Given(result, outerOptimizer, recipe.Trainer.OuterOptimizer),
+                WeightDecay = CliOptions.Given(result, weightDecay, recipe.Trainer.WeightDecay),
+                ClipGradientNorm = CliOptions.Given(result, clip, recipe.Trainer.ClipGradientNorm),
+                ValidateEvery = CliOptions.Given(result, valEvery, recipe.Trainer.ValidateEvery),
+                ValidationEpisodes = CliOptions.Given(result, valEpisodes, recipe.Trainer.ValidationEpisodes),
+                Patience = CliOptions.Given(result, patience, recipe.Trainer.Patience),
+                CheckpointEvery = CliOptions.Given(result, checkpointEvery, recipe.Trainer.CheckpointEvery),
+                Seed = runSeed,
+            };
+            var contrastive = recipe.Contrastive with
+            {
+                Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),
+                LearningRate = CliOptions.Given(result, contrastiveLr, recipe.Contrastive.LearningRate),
+            };
+            var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
+            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
+            if (saved is not null)
+            {
+                // The data always counts; other fields only where the command line sets them, since everything else comes from the saved run.
+                var trainerFields = new Dictionary<string, Option>(StringComparer.Ordinal)
+                {
+                    ["training.trainer.metaBatchSize"] = metaBatch, ["training.trainer.learningRate"] = lr, ["training.trainer.outerOptimizer"] = outerOptimizer,
+                    ["training.trainer.weightDecay"] = weightDecay, ["training.trainer.clipGradientNorm"] = clip, ["training.trainer.validateEvery"] = valEvery,
+                    ["training.trainer.validationEpisodes"] = valEpisodes, ["training.trainer.patience"] = patience, ["training.trainer.checkpointEvery"] = checkpointEvery,
+                    ["training.trainer.seed"] = seed, ["training.contrastive.epochs"] = contrastiveEpochs, ["training.contrastive.learningRate"] = contrastiveLr,
+                };
+                string[] dataFields = ["training.dataset", "training.split", "training.supportShots", "vocabulary"];
+                var refused = SpecChanges.Between(saved, spec with { Training = info with { Trainer = options, Contrastive = contrastive.Epochs > 0 ? contrastive : null } })
+                    .Select(c => (Change: c, Option: model.OptionOf(result, c.Path) ?? trainerFields.GetValueOrDefault(c.Path)))
+                    .Where(c => dataFields.Any(f => c.Change.Path == f || c.Change.Path.StartsWith(f + ".", StringComparison.Ordinal)) || (c.Option is not null && result.GetResult(c.Option) is { Implicit: false }))
+                    .Select(c => $"{c.Option?.Name ?? DataOptionOf(c.Change.Path)}: the run has {c.Change.Saved}, this command {c.Change.Requested}")
+                    .ToArray();
+                if (refused.Length > 0)
+                    throw new ArgumentException($"--resume: the run in '{output}' was started with other data or options ({string.Join("; ", refused)}). Give the options it was started with, or another --out for a new run.");
+            }
             foreach (var note in new[] { trainSampler.Note, validationSampler?.Note }.OfType<string>()) Console.Error.WriteLine($"note: {note}");
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
             var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
-            TrainingResult trained = ProgressDisplay.Run(asJson, "training", result.GetValue(maxEpisodes), report =>
+            TrainingResult trained = ProgressDisplay.Run(asJson, "training", options.MaxEpisodes, report =>
             {
                 trainer.OnProgress = e => report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
-                if (resuming) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
+                if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
                 torch.manual_seed(runSeed);
-                var spec = FewShotModel.NewSpec(algorithm, model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
-                var options = recipe.Trainer with
-                {
-                    MaxEpisodes = CliOptions.Given(result, maxEpisodes, recipe.Trainer.MaxEpisodes),
-                    MetaBatchSize = result.GetValue(metaBatch),
-                    LearningRate = CliOptions.Given(result, lr, recipe.Trainer.LearningRate),
-                    OuterOptimizer = result.GetValue(outerOptimizer)!,
-                    WeightDecay = result.GetValue(weightDecay),
-                    ClipGradientNorm = result.GetValue(clip),
-                    ValidateEvery = CliOptions.Given(result, valEvery, recipe.Trainer.ValidateEvery),
-                    ValidationEpisodes = CliOptions.Given(result, valEpisodes, recipe.Trainer.ValidationEpisodes),
-                    Patience = CliOptions.Given(result, patience, recipe.Trainer.Patience),
-                    CheckpointEvery = result.GetValue(checkpointEvery),
-                    Seed = runSeed,
-                };
-                var contrastive = recipe.Contrastive with
-                {
-                    Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),
-                    LearningRate = CliOptions.Given(result, contrastiveLr, recipe.Contrastive.LearningRate),
-                };
-                var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
                 var fresh = FewShotModel.Create(spec);
                 if (contrastive.Epochs > 0)
                 {
@@ -154,6 +177,27 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    // A resumed run keeps its episodes, so an episode shape given on the command line must be the saved one
+    // (on a fixed-support dataset --shots picks the support file, which the spec comparison checks).
+    private static void RefuseChangedEpisodes(ParseResult result, EpisodeOptions episodes, TrainingInfo saved)
+    {
+        var changed = new List<string>();
+        if (result.GetValue(episodes.Ways) is int ways && ways != saved.Episodes!.Ways) changed.Add($"--ways: the run has {saved.Episodes.Ways}, this command {ways}");
+        if (saved.SupportShots is null && result.GetValue(episodes.Shots) is int shots && shots != saved.Episodes!.Shots) changed.Add($"--shots: the run has {saved.Episodes.Shots}, this command {shots}");
+        if (result.GetValue(episodes.Queries) is int queries && queries != saved.Episodes!.Queries) changed.Add($"--queries: the run has {saved.Episodes.Queries}, this command {queries}");
+        if (changed.Count > 0)
+            throw new ArgumentException($"--resume: the run was started with other episodes ({string.Join("; ", changed)}). Give the options it was started with, or another --out for a new run.");
+    }
+
+    // The options that choose the data, for a data field of the spec.
+    private static string DataOptionOf(string path) => path switch
+    {
+        "training.dataset" => "--dataset/--dataset-file",
+        "training.supportShots" => "--shots",
+        "vocabulary" => "the training texts",
+        _ => "--split/--train-classes/--val-classes/--test-classes",
+    };
 
     private static void RequireTrainable(SelectedData selected)
     {

@@ -222,6 +222,34 @@ public class CliTests
     }
 
     [Fact]
+    public void AResumedRunRefusesOtherDataAndOptionsNamingThemAndContinuesWithNone()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string output = Path.Combine(dir.Path, "run");
+        string[] Args(string options, params string[] data) => [.. options.Split(' '), "--out", output, .. data];
+        var first = CliRunner.Run(Args("train --encoder cnn --embedding-dim 16 --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --checkpoint-every 2 --val-every 2 --val-episodes 2 --threads 1", ToySplit(csv)));
+        Assert.True(first.ExitCode == 0, first.Stderr);
+
+        string[] otherSplit = ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 6)), "--val-classes", string.Join(',', ToyData.Classes(6, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+        var split = CliRunner.Run(Args("train --resume --max-episodes 6 --threads 1", otherSplit));
+        Assert.Equal(2, split.ExitCode);
+        Assert.Contains("--train-classes", split.Stderr);
+        var filters = CliRunner.Run(Args("train --resume --filters 9 --max-episodes 6 --threads 1", ToySplit(csv)));
+        Assert.Equal(2, filters.ExitCode);
+        Assert.Contains("--filters: the run has 8, this command 9", filters.Stderr);
+        var shots = CliRunner.Run(Args("train --resume --shots 3 --max-episodes 6 --threads 1", ToySplit(csv)));
+        Assert.Equal(2, shots.ExitCode);
+        Assert.Contains("--shots", shots.Stderr);
+
+        // Nothing but the data and a larger budget: everything else comes from the saved run.
+        var resumed = CliRunner.Run(Args("train --resume --max-episodes 6 --threads 1 --json", ToySplit(csv)));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(6, (int)resumed.Json["episodes"]!);
+        Assert.Equal("cnn", (string)resumed.Json["encoder"]!);
+    }
+
+    [Fact]
     public void TrainWithNoOptionsTakesTheRecipeAndAnExplicitOptionOverridesIt()
     {
         using var dir = new TempDir();
