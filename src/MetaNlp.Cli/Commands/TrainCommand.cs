@@ -108,10 +108,18 @@ internal static class TrainCommand
                 // The data always counts; other fields only where the command line sets them, since everything else comes from the saved run.
                 var trainerFields = new Dictionary<string, Option>(StringComparer.Ordinal)
                 {
-                    ["training.trainer.metaBatchSize"] = metaBatch, ["training.trainer.learningRate"] = lr, ["training.trainer.outerOptimizer"] = outerOptimizer,
-                    ["training.trainer.weightDecay"] = weightDecay, ["training.trainer.clipGradientNorm"] = clip, ["training.trainer.validateEvery"] = valEvery,
-                    ["training.trainer.validationEpisodes"] = valEpisodes, ["training.trainer.patience"] = patience, ["training.trainer.checkpointEvery"] = checkpointEvery,
-                    ["training.trainer.seed"] = seed, ["training.contrastive.epochs"] = contrastiveEpochs, ["training.contrastive.learningRate"] = contrastiveLr,
+                    ["training.trainer.metaBatchSize"] = metaBatch,
+                    ["training.trainer.learningRate"] = lr,
+                    ["training.trainer.outerOptimizer"] = outerOptimizer,
+                    ["training.trainer.weightDecay"] = weightDecay,
+                    ["training.trainer.clipGradientNorm"] = clip,
+                    ["training.trainer.validateEvery"] = valEvery,
+                    ["training.trainer.validationEpisodes"] = valEpisodes,
+                    ["training.trainer.patience"] = patience,
+                    ["training.trainer.checkpointEvery"] = checkpointEvery,
+                    ["training.trainer.seed"] = seed,
+                    ["training.contrastive.epochs"] = contrastiveEpochs,
+                    ["training.contrastive.learningRate"] = contrastiveLr,
                 };
                 string[] dataFields = ["training.dataset", "training.split", "training.supportShots", "vocabulary"];
                 var refused = SpecChanges.Between(saved, spec with { Training = info with { Trainer = options, Contrastive = contrastive.Epochs > 0 ? contrastive : null } })
