@@ -20,8 +20,8 @@ internal static class CliOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = "LibTorch threads (default: all cores).",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Description = $"LibTorch threads, 1 to {Training.NativeThreads.MaxThreads:N0} (default: all cores).",
+        DefaultValueFactory = _ => Training.NativeThreads.DefaultThreads,
     };
 
     public static Option<int> HiddenCacheMegabytes()

@@ -17,7 +17,7 @@ internal static class CommandRunner
         catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidDataException
             or KeyNotFoundException or DatasetDownloadException or UnauthorizedAccessException or NotSupportedException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OptionBounds.MessageOf(e)}");
             return BadInput;
         }
     }

@@ -18,18 +18,18 @@ internal sealed class ModelOptions
     public Option<string?> Distance { get; } = new Option<string?>("--distance") { Description = $"Metric: euclidean (squared) or cosine. {RecipeDefault}" }
         .AcceptOnlyFromAmong("euclidean", "cosine");
 
-    public Option<double> CosineScale { get; } = new("--cosine-scale") { Description = "Scale (inverse temperature) of cosine scores.", DefaultValueFactory = _ => 10 };
-    public Option<int> EmbeddingDim { get; } = CliOptions.Positive<int>("--embedding-dim", "Word embedding size.", 300);
-    public Option<int> Filters { get; } = CliOptions.Positive<int>("--filters", "CNN filters per width (widths 3, 4, 5).", 100);
-    public Option<int> HiddenSize { get; } = CliOptions.Positive<int>("--hidden-size", "BiLSTM hidden units per direction.", new Encoders.EncoderOptions().HiddenSize);
-    public Option<int> Layers { get; } = CliOptions.Positive<int>("--layers", "Transformer layers.", new Encoders.EncoderOptions().Layers);
-    public Option<int> Heads { get; } = CliOptions.Positive<int>("--heads", "Transformer attention heads (must divide --embedding-dim).", new Encoders.EncoderOptions().Heads);
-    public Option<double> Dropout { get; } = new("--dropout") { Description = $"Dropout on sentence vectors while training. {RecipeDefault}" };
+    public Option<double> CosineScale { get; } = new("--cosine-scale") { Description = "Scale (inverse temperature) of cosine scores, above 0 and at most 1,000.", DefaultValueFactory = _ => 10 };
+    public Option<int> EmbeddingDim { get; } = CliOptions.Positive<int>("--embedding-dim", "Word embedding size, 1 to 4,096.", 300);
+    public Option<int> Filters { get; } = CliOptions.Positive<int>("--filters", "CNN filters per width (widths 3, 4, 5), 1 to 4,096.", 100);
+    public Option<int> HiddenSize { get; } = CliOptions.Positive<int>("--hidden-size", "BiLSTM hidden units per direction, 1 to 4,096.", new Encoders.EncoderOptions().HiddenSize);
+    public Option<int> Layers { get; } = CliOptions.Positive<int>("--layers", "Transformer layers, 1 to 64.", new Encoders.EncoderOptions().Layers);
+    public Option<int> Heads { get; } = CliOptions.Positive<int>("--heads", "Transformer attention heads, 1 to 64 (must divide --embedding-dim).", new Encoders.EncoderOptions().Heads);
+    public Option<double> Dropout { get; } = new("--dropout") { Description = $"Dropout on sentence vectors while training, 0 to 1. {RecipeDefault}" };
 
-    public Option<double> WordDropout { get; } = new("--word-dropout") { Description = $"While training, replace each word by <unk> with this probability. {RecipeDefault}" };
+    public Option<double> WordDropout { get; } = new("--word-dropout") { Description = $"While training, replace each word by <unk> with this probability (0 to 1). {RecipeDefault}" };
 
     public Option<int> EntityPositionDim { get; } = CliOptions.NonNegative("--entity-positions",
-        "cnn on entity-marked text (FewRel): size of the two embeddings of each word's distance to the head and tail entity; 0 is off, Proto-CNN uses 5.");
+        "cnn on entity-marked text (FewRel): size of the two embeddings of each word's distance to the head and tail entity, 0 (off) to 256; Proto-CNN uses 5.");
 
     public Option<string?> Pooling { get; } = new Option<string?>("--pooling")
     {
@@ -50,9 +50,9 @@ internal sealed class ModelOptions
 
     public Option<int> FineTuneLayers { get; } = FineTuneLayersOption();
 
-    public Option<int> InnerSteps { get; } = CliOptions.Positive<int>("--inner-steps", "Gradient-based learners: inner-loop steps in meta-training.", new GradientLearnerOptions().InnerSteps);
-    public Option<int> TestInnerSteps { get; } = CliOptions.Positive<int>("--test-inner-steps", "Gradient-based learners: inner-loop steps when adapting to new classes.", new GradientLearnerOptions().TestInnerSteps);
-    public Option<double> InnerLr { get; } = CliOptions.Positive<double>("--inner-lr", "Gradient-based learners: inner learning rate (the start of learned rates).", new GradientLearnerOptions().InnerLearningRate);
+    public Option<int> InnerSteps { get; } = CliOptions.Positive<int>("--inner-steps", "Gradient-based learners: inner-loop steps in meta-training, 1 to 10,000.", new GradientLearnerOptions().InnerSteps);
+    public Option<int> TestInnerSteps { get; } = CliOptions.Positive<int>("--test-inner-steps", "Gradient-based learners: inner-loop steps when adapting to new classes, 1 to 10,000.", new GradientLearnerOptions().TestInnerSteps);
+    public Option<double> InnerLr { get; } = CliOptions.Positive<double>("--inner-lr", "Gradient-based learners: inner learning rate (the start of learned rates), above 0 and at most 10.", new GradientLearnerOptions().InnerLearningRate);
 
     public Option<string> InnerOptimizer { get; } = new Option<string>("--inner-optimizer") { Description = "Inner update rule of maml, fomaml, anil, protomaml, reptile: sgd or adam.", DefaultValueFactory = _ => "sgd" }
         .AcceptOnlyFromAmong("sgd", "adam");
@@ -67,7 +67,7 @@ internal sealed class ModelOptions
     public Option<string> RelationLoss { get; } = new Option<string>("--relation-loss") { Description = "relation, induction: training loss, ce (softmax cross-entropy) or mse (the papers' sigmoid regression).", DefaultValueFactory = _ => "ce" }
         .AcceptOnlyFromAmong("ce", "mse");
 
-    public Option<int> RoutingIterations { get; } = CliOptions.Positive<int>("--routing-iterations", "induction: dynamic-routing iterations.", new InductionOptions().RoutingIterations);
+    public Option<int> RoutingIterations { get; } = CliOptions.Positive<int>("--routing-iterations", "induction: dynamic-routing iterations, 1 to 100.", new InductionOptions().RoutingIterations);
 
     public void AddTo(Command command)
     {
@@ -181,18 +181,25 @@ internal sealed class ModelOptions
             return LearnerRegistry.ToJson(options);
         }
         var relationLoss = result.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy;
+        // Each record checks its own bounds before it is written (JSON cannot even hold a NaN scale).
         return algorithm switch
         {
-            NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = metric, CosineScale = scale }),
-            MatchingNetwork.Name => LearnerRegistry.ToJson(new MatchingOptions { CosineScale = scale, FullContextEmbeddings = result.GetValue(FullContext) }),
-            SiameseNetwork.Name => LearnerRegistry.ToJson(new SiameseOptions
+            NearestNeighbour.Name => Checked(new NearestNeighbourOptions { Distance = metric, CosineScale = scale }, o => o.Validate()),
+            MatchingNetwork.Name => Checked(new MatchingOptions { CosineScale = scale, FullContextEmbeddings = result.GetValue(FullContext) }, o => o.Validate()),
+            SiameseNetwork.Name => Checked(new SiameseOptions
             {
                 CosineScale = scale,
                 Loss = result.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine,
-            }),
-            RelationNetwork.Name => LearnerRegistry.ToJson(new RelationOptions { Loss = relationLoss }),
-            InductionNetwork.Name => LearnerRegistry.ToJson(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations), Loss = relationLoss }),
-            _ => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = metric, CosineScale = scale }),
+            }, o => o.Validate()),
+            RelationNetwork.Name => Checked(new RelationOptions { Loss = relationLoss }, o => o.Validate()),
+            InductionNetwork.Name => Checked(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations), Loss = relationLoss }, o => o.Validate()),
+            _ => Checked(new PrototypicalOptions { Distance = metric, CosineScale = scale }, o => o.Validate()),
         };
+    }
+
+    private static JsonElement Checked<T>(T options, Action<T> validate)
+    {
+        validate(options);
+        return LearnerRegistry.ToJson(options);
     }
 }

@@ -33,7 +33,7 @@ internal static class DemoCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var clock = Stopwatch.StartNew();
-            torch.set_num_threads(result.GetValue(threads));
+            NativeThreads.SetThreads(result.GetValue(threads));
             bool asJson = result.GetValue(json);
             int runSeed = result.GetValue(seed);
             var samples = SampleData.Load();

@@ -39,7 +39,7 @@ internal static class EvalCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var clock = Stopwatch.StartNew();
-            torch.set_num_threads(result.GetValue(threads));
+            NativeThreads.SetThreads(result.GetValue(threads));
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             bool asJson = result.GetValue(json);
             string? path = result.GetValue(modelPath);

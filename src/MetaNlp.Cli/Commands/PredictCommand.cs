@@ -22,7 +22,7 @@ internal static class PredictCommand
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
-            torch.set_num_threads(result.GetValue(threads));
+            NativeThreads.SetThreads(result.GetValue(threads));
             var model = Checkpoint.LoadModel(result.GetValue(modelPath)!);
             string supportPath = result.GetValue(support)!;
             var examples = DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MetaNlp.Server;
+using MetaNlp.Training;
 using TorchSharp;
 
 namespace MetaNlp.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class ServeCommand
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
-            torch.set_num_threads(result.GetValue(threads));
+            NativeThreads.SetThreads(result.GetValue(threads));
             var options = new ServerOptions
             {
                 Urls = result.GetValue(urls)!,

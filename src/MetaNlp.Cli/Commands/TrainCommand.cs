@@ -18,12 +18,12 @@ internal static class TrainCommand
         var model = new ModelOptions();
         var episodes = new EpisodeOptions();
         var maxEpisodes = CliOptions.Positive<int>("--max-episodes", $"Training episodes at most. {ModelOptions.RecipeDefault}");
-        var metaBatch = CliOptions.Positive<int>("--meta-batch", "Episodes per optimizer step.", 1);
-        var lr = CliOptions.Positive<double>("--lr", $"Outer (meta) learning rate. {ModelOptions.RecipeDefault}");
+        var metaBatch = CliOptions.Positive<int>("--meta-batch", "Episodes per optimizer step, 1 to 1,024.", 1);
+        var lr = CliOptions.Positive<double>("--lr", $"Outer (meta) learning rate, above 0 and at most 10. {ModelOptions.RecipeDefault}");
         var outerOptimizer = new Option<string>("--outer-optimizer") { Description = "Outer optimizer: adam, or sgd (Reptile's plain step).", DefaultValueFactory = _ => "adam" }
             .AcceptOnlyFromAmong("adam", "sgd");
-        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2) of the outer optimizer." };
-        var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0: off)." };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2) of the outer optimizer, 0 to 10." };
+        var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0: off; at most 1,000,000)." };
         var valEvery = CliOptions.NonNegative("--val-every", $"Validate before the first episode and every N episodes after it (0: never; the last weights are kept). {ModelOptions.RecipeDefault}");
         var valEpisodes = CliOptions.Positive<int>("--val-episodes", $"Validation episodes. {ModelOptions.RecipeDefault}");
         var patience = CliOptions.Positive<int>("--patience", $"Stop after this many validations without improvement. {ModelOptions.RecipeDefault}");
@@ -32,7 +32,7 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out (same data options)." };
         var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
             $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
-        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage. {ModelOptions.RecipeDefault}");
+        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage, above 0 and at most 10. {ModelOptions.RecipeDefault}");
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
         var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
@@ -49,7 +49,7 @@ internal static class TrainCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             var clock = Stopwatch.StartNew();
-            torch.set_num_threads(result.GetValue(threads));
+            NativeThreads.SetThreads(result.GetValue(threads));
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
             var selected = data.Load(result, result.GetValue(episodes.Shots));
@@ -101,6 +101,9 @@ internal static class TrainCommand
                 Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),
                 LearningRate = CliOptions.Given(result, contrastiveLr, recipe.Contrastive.LearningRate),
             };
+            // Every option is checked against its bounds before any tensor is made (MetaTrainer checks again).
+            options.Validate();
+            contrastive.Validate();
             var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
             var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
             if (saved is not null)

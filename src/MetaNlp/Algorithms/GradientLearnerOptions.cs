@@ -40,11 +40,19 @@ public sealed record GradientLearnerOptions
     /// </summary>
     public bool TaskLocalEmbeddings { get; init; } = true;
 
-    /// <summary>Checks the values and names the bad one.</summary>
+    /// <summary>Most <see cref="InnerSteps"/> and <see cref="TestInnerSteps"/>.</summary>
+    public const int MaxInnerSteps = 10_000;
+
+    /// <summary>
+    /// Checks the values and names the bad one: <see cref="InnerSteps"/> and <see cref="TestInnerSteps"/> 1 to
+    /// 10,000; <see cref="InnerLearningRate"/> above 0 and at most 10; <see cref="InnerOptimizer"/> a known rule.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or unknown.</exception>
     public void Validate()
     {
-        if (InnerSteps < 1) throw new ArgumentException($"InnerSteps must be at least 1 (got {InnerSteps}).");
-        if (TestInnerSteps < 1) throw new ArgumentException($"TestInnerSteps must be at least 1 (got {TestInnerSteps}).");
-        if (!(InnerLearningRate > 0) || double.IsInfinity(InnerLearningRate)) throw new ArgumentException($"InnerLearningRate must be positive (got {InnerLearningRate}).");
+        OptionBounds.Check(nameof(InnerSteps), InnerSteps, 1, MaxInnerSteps);
+        OptionBounds.Check(nameof(TestInnerSteps), TestInnerSteps, 1, MaxInnerSteps);
+        OptionBounds.CheckAbove(nameof(InnerLearningRate), InnerLearningRate, 0, 10);
+        OptionBounds.Defined(nameof(InnerOptimizer), InnerOptimizer);
     }
 }

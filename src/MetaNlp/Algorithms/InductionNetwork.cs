@@ -15,6 +15,15 @@ public sealed record InductionOptions
 
     /// <summary>Slices of the neural tensor layer (Geng et al. use 100).</summary>
     public int TensorSlices { get; init; } = 100;
+
+    /// <summary>Checks the values and names the bad one: <see cref="Loss"/> known, <see cref="RoutingIterations"/> 1 to 100, <see cref="TensorSlices"/> 1 to 1,024.</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds or unknown.</exception>
+    public void Validate()
+    {
+        OptionBounds.Defined(nameof(Loss), Loss);
+        OptionBounds.Check(nameof(RoutingIterations), RoutingIterations, 1, 100);
+        OptionBounds.Check(nameof(TensorSlices), TensorSlices, 1, 1024);
+    }
 }
 
 /// <summary>

@@ -33,21 +33,56 @@ public static class LearnerRegistry
         Validate(algorithm);
         return algorithm switch
         {
-            PrototypicalNetwork.Name => new PrototypicalNetwork(embedder, Read<PrototypicalOptions>(options)),
-            NearestNeighbour.Name => new NearestNeighbour(embedder, Read<NearestNeighbourOptions>(options)),
-            MatchingNetwork.Name => new MatchingNetwork(embedder, Read<MatchingOptions>(options)),
-            SiameseNetwork.Name => new SiameseNetwork(embedder, Read<SiameseOptions>(options)),
-            RelationNetwork.Name => new RelationNetwork(embedder, Read<RelationOptions>(options)),
-            InductionNetwork.Name => new InductionNetwork(embedder, Read<InductionOptions>(options)),
-            Maml.Name => new Maml(embedder, Read<GradientLearnerOptions>(options)),
-            Maml.FirstOrderName => new Maml(embedder, (Read<GradientLearnerOptions>(options) ?? new GradientLearnerOptions()) with { FirstOrder = true }),
-            Anil.Name => new Anil(embedder, Read<GradientLearnerOptions>(options)),
-            MetaSgd.Name => new MetaSgd(embedder, Read<GradientLearnerOptions>(options)),
-            Reptile.Name => new Reptile(embedder, Read<GradientLearnerOptions>(options)),
-            ProtoMaml.Name => new ProtoMaml(embedder, Read<GradientLearnerOptions>(options)),
-            LearnedOptimizer.Name => new LearnedOptimizer(embedder, Read<GradientLearnerOptions>(options)),
+            PrototypicalNetwork.Name => new PrototypicalNetwork(embedder, Valid(Read<PrototypicalOptions>(options), o => o.Validate())),
+            NearestNeighbour.Name => new NearestNeighbour(embedder, Valid(Read<NearestNeighbourOptions>(options), o => o.Validate())),
+            MatchingNetwork.Name => new MatchingNetwork(embedder, Valid(Read<MatchingOptions>(options), o => o.Validate())),
+            SiameseNetwork.Name => new SiameseNetwork(embedder, Valid(Read<SiameseOptions>(options), o => o.Validate())),
+            RelationNetwork.Name => new RelationNetwork(embedder, Valid(Read<RelationOptions>(options), o => o.Validate())),
+            InductionNetwork.Name => new InductionNetwork(embedder, Valid(Read<InductionOptions>(options), o => o.Validate())),
+            Maml.Name => new Maml(embedder, Gradient(options)),
+            Maml.FirstOrderName => new Maml(embedder, (Gradient(options) ?? new GradientLearnerOptions()) with { FirstOrder = true }),
+            Anil.Name => new Anil(embedder, Gradient(options)),
+            MetaSgd.Name => new MetaSgd(embedder, Gradient(options)),
+            Reptile.Name => new Reptile(embedder, Gradient(options)),
+            ProtoMaml.Name => new ProtoMaml(embedder, Gradient(options)),
+            LearnedOptimizer.Name => new LearnedOptimizer(embedder, Gradient(options)),
             _ => throw new InvalidOperationException($"'{algorithm}' is listed but not built."),
         };
+    }
+
+    /// <summary>
+    /// Reads <paramref name="algorithm"/>'s options from <paramref name="options"/> and checks them against their
+    /// bounds (each options record's <c>Validate</c>) without building anything.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown algorithm, options of the wrong shape, or a value out of bounds; the message names it.</exception>
+    public static void ValidateOptions(string algorithm, JsonElement? options)
+    {
+        Validate(algorithm);
+        try
+        {
+            switch (algorithm)
+            {
+                case PrototypicalNetwork.Name: Read<PrototypicalOptions>(options)?.Validate(); break;
+                case NearestNeighbour.Name: Read<NearestNeighbourOptions>(options)?.Validate(); break;
+                case MatchingNetwork.Name: Read<MatchingOptions>(options)?.Validate(); break;
+                case SiameseNetwork.Name: Read<SiameseOptions>(options)?.Validate(); break;
+                case RelationNetwork.Name: Read<RelationOptions>(options)?.Validate(); break;
+                case InductionNetwork.Name: Read<InductionOptions>(options)?.Validate(); break;
+                default: Read<GradientLearnerOptions>(options)?.Validate(); break;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"The options of '{algorithm}' are not valid: {e.Message}", e);
+        }
+    }
+
+    private static GradientLearnerOptions? Gradient(JsonElement? options) => Valid(Read<GradientLearnerOptions>(options), o => o.Validate());
+
+    private static T? Valid<T>(T? options, Action<T> validate) where T : class
+    {
+        if (options is not null) validate(options);
+        return options;
     }
 
     /// <summary>Serialises an options record for a spec.</summary>

@@ -19,6 +19,14 @@ public sealed record MatchingOptions
 
     /// <summary>Processing steps of the query's attention LSTM (full context embeddings only).</summary>
     public int ProcessingSteps { get; init; } = 3;
+
+    /// <summary>Checks the values and names the bad one: <see cref="CosineScale"/> above 0 and at most 1,000, <see cref="ProcessingSteps"/> 1 to 100.</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds or unknown.</exception>
+    public void Validate()
+    {
+        OptionBounds.CheckAbove(nameof(CosineScale), CosineScale, 0, 1000);
+        OptionBounds.Check(nameof(ProcessingSteps), ProcessingSteps, 1, 100);
+    }
 }
 
 /// <summary>

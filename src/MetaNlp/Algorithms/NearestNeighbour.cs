@@ -13,6 +13,14 @@ public sealed record NearestNeighbourOptions
 
     /// <summary>Multiplier of cosine similarities (ignored for Euclidean).</summary>
     public double CosineScale { get; init; } = 10;
+
+    /// <summary>Checks the values and names the bad one: <see cref="Distance"/> known, <see cref="CosineScale"/> above 0 and at most 1,000.</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds or unknown.</exception>
+    public void Validate()
+    {
+        OptionBounds.Defined(nameof(Distance), Distance);
+        OptionBounds.CheckAbove(nameof(CosineScale), CosineScale, 0, 1000);
+    }
 }
 
 /// <summary>

@@ -12,6 +12,14 @@ public sealed record RelationOptions
 
     /// <summary>Hidden units of the relation module.</summary>
     public int HiddenSize { get; init; } = 100;
+
+    /// <summary>Checks the values and names the bad one: <see cref="Loss"/> known, <see cref="HiddenSize"/> 1 to 4,096.</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds or unknown.</exception>
+    public void Validate()
+    {
+        OptionBounds.Defined(nameof(Loss), Loss);
+        OptionBounds.Check(nameof(HiddenSize), HiddenSize, 1, Encoders.EncoderOptions.MaxSize);
+    }
 }
 
 /// <summary>

@@ -27,6 +27,15 @@ public sealed record SiameseOptions
 
     /// <summary>Scale of the mean cosine similarities that become class scores at prediction.</summary>
     public double CosineScale { get; init; } = 10;
+
+    /// <summary>Checks the values and names the bad one: <see cref="Loss"/> known, <see cref="Margin"/> 0 to 4, <see cref="CosineScale"/> above 0 and at most 1,000.</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds or unknown.</exception>
+    public void Validate()
+    {
+        OptionBounds.Defined(nameof(Loss), Loss);
+        OptionBounds.Check(nameof(Margin), Margin, 0, 4);
+        OptionBounds.CheckAbove(nameof(CosineScale), CosineScale, 0, 1000);
+    }
 }
 
 /// <summary>

@@ -17,6 +17,30 @@ public sealed record EpisodeSamplerOptions
 
     /// <summary>Run fewer ways than <see cref="Ways"/> when the split has fewer classes, instead of failing (see <see cref="EpisodeSampler.Note"/>).</summary>
     public bool AllowFewerWays { get; init; }
+
+    /// <summary>Most <see cref="Ways"/>.</summary>
+    public const int MaxWays = 1000;
+
+    /// <summary>Most <see cref="Shots"/>, and most <see cref="Queries"/>.</summary>
+    public const int MaxPerClass = 10_000;
+
+    /// <summary>Most examples in one episode: <see cref="Ways"/> x (<see cref="Shots"/> + <see cref="Queries"/>).</summary>
+    public const int MaxEpisodeExamples = 100_000;
+
+    /// <summary>
+    /// Checks the episode shape, naming the bad value: ways 1 to 1,000, shots and queries 1 to 10,000 each, and at
+    /// most 100,000 examples per episode (ways x (shots + queries)), so no count overflows.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of bounds.</exception>
+    public void Validate()
+    {
+        OptionBounds.Check(nameof(Ways), Ways, 1, MaxWays);
+        OptionBounds.Check(nameof(Shots), Shots, 1, MaxPerClass);
+        OptionBounds.Check(nameof(Queries), Queries, 1, MaxPerClass);
+        long examples = (long)Ways * (Shots + Queries);
+        if (examples > MaxEpisodeExamples)
+            throw new ArgumentOutOfRangeException(nameof(Ways), $"An episode of {Ways} ways x ({Shots} shots + {Queries} queries) has {examples:N0} examples; at most {MaxEpisodeExamples:N0} are allowed.");
+    }
 }
 
 /// <summary>
@@ -37,8 +61,7 @@ public sealed class EpisodeSampler : IEpisodeSource
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(classes);
         Options = options ?? throw new ArgumentNullException(nameof(options));
-        if (options.Ways < 1 || options.Shots < 1 || options.Queries < 1)
-            throw new ArgumentException($"Ways, shots and queries must be at least 1 (got {options.Ways}, {options.Shots}, {options.Queries}).");
+        options.Validate();
         _seed = seed;
         var groups = pool.GroupBy(e => e.Label, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         int needed = options.Shots + options.Queries;

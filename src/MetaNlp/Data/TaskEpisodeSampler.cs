@@ -15,6 +15,7 @@ public sealed class TaskEpisodeSampler : IEpisodeSource
     {
         ArgumentNullException.ThrowIfNull(tasks);
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        options.Validate();
         if (tasks.Count == 0) throw new ArgumentException("No tasks to sample episodes from.", nameof(tasks));
         _seed = seed;
         _tasks = tasks.Select((task, i) =>

@@ -11,6 +11,8 @@ public static class EncoderFactory
     public static TextEncoder Create(EncoderOptions options, int vocabularySize, EntityPositions? entityPositions = null, EntitySpans? entitySpans = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(vocabularySize);
         if (options.EntityPositionDim > 0 && options.Kind != "cnn")
             throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
         if (options.Pooling != EncoderOptions.MaxPooling && options.Kind is not ("cnn" or MiniLmEncoder.KindName))

@@ -120,4 +120,58 @@ public sealed record EncoderOptions
 
     /// <summary>Whether <paramref name="kind"/> is a pretrained encoder (with its own fixed tokenizer).</summary>
     public static bool IsPretrained(string kind) => kind == MiniLmEncoder.KindName;
+
+    /// <summary>Largest <see cref="EmbeddingDim"/>, <see cref="Filters"/>, <see cref="HiddenSize"/> and <see cref="AttentionSize"/>.</summary>
+    public const int MaxSize = 4096;
+
+    /// <summary>Largest <see cref="FeedForwardSize"/>.</summary>
+    public const int MaxFeedForwardSize = 16384;
+
+    /// <summary>Most <see cref="Layers"/>.</summary>
+    public const int MaxLayers = 64;
+
+    /// <summary>Most <see cref="Heads"/>.</summary>
+    public const int MaxHeads = 64;
+
+    /// <summary>Most <see cref="MaxPositions"/>.</summary>
+    public const int PositionsLimit = 8192;
+
+    /// <summary>Widest filter of <see cref="FilterWidths"/>, and most widths.</summary>
+    public const int MaxFilterWidth = 32;
+
+    /// <summary>Largest <see cref="EntityPositionDim"/>.</summary>
+    public const int MaxEntityPositionDim = 256;
+
+    /// <summary>
+    /// Checks every field against its bounds, naming the bad one: <see cref="EmbeddingDim"/>, <see cref="Filters"/>,
+    /// <see cref="HiddenSize"/>, <see cref="AttentionSize"/> 1 to 4,096; <see cref="FeedForwardSize"/> 1 to 16,384;
+    /// <see cref="Layers"/> and <see cref="Heads"/> 1 to 64; <see cref="MaxPositions"/> 1 to 8,192; 1 to 32
+    /// <see cref="FilterWidths"/> of 1 to 32 tokens; <see cref="EntityPositionDim"/> 0 to 256; <see cref="Dropout"/>
+    /// and <see cref="WordDropout"/> 0 to 1; <see cref="FineTuneLayers"/> -1 to 6; kind, pooling,
+    /// tokenizer and embeddings among the known names. Run when a spec is made or read from a checkpoint, before any
+    /// tensor exists (sizes that reach LibTorch unchecked crash the process).
+    /// </summary>
+    /// <exception cref="ArgumentException">A field is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown name.</exception>
+    public void Validate()
+    {
+        OptionBounds.OneOf("Encoder", Kind, Kinds);
+        OptionBounds.Check(nameof(EmbeddingDim), EmbeddingDim, 1, MaxSize);
+        OptionBounds.Check(nameof(Filters), Filters, 1, MaxSize);
+        if (FilterWidths is null || FilterWidths.Count is < 1 or > MaxFilterWidth)
+            throw new ArgumentOutOfRangeException(nameof(FilterWidths), $"{nameof(FilterWidths)} must list 1 to {MaxFilterWidth} widths (got {FilterWidths?.Count ?? 0}).");
+        foreach (int width in FilterWidths) OptionBounds.Check(nameof(FilterWidths), width, 1, MaxFilterWidth);
+        OptionBounds.Check(nameof(HiddenSize), HiddenSize, 1, MaxSize);
+        OptionBounds.Check(nameof(AttentionSize), AttentionSize, 1, MaxSize);
+        OptionBounds.Check(nameof(Layers), Layers, 1, MaxLayers);
+        OptionBounds.Check(nameof(Heads), Heads, 1, MaxHeads);
+        OptionBounds.Check(nameof(FeedForwardSize), FeedForwardSize, 1, MaxFeedForwardSize);
+        OptionBounds.Check(nameof(MaxPositions), MaxPositions, 1, PositionsLimit);
+        OptionBounds.Check(nameof(EntityPositionDim), EntityPositionDim, 0, MaxEntityPositionDim);
+        OptionBounds.OneOf(nameof(Pooling), Pooling, Poolings);
+        OptionBounds.OneOf(nameof(Tokenizer), Tokenizer, Tokenizers);
+        OptionBounds.OneOf(nameof(Embeddings), Embeddings, EmbeddingInits);
+        OptionBounds.Check(nameof(Dropout), Dropout, 0, 1);
+        OptionBounds.Check(nameof(WordDropout), WordDropout, 0, 1);
+        OptionBounds.Check(nameof(FineTuneLayers), FineTuneLayers, -1, MiniLmWeights.Layers);
+    }
 }

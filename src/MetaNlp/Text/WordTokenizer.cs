@@ -17,6 +17,24 @@ public sealed record WordTokenizerOptions
 
     /// <summary>Largest vocabulary kept (most frequent first), including the two special tokens.</summary>
     public int MaxVocabularySize { get; init; } = 100_000;
+
+    /// <summary>Most tokens of <see cref="MaxLength"/>.</summary>
+    public const int MaxLengthLimit = 8192;
+
+    /// <summary>Most tokens of <see cref="MaxVocabularySize"/> (and of a checkpoint's vocabulary).</summary>
+    public const int VocabularyLimit = 1_000_000;
+
+    /// <summary>
+    /// Checks the values against their bounds, naming the bad one: <see cref="MaxLength"/> 1 to 8,192,
+    /// <see cref="MinFrequency"/> 0 to 1,000,000,000, <see cref="MaxVocabularySize"/> 2 to 1,000,000.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of bounds.</exception>
+    public void Validate()
+    {
+        OptionBounds.Check(nameof(MaxLength), MaxLength, 1, MaxLengthLimit);
+        OptionBounds.Check(nameof(MinFrequency), MinFrequency, 0, 1_000_000_000);
+        OptionBounds.Check(nameof(MaxVocabularySize), MaxVocabularySize, 2, VocabularyLimit);
+    }
 }
 
 /// <summary>

@@ -18,13 +18,18 @@ public sealed record ContrastiveOptions
     /// <summary>Adam's learning rate for the encoder's trainable weights.</summary>
     public double LearningRate { get; init; } = 5e-5;
 
-    /// <summary>Checks the values and names the bad one.</summary>
+    /// <summary>
+    /// Checks the values and names the bad one: <see cref="Epochs"/> 0 to 100,000; <see cref="ClassesPerBatch"/> and
+    /// <see cref="ExamplesPerClass"/> 2 to 1,024; <see cref="Temperature"/> above 0 and at most 100;
+    /// <see cref="LearningRate"/> above 0 and at most 10.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of bounds.</exception>
     public void Validate()
     {
-        if (Epochs < 0) throw new ArgumentException($"Contrastive epochs must not be negative (got {Epochs}).");
-        if (ClassesPerBatch < 2) throw new ArgumentException($"Contrastive batches need at least 2 classes (got {ClassesPerBatch}).");
-        if (ExamplesPerClass < 2) throw new ArgumentException($"Contrastive batches need at least 2 examples per class (got {ExamplesPerClass}).");
-        if (!(Temperature > 0) || double.IsInfinity(Temperature)) throw new ArgumentException($"The contrastive temperature must be positive (got {Temperature}).");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"The contrastive learning rate must be positive (got {LearningRate}).");
+        OptionBounds.Check("Contrastive epochs", Epochs, 0, 100_000);
+        OptionBounds.Check("Contrastive classes per batch", ClassesPerBatch, 2, 1024);
+        OptionBounds.Check("Contrastive examples per class", ExamplesPerClass, 2, 1024);
+        OptionBounds.CheckAbove("The contrastive temperature", Temperature, 0, 100);
+        OptionBounds.CheckAbove("The contrastive learning rate", LearningRate, 0, MetaTrainerOptions.MaxLearningRate);
     }
 }

@@ -28,9 +28,11 @@ public sealed class FewShotModel
     /// Builds a freshly initialised model from a spec (weights from the current torch seed), in inference mode
     /// (dropout off); the trainer switches it to training mode for its steps.
     /// </summary>
+    /// <exception cref="ArgumentException">The spec is out of bounds (<see cref="ModelSpec.Validate"/>) or does not fit its data.</exception>
     public static FewShotModel Create(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
         var tokenizer = CreateTokenizer(spec);
         int Positions(string marker) => MarkerId(tokenizer, marker, "Entity position embeddings");
         int Pooling(string marker) => MarkerId(tokenizer, marker, "Entity pooling");
@@ -80,7 +82,9 @@ public sealed class FewShotModel
     {
         ArgumentNullException.ThrowIfNull(encoder);
         tokenizerOptions ??= new WordTokenizerOptions();
-        LearnerRegistry.Validate(algorithm);
+        LearnerRegistry.ValidateOptions(algorithm, algorithmOptions);
+        encoder.Validate();
+        tokenizerOptions.Validate();
         // A fixed WordPiece vocabulary always has the marker tokens, so texts without markers are caught here, as a
         // fitted vocabulary without them is caught when the model is built.
         if (encoder.UsesWordPiece() && encoder.Pooling == EncoderOptions.EntityPooling

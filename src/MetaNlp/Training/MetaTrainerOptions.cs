@@ -36,18 +36,30 @@ public sealed record MetaTrainerOptions
     /// <summary>Seed of the weight initialisation and of the training episodes.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Checks the values and names the bad one.</summary>
+    /// <summary>Largest <see cref="LearningRate"/>.</summary>
+    public const double MaxLearningRate = 10;
+
+    /// <summary>Most episodes per optimizer step (<see cref="MetaBatchSize"/>).</summary>
+    public const int MaxMetaBatchSize = 1024;
+
+    /// <summary>
+    /// Checks the values and names the bad one: <see cref="MaxEpisodes"/>, <see cref="Patience"/> and
+    /// <see cref="CheckpointEvery"/> at least 1; <see cref="MetaBatchSize"/> 1 to 1,024; <see cref="LearningRate"/>
+    /// finite, above 0 and at most 10; <see cref="WeightDecay"/> 0 to 10; <see cref="ClipGradientNorm"/> 0 to
+    /// 1,000,000; <see cref="ValidateEvery"/> at least 0; <see cref="ValidationEpisodes"/> 1 to 1,000,000.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown optimizer.</exception>
     public void Validate()
     {
-        if (MaxEpisodes < 1) throw new ArgumentException($"MaxEpisodes must be at least 1 (got {MaxEpisodes}).");
-        if (OuterOptimizer is not ("adam" or "sgd")) throw new ArgumentException($"OuterOptimizer must be adam or sgd (got '{OuterOptimizer}').");
-        if (MetaBatchSize < 1) throw new ArgumentException($"MetaBatchSize must be at least 1 (got {MetaBatchSize}).");
-        if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new ArgumentException($"LearningRate must be positive (got {LearningRate}).");
-        if (WeightDecay < 0) throw new ArgumentException($"WeightDecay must not be negative (got {WeightDecay}).");
-        if (ClipGradientNorm < 0) throw new ArgumentException($"ClipGradientNorm must not be negative (got {ClipGradientNorm}).");
-        if (ValidateEvery < 0) throw new ArgumentException($"ValidateEvery must not be negative (got {ValidateEvery}).");
-        if (ValidateEvery > 0 && ValidationEpisodes < 1) throw new ArgumentException($"ValidationEpisodes must be at least 1 (got {ValidationEpisodes}).");
-        if (Patience < 1) throw new ArgumentException($"Patience must be at least 1 (got {Patience}).");
-        if (CheckpointEvery < 1) throw new ArgumentException($"CheckpointEvery must be at least 1 (got {CheckpointEvery}).");
+        OptionBounds.Check(nameof(MaxEpisodes), MaxEpisodes, 1, int.MaxValue);
+        OptionBounds.OneOf(nameof(OuterOptimizer), OuterOptimizer, ["adam", "sgd"]);
+        OptionBounds.Check(nameof(MetaBatchSize), MetaBatchSize, 1, MaxMetaBatchSize);
+        OptionBounds.CheckAbove(nameof(LearningRate), LearningRate, 0, MaxLearningRate);
+        OptionBounds.Check(nameof(WeightDecay), WeightDecay, 0, 10);
+        OptionBounds.Check(nameof(ClipGradientNorm), ClipGradientNorm, 0, 1e6);
+        OptionBounds.Check(nameof(ValidateEvery), ValidateEvery, 0, int.MaxValue);
+        if (ValidateEvery > 0) OptionBounds.Check(nameof(ValidationEpisodes), ValidationEpisodes, 1, 1_000_000);
+        OptionBounds.Check(nameof(Patience), Patience, 1, int.MaxValue);
+        OptionBounds.Check(nameof(CheckpointEvery), CheckpointEvery, 1, int.MaxValue);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Text;
@@ -28,6 +29,28 @@ public sealed record ModelSpec
 
     /// <summary>How the model was trained, where it was.</summary>
     public TrainingInfo? Training { get; init; }
+
+    /// <summary>
+    /// Checks every field against its bounds before any tensor is made: the algorithm and its options
+    /// (<see cref="LearnerRegistry.ValidateOptions"/>), <see cref="EncoderOptions.Validate"/>,
+    /// <see cref="WordTokenizerOptions.Validate"/>, at most <see cref="WordTokenizerOptions.VocabularyLimit"/>
+    /// vocabulary tokens, and <see cref="TrainingInfo.Validate"/>. A checkpoint's header goes through this when it is
+    /// read, so a damaged or hand-edited header is an error instead of a native crash.
+    /// </summary>
+    /// <exception cref="ArgumentException">A field is missing, unknown or out of bounds; the message names it.</exception>
+    public void Validate()
+    {
+        if (Algorithm is null) throw new ArgumentException("The spec names no algorithm.", nameof(Algorithm));
+        if (Encoder is null) throw new ArgumentException("The spec has no encoder options.", nameof(Encoder));
+        if (TokenizerOptions is null) throw new ArgumentException("The spec has no tokenizer options.", nameof(TokenizerOptions));
+        if (Vocabulary is null) throw new ArgumentException("The spec has no vocabulary.", nameof(Vocabulary));
+        LearnerRegistry.ValidateOptions(Algorithm, AlgorithmOptions);
+        Encoder.Validate();
+        TokenizerOptions.Validate();
+        OptionBounds.Check("Vocabulary size", Vocabulary.Count, 0, WordTokenizerOptions.VocabularyLimit);
+        if (Vocabulary.Any(t => t is null)) throw new ArgumentException("The vocabulary holds a null token.", nameof(Vocabulary));
+        Training?.Validate();
+    }
 }
 
 /// <summary>Provenance of a trained model, shown by eval and stored in its checkpoint.</summary>
@@ -59,4 +82,16 @@ public sealed record TrainingInfo
 
     /// <summary>When the checkpoint was written (UTC).</summary>
     public DateTimeOffset SavedAt { get; init; }
+
+    /// <summary>Checks the recorded options (<see cref="EpisodeSamplerOptions.Validate"/>, <see cref="MetaTrainerOptions.Validate"/>, <see cref="ContrastiveOptions.Validate"/>) and counts.</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds; the message names it.</exception>
+    public void Validate()
+    {
+        if (SupportShots is int shots) OptionBounds.Check(nameof(SupportShots), shots, 1, EpisodeSamplerOptions.MaxPerClass);
+        Episodes?.Validate();
+        Trainer?.Validate();
+        Contrastive?.Validate();
+        OptionBounds.Check(nameof(EpisodesTrained), EpisodesTrained, 0, long.MaxValue);
+        if (ValidationAccuracy is double accuracy) OptionBounds.Check(nameof(ValidationAccuracy), accuracy, 0, 1);
+    }
 }

@@ -38,6 +38,23 @@ public static partial class NativeThreads
         }
     }
 
+    /// <summary>Most LibTorch threads <see cref="SetThreads"/> accepts.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>The default thread count: every core, at most <see cref="MaxThreads"/>.</summary>
+    public static int DefaultThreads => Math.Min(Environment.ProcessorCount, MaxThreads);
+
+    /// <summary>
+    /// Sets LibTorch's intra-op thread count after checking it is 1 to <see cref="MaxThreads"/>: LibTorch aborts the
+    /// whole process on 0 or a negative count, where this throws.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is out of bounds.</exception>
+    public static void SetThreads(int threads)
+    {
+        OptionBounds.Check("Threads", threads, 1, MaxThreads);
+        TorchSharp.torch.set_num_threads(threads);
+    }
+
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int setenv(string name, string value, int overwrite);
 }

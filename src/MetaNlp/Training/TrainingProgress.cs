@@ -32,6 +32,21 @@ public sealed record TrainingProgress
 
     /// <summary>Every validation so far.</summary>
     public IReadOnlyList<ValidationPoint> History { get; init; } = [];
+
+    /// <summary>Checks that counts are not negative and numbers finite (a training state's header goes through this when read).</summary>
+    /// <exception cref="ArgumentException">A value is out of bounds; the message names it.</exception>
+    public void Validate()
+    {
+        OptionBounds.Check(nameof(EpisodesDone), EpisodesDone, 0, long.MaxValue);
+        OptionBounds.Check(nameof(BestEpisode), BestEpisode, 0, long.MaxValue);
+        OptionBounds.Check(nameof(TimedEpisodes), TimedEpisodes, 0, long.MaxValue);
+        OptionBounds.Check(nameof(ValidationsWithoutImprovement), ValidationsWithoutImprovement, 0, int.MaxValue);
+        OptionBounds.Check(nameof(StepsSinceValidation), StepsSinceValidation, 0, int.MaxValue);
+        OptionBounds.Check(nameof(TrainSeconds), TrainSeconds, 0, double.MaxValue);
+        OptionBounds.Check(nameof(LossSinceValidation), LossSinceValidation, double.MinValue, double.MaxValue);
+        if (BestValidationAccuracy is double best) OptionBounds.Check(nameof(BestValidationAccuracy), best, 0, 1);
+        if (History is null || History.Any(p => p is null)) throw new ArgumentException("The training history is missing or has an empty entry.", nameof(History));
+    }
 }
 
 /// <summary>

@@ -11,7 +11,12 @@ internal static class CliRunner
         public JsonObject Json => JsonNode.Parse(Stdout.Trim().Split('\n')[^1])!.AsObject();
     }
 
-    public static Result RunWithInput(string? stdin, params string[] args)
+    public static Result RunWithInput(string? stdin, params string[] args) => RunWithInput(stdin, TimeSpan.FromMinutes(3), args);
+
+    /// <summary>Runs with a shorter limit, for a command that must end by itself (a server that must refuse to start).</summary>
+    public static Result RunFor(TimeSpan limit, params string[] args) => RunWithInput(null, limit, args);
+
+    private static Result RunWithInput(string? stdin, TimeSpan limit, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,10 +33,10 @@ internal static class CliRunner
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"metanlp {string.Join(' ', args)} did not finish in 3 minutes.");
+            throw new TimeoutException($"metanlp {string.Join(' ', args)} did not finish in {limit.TotalSeconds:F0} s.");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
