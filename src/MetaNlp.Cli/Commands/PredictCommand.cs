@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Text;
 using MetaNlp.Training;
 using TorchSharp;
 
@@ -28,6 +29,7 @@ internal static class PredictCommand
             var examples = DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All;
             var inputs = result.GetValue(texts) is { Length: > 0 } given ? given : ReadStdin();
             if (inputs.Count == 0) throw new ArgumentException("No texts to classify: give --text \"...\" or pipe lines on stdin.");
+            for (int i = 0; i < inputs.Count; i++) VisibleText.Require(inputs[i], $"--text {i + 1}");
             model.Learner.Model.eval();
             using var classifier = model.Learner.Adapt(examples);
             var predictions = classifier.Predict(inputs);
@@ -52,7 +54,7 @@ internal static class PredictCommand
         var lines = new List<string>();
         while (Console.In.ReadLine() is { } line)
         {
-            if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
+            if (!VisibleText.IsBlank(line)) lines.Add(line); // blank lines separate nothing worth classifying
         }
         return lines;
     }

@@ -1,4 +1,5 @@
 using MetaNlp.Data;
+using MetaNlp.Text;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Algorithms;
@@ -32,7 +33,7 @@ public sealed class SupportSet
         for (int i = 0; i < support.Count; i++)
         {
             string label = support[i].Label;
-            if (string.IsNullOrWhiteSpace(label)) throw new ArgumentException($"Support example {i + 1} has an empty label.", nameof(support));
+            if (VisibleText.IsBlank(label)) throw new ArgumentException($"Support example {i + 1} has an empty label (or one without a visible character).", nameof(support));
             if (!index.TryGetValue(label, out int c))
             {
                 c = labels.Count;

@@ -1,3 +1,5 @@
+using MetaNlp.Text;
+
 namespace MetaNlp.Data;
 
 /// <summary>
@@ -19,8 +21,7 @@ public static class CsvDatasetReader
     /// <param name="columns">Text and label column names; null for the defaults.</param>
     public static IReadOnlyList<TextExample> ReadExamples(string path, DatasetColumns? columns = null)
     {
-        DatasetFiles.RequireFile(path);
-        return Parse(File.ReadAllText(path), path, columns);
+        return Parse(DatasetFiles.ReadUserText(path), path, columns);
     }
 
     /// <summary>Parses CSV <paramref name="content"/>; <paramref name="path"/> names it in error messages.</summary>
@@ -43,18 +44,26 @@ public static class CsvDatasetReader
             var record = records[r];
             if (record.Fields.Count != names.Length)
                 throw new DatasetFormatException(path, record.LineNumber, null,
-                    $"expected {names.Length} fields as in the header ({string.Join(",", names)}) but found {record.Fields.Count}.");
+                    $"expected {names.Length} fields as in the header ({Shown(names)}) but found {record.Fields.Count}.");
             var text = record.Fields[textIndex];
             var label = record.Fields[labelIndex].Trim();
-            if (string.IsNullOrWhiteSpace(text))
-                throw new DatasetFormatException(path, record.LineNumber, names[textIndex], "the text is empty.");
-            if (label.Length == 0)
-                throw new DatasetFormatException(path, record.LineNumber, names[labelIndex], "the label is empty.");
+            if (VisibleText.IsBlank(text))
+                throw new DatasetFormatException(path, record.LineNumber, names[textIndex], "the text is empty or has no visible character.");
+            if (VisibleText.IsBlank(label))
+                throw new DatasetFormatException(path, record.LineNumber, names[labelIndex], "the label is empty or has no visible character.");
             examples.Add(new TextExample(text, label));
         }
         if (examples.Count == 0)
             throw new DatasetFormatException(path, header.LineNumber, null, "the file has a header row but no examples.");
         return examples;
+    }
+
+    /// <summary>The header's names for an error message, each and their number cut short (a wrong file can have a huge first line).</summary>
+    private static string Shown(string[] names)
+    {
+        const int MaxNames = 12, MaxLength = 40;
+        var shown = names.Take(MaxNames).Select(n => n.Length > MaxLength ? $"'{n[..MaxLength]}...'" : $"'{n}'");
+        return string.Join(", ", shown) + (names.Length > MaxNames ? $" and {names.Length - MaxNames} more" : "");
     }
 
     private static int FindColumn(string[] names, IReadOnlyList<string> candidates, string path, int line, string role)
@@ -65,6 +74,6 @@ public static class CsvDatasetReader
             if (index >= 0) return index;
         }
         throw new DatasetFormatException(path, line, candidates[0],
-            $"the header has no {role} column '{string.Join("' or '", candidates)}'; it has: {string.Join(", ", names.Select(n => $"'{n}'"))}.");
+            $"the header has no {role} column '{string.Join("' or '", candidates)}'; it has: {Shown(names)}.");
     }
 }

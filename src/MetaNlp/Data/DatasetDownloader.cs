@@ -125,7 +125,8 @@ public sealed class DatasetDownloader
     {
         var source = SourceOf(file);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var temp = $"{target}.{Guid.NewGuid():N}.part";
+        StaleTempFiles.Remove(target, ".part"); // left by a download that was killed
+        var temp = StaleTempFiles.NameFor(target, ".part");
         try
         {
             long received = 0;

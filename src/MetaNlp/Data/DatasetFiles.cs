@@ -20,18 +20,57 @@ internal static class DatasetFiles
     }
 
     /// <summary>Lines of a text file (gzip-compressed when the name ends in .gz), with 1-based numbers.</summary>
-    public static IEnumerable<(int LineNumber, string Line)> ReadLines(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="userText">A user's own file: bytes that are not UTF-8, or a NUL character, are an error naming the
+    /// line (a binary file or another encoding would otherwise be read as replacement characters).</param>
+    public static IEnumerable<(int LineNumber, string Line)> ReadLines(string path, bool userText = false)
     {
         RequireFile(path);
         using var stream = OpenMaybeGzip(path);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(stream, userText ? StrictUtf8 : Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         int number = 0;
-        while (reader.ReadLine() is { } line)
+        while (true)
         {
+            string? line;
+            try
+            {
+                line = reader.ReadLine();
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw NotText(path, number + 1, e);
+            }
+            if (line is null) yield break;
             number++;
+            if (userText && line.Contains('\0')) throw NotText(path, number, null);
             yield return (number, line);
         }
     }
+
+    /// <summary>The whole of a user's text file, checked as <see cref="ReadLines"/> checks it.</summary>
+    public static string ReadUserText(string path)
+    {
+        RequireFile(path);
+        string content;
+        try
+        {
+            content = File.ReadAllText(path, StrictUtf8);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw NotText(path, null, e);
+        }
+        int nul = content.IndexOf('\0');
+        if (nul >= 0) throw NotText(path, 1 + content.AsSpan(0, nul).Count('\n'), null);
+        return content;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static DatasetFormatException NotText(string path, int? line, Exception? inner) =>
+        new(path, line, null, inner is null
+            ? "the file has a NUL character: it is a binary file, not text (save the data as UTF-8 CSV or JSON lines)."
+            : "the file is not UTF-8 text (a binary file, or text in another encoding: save it as UTF-8).", inner);
 
     public static Stream OpenMaybeGzip(string path)
     {
@@ -40,9 +79,11 @@ internal static class DatasetFiles
     }
 
     /// <summary>Parses each non-blank line as a JSON object.</summary>
-    public static IEnumerable<(int LineNumber, JsonElement Object)> ReadJsonLines(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="userText">A user's own file, read strictly (see <see cref="ReadLines"/>).</param>
+    public static IEnumerable<(int LineNumber, JsonElement Object)> ReadJsonLines(string path, bool userText = false)
     {
-        foreach (var (number, line) in ReadLines(path))
+        foreach (var (number, line) in ReadLines(path, userText))
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
             JsonElement root;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MetaNlp.Text;
 
 namespace MetaNlp.Data;
 
@@ -23,14 +24,14 @@ public static class JsonlDatasetReader
     {
         columns ??= DatasetColumns.Default;
         var examples = new List<TextExample>();
-        foreach (var (lineNumber, root) in DatasetFiles.ReadJsonLines(path))
+        foreach (var (lineNumber, root) in DatasetFiles.ReadJsonLines(path, userText: true))
         {
             var text = GetString(root, columns.TextCandidates, path, lineNumber, "text");
             var label = GetString(root, columns.LabelCandidates, path, lineNumber, "label").Trim();
-            if (string.IsNullOrWhiteSpace(text))
-                throw new DatasetFormatException(path, lineNumber, columns.TextCandidates[0], "the text is empty.");
-            if (label.Length == 0)
-                throw new DatasetFormatException(path, lineNumber, columns.LabelCandidates[0], "the label is empty.");
+            if (VisibleText.IsBlank(text))
+                throw new DatasetFormatException(path, lineNumber, columns.TextCandidates[0], "the text is empty or has no visible character.");
+            if (VisibleText.IsBlank(label))
+                throw new DatasetFormatException(path, lineNumber, columns.LabelCandidates[0], "the label is empty or has no visible character.");
             examples.Add(new TextExample(text, label));
         }
         if (examples.Count == 0) throw new DatasetFormatException(path, null, null, "the file has no examples.");

@@ -93,7 +93,8 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Environment.ProcessId}.tmp";
+        StaleTempFiles.Remove(full, ".tmp"); // left by a run killed while writing
+        string temp = StaleTempFiles.NameFor(full, ".tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -43,6 +43,25 @@ public class CheckpointIntegrityTests
     }
 
     [Fact]
+    public void AWriteRemovesTheTemporaryFilesOfKilledWritesButNotOfARunningOne()
+    {
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "model.ckpt");
+        using var finished = System.Diagnostics.Process.Start("true")!; // a process id that has surely ended
+        finished.WaitForExit();
+        string orphan = $"{path}.{finished.Id}.0123456789abcdef.tmp";
+        string running = $"{path}.{Environment.ProcessId}.fedcba9876543210.tmp";
+        string other = Path.Combine(dir.Path, "other.ckpt.1.tmp");
+        foreach (var file in new[] { orphan, running, other }) File.WriteAllBytes(file, [1, 2, 3]);
+
+        CheckpointFiles.SaveSmallModel(path);
+        Assert.False(File.Exists(orphan), "the killed write's file is still there");
+        Assert.True(File.Exists(running), "a live process's temporary file was removed");
+        Assert.True(File.Exists(other), "another target's file was removed");
+        Assert.Equal(3, Directory.GetFiles(dir.Path).Length);
+    }
+
+    [Fact]
     public void NonFiniteWeightsAreRefusedOnLoad()
     {
         using var dir = new TempDir();

@@ -52,6 +52,14 @@ public class CliTests
         var fromStdin = CliRunner.RunWithInput("line one topic1\nline two topic2\n", "predict", "--model", Path.Combine(output, "model.ckpt"), "--support", support);
         Assert.True(fromStdin.ExitCode == 0, fromStdin.Stderr);
         Assert.Equal(2, fromStdin.Stdout.Trim().Split('\n').Length);
+
+        // Nothing to read is bad input, not a prediction (issue 19, item 8).
+        foreach (var blank in new[] { "", "\u200B\u200D" })
+        {
+            var empty = CliRunner.Run(["predict", "--model", Path.Combine(output, "model.ckpt"), "--support", support, "--text", "fine", "--text", blank]);
+            Assert.Equal(2, empty.ExitCode);
+            Assert.StartsWith("error: --text 2 has no visible character", empty.Stderr);
+        }
     }
 
     [Theory]

@@ -56,6 +56,16 @@ public class ClassSplitFileTests
     }
 
     [Fact]
+    public void AMissingSplitFileIsReportedAsASplitFileNotAsDatasetData()
+    {
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "nosuch-split.json");
+        var e = Assert.Throws<FileNotFoundException>(() => ClassSplitFile.Read(path));
+        Assert.StartsWith("Class split file not found", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
     public void OverlappingSetsAreAnErrorNamingTheClassFileAndLine()
     {
         using var dir = new TempDir();

@@ -101,6 +101,46 @@ public class UserFileTests
     }
 
     [Fact]
+    public void TextsAndLabelsOfOnlyInvisibleCharactersNameLineAndColumn()
+    {
+        using var dir = new TempDir();
+        var t = dir.File("zw.csv", "text,label\nok,a\n\u200B\u200D\uFEFF,b\n");
+        Fails(t, () => CsvDatasetReader.ReadExamples(t), 3, "text", "no visible character");
+        var l = dir.File("zl.csv", "text,label\nok,a\nfine,\u2060\u00AD\n");
+        Fails(l, () => CsvDatasetReader.ReadExamples(l), 3, "label", "no visible character");
+        var j = dir.File("zw.jsonl", "{\"text\":\"\\u3164\\u200b\",\"label\":\"a\"}\n");
+        Fails(j, () => JsonlDatasetReader.ReadExamples(j), 1, "text", "no visible character");
+    }
+
+    [Fact]
+    public void ABinaryOrNonUtf8FileIsOneShortErrorNamingTheFile()
+    {
+        using var dir = new TempDir();
+        var random = new Random(3);
+        var bytes = new byte[60_000];
+        random.NextBytes(bytes);
+        string binary = Path.Combine(dir.Path, "model.bin");
+        File.WriteAllBytes(binary, bytes);
+        var e = Fails(binary, () => CsvDatasetReader.ReadExamples(binary), null, contains: "not UTF-8 text");
+        Assert.True(e.Message.Length < 400, $"{e.Message.Length} characters");
+        Fails(binary, () => JsonlDatasetReader.ReadExamples(binary), null, contains: "not UTF-8 text");
+
+        // Valid UTF-8 with NUL characters (a UTF-16 file, or a binary file of ASCII-range bytes).
+        string utf16 = Path.Combine(dir.Path, "utf16.csv");
+        File.WriteAllText(utf16, "text,label\nhello,a\n", new System.Text.UnicodeEncoding(bigEndian: false, byteOrderMark: false));
+        Fails(utf16, () => CsvDatasetReader.ReadExamples(utf16), 1, contains: "NUL character");
+
+        string latin1 = Path.Combine(dir.Path, "latin1.csv");
+        File.WriteAllBytes(latin1, [.. "text,label\ncaf"u8, 0xE9, .. ",a\n"u8]);
+        Fails(latin1, () => CsvDatasetReader.ReadExamples(latin1), null, contains: "another encoding");
+
+        // A text file with a huge first line and no text column: the error lists a few names, cut short.
+        var wide = dir.File("wide.csv", string.Join(",", Enumerable.Range(0, 5000).Select(i => new string('x', 100) + i)) + "\n");
+        var header = Fails(wide, () => CsvDatasetReader.ReadExamples(wide), 1, contains: "and 4988 more");
+        Assert.True(header.Message.Length < 1000, $"{header.Message.Length} characters");
+    }
+
+    [Fact]
     public void JsonlParsesAndSkipsBlankLines()
     {
         using var dir = new TempDir();
