@@ -20,10 +20,19 @@ public sealed class Reptile : GradientLearner
     private static readonly Scalar Half = 0.5.ToScalar();
 
     /// <summary>Creates the learner (always first order).</summary>
+    /// <exception cref="ArgumentException"><see cref="GradientLearnerOptions.AdaptEncoder"/> is off: Reptile would learn nothing.</exception>
     public Reptile(TextEmbedder embedder, GradientLearnerOptions? options = null)
-        : base(embedder, (options ?? new GradientLearnerOptions()) with { FirstOrder = true })
+        : base(embedder, RequireAdaptedEncoder(options) with { FirstOrder = true })
     {
     }
+
+    // Reptile moves the meta-parameters only toward what the inner loop adapted. With the encoder left out, only the
+    // shared head row adapts, and its copies' softmax cross-entropy gradients sum to zero over the classes, so their
+    // mean (the row's target) never moves under SGD: training would run and change nothing.
+    private static GradientLearnerOptions RequireAdaptedEncoder(GradientLearnerOptions? options) =>
+        options is { AdaptEncoder: false }
+            ? throw new ArgumentException("Reptile learns only what its inner loop adapts; with AdaptEncoder off only the shared head row adapts, whose class copies' gradients sum to zero, so nothing would be learned. Leave AdaptEncoder on (or use ANIL or ProtoMAML for a head-only inner loop).", nameof(options))
+            : options ?? new GradientLearnerOptions();
 
     /// <inheritdoc />
     public override string Algorithm => Name;

@@ -199,6 +199,14 @@ public class GradientLearnerTests
         Assert.True(expectedTable.abs().sum().item<double>() > 0);
     }
 
+    [Fact]
+    public void ReptileWithTheEncoderLeftOutOfItsInnerLoopIsRefusedSinceItWouldLearnNothing()
+    {
+        var encoder = new EncoderOptions { Kind = "boe", EmbeddingDim = 4 };
+        var e = Assert.Throws<ArgumentException>(() => NewModel(Reptile.Name, new GradientLearnerOptions { AdaptEncoder = false }, encoder));
+        Assert.Contains("nothing would be learned", e.Message);
+    }
+
     [Theory]
     [InlineData(Maml.Name)]
     [InlineData(MetaSgd.Name)]
