@@ -50,3 +50,11 @@ public sealed record ExplainResponse(string ClassifierId, long Version, Predicti
 
 /// <summary>A base model in GET /api/models.</summary>
 public sealed record BaseModelOutput(string Name, string Algorithm, string Encoder, bool IsDefault);
+
+/// <summary>GET /health: ok, degraded (some classifiers cannot answer) or unhealthy (503), with what is wrong.</summary>
+/// <param name="Status">"ok", "degraded" or "unhealthy".</param>
+/// <param name="Classifiers">How many classifiers are stored.</param>
+/// <param name="UnavailableClassifiers">How many of them use a base model that is not loaded.</param>
+/// <param name="Models">The loaded base models.</param>
+/// <param name="Problems">One line per problem: what does not work and what to do; empty when ok.</param>
+public sealed record HealthResponse(string Status, int Classifiers, int UnavailableClassifiers, IReadOnlyList<string> Models, IReadOnlyList<string> Problems);

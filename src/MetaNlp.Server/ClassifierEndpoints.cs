@@ -85,22 +85,24 @@ public static class ClassifierEndpoints
             var (body, problem) = await ReadValid<ClassifyRequest>(request, validator.Check);
             if (problem is not null) return problem;
             if (store.GetWithExamples(id) is not { } found) return NotFound(id);
+            if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
             var texts = body!.Texts!;
             var predictions = runtime.Classify(found.Classifier, found.Examples, texts);
             return Results.Ok(new ClassifyResponse(id, found.Classifier.Version, predictions.Select((p, i) => Output(texts[i], p)).ToArray()));
         }).Accepts<ClassifyRequest>("application/json").Produces<ClassifyResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-          .WithName("Classify").WithSummary("Labels and probabilities for a batch of texts; \"none of these\" under the threshold.");
+          .ProducesProblem(StatusCodes.Status409Conflict).WithName("Classify").WithSummary("Labels and probabilities for a batch of texts; \"none of these\" under the threshold.");
 
         reads.MapPost("/classifiers/{id}/explain", async (string id, HttpRequest request) =>
         {
             var (body, problem) = await ReadValid<ExplainRequest>(request, validator.Check);
             if (problem is not null) return problem;
             if (store.GetWithExamples(id) is not { } found) return NotFound(id);
+            if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
             var (prediction, nearest) = runtime.Explain(found.Classifier, found.Examples, body!.Text!, body.Top ?? 5);
             return Results.Ok(new ExplainResponse(id, found.Classifier.Version, Output(body.Text!, prediction),
                 nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
         }).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-          .WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
+          .ProducesProblem(StatusCodes.Status409Conflict).WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
     }
 
     private static async Task<(T? Body, IResult? Problem)> ReadValidBody<T>(HttpRequest request, JsonSerializerOptions json, Func<T, Dictionary<string, string[]>> check) where T : class
@@ -115,6 +117,21 @@ public static class ClassifierEndpoints
 
     // Thrown inside the store's transaction to roll a change back; only this type means "refused" (409).
     private sealed class ChangeRefusedException(string message) : Exception(message);
+
+    /// <summary>Why a stored classifier cannot answer on this server, and how to make it answer (one line).</summary>
+    public static string BaseModelMissing(StoredClassifier classifier)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        string name = string.Concat(classifier.Name.Select(c => char.IsControl(c) ? ' ' : c));   // one line, whatever the name holds
+        return $"classifier '{name}' ({classifier.Id}) uses base model '{classifier.BaseModel}', which this server has not loaded: "
+            + $"its classify and explain requests answer 409 until the server starts with --model {classifier.BaseModel}=CHECKPOINT (the checkpoint it was made with)";
+    }
+
+    private static IResult BaseModelNotLoaded(StoredClassifier classifier)
+    {
+        string why = BaseModelMissing(classifier);
+        return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Base model not loaded", detail: $"{char.ToUpperInvariant(why[0])}{why[1..]}.");
+    }
 
     private static IResult NotFound(string id) =>
         Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Classifier not found", detail: $"There is no classifier '{id}'.");

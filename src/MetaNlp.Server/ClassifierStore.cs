@@ -11,31 +11,79 @@ public sealed class ClassifierStore
 {
     private readonly string _connectionString;
 
-    /// <summary>Opens (or creates) the database at <paramref name="path"/> and its tables.</summary>
+    /// <summary>
+    /// Opens (or creates) the database at <paramref name="path"/> and its tables, after checking that it can be used:
+    /// not a directory, a SQLite file that passes <c>PRAGMA integrity_check</c> (checked before anything is written
+    /// into it), and writable (a write in a transaction that is rolled back). Otherwise throws
+    /// <see cref="DatabaseUnavailableException"/>, one line naming the file.
+    /// </summary>
     public ClassifierStore(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        using var connection = Open();
-        Execute(connection, null, "PRAGMA journal_mode = WAL;");
-        Execute(connection, null, """
-            CREATE TABLE IF NOT EXISTS classifiers (
-                id TEXT PRIMARY KEY,
-                name TEXT NOT NULL,
-                base_model TEXT NOT NULL,
-                threshold REAL NOT NULL,
-                version INTEGER NOT NULL,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS examples (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                classifier_id TEXT NOT NULL REFERENCES classifiers(id) ON DELETE CASCADE,
-                text TEXT NOT NULL,
-                label TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS examples_by_classifier ON examples(classifier_id, id);
-            """);
+        DatabasePath = Path.GetFullPath(path);
+        if (Directory.Exists(DatabasePath)) throw new DatabaseUnavailableException(path, "it is a directory; give a file, such as --db " + Path.Combine(path, "metanlp.db"));
+        var folder = Path.GetDirectoryName(DatabasePath);
+        try
+        {
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatabaseUnavailableException(path, $"its folder cannot be created ({e.Message})", e);
+        }
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        try
+        {
+            using var connection = Open();
+            CheckIntegrity(connection);
+            Execute(connection, null, "PRAGMA journal_mode = WAL;");
+            Execute(connection, null, """
+                CREATE TABLE IF NOT EXISTS classifiers (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    base_model TEXT NOT NULL,
+                    threshold REAL NOT NULL,
+                    version INTEGER NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS examples (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    classifier_id TEXT NOT NULL REFERENCES classifiers(id) ON DELETE CASCADE,
+                    text TEXT NOT NULL,
+                    label TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS examples_by_classifier ON examples(classifier_id, id);
+                """);
+            CheckWritable(connection);
+        }
+        catch (Exception e) when (e is SqliteException or DatabaseUnavailableException)
+        {
+            using (var pooled = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(pooled);   // no handle left open on a file the server will not use
+            if (e is not SqliteException sqlite) throw;
+            throw sqlite.SqliteErrorCode == 14 && !File.Exists(DatabasePath)
+                ? new DatabaseUnavailableException(path, $"it cannot be created: check that its folder can be written ({sqlite.Message})", sqlite)
+                : new DatabaseUnavailableException(path, DatabaseUnavailableException.Describe(sqlite), sqlite);
+        }
+    }
+
+    /// <summary>The database file, absolute.</summary>
+    public string DatabasePath { get; }
+
+    // A damaged file is refused before the server writes anything into it (the journal mode, the tables).
+    private void CheckIntegrity(SqliteConnection connection)
+    {
+        using var command = Command(connection, null, "PRAGMA integrity_check(3);");
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add(reader.GetString(0).Replace('\n', ' '));
+        if (rows is not ["ok"]) throw new DatabaseUnavailableException(DatabasePath, $"it is damaged: restore it from a backup, or start with another --db (integrity check: {string.Join("; ", rows)})");
+    }
+
+    // A write that is rolled back: a read-only file (or one whose -wal cannot be written) fails here, not on the first request.
+    private static void CheckWritable(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "CREATE TABLE metanlp_write_check (x INTEGER); INSERT INTO metanlp_write_check VALUES (1);");
+        transaction.Rollback();
     }
 
     /// <summary>Stores a new classifier with its examples; returns it.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,15 +19,25 @@ public static class ServerApp
 {
     private static readonly string[] PageFiles = ["index.html", "app.js", "style.css"];
 
-    /// <summary>Builds the application (base models are loaded here: a bad checkpoint fails now, naming the file).</summary>
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <summary>
+    /// Builds the application. The database is checked first (<see cref="ClassifierStore"/>: a directory, a file that
+    /// is not SQLite, damaged or read-only, or a folder that cannot be written fails now with
+    /// <see cref="DatabaseUnavailableException"/>, naming the file), then the base models are loaded (a bad checkpoint
+    /// fails now, naming the file). Every stored classifier whose base model is not loaded gets one line through
+    /// <paramref name="warn"/> (by default a logged warning): its classify and explain requests answer 409 and
+    /// /health says "degraded" until the server starts with that model.
+    /// </summary>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var store = new ClassifierStore(options.DatabasePath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBytes);
         if (logging is not null) logging(builder.Logging);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(store);
+        builder.Services.AddExceptionHandler<DatabaseExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "MetaNlp few-shot classification service";
@@ -36,22 +47,46 @@ public static class ServerApp
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
 
         var catalog = new BaseModelCatalog(options.BaseModels);
-        var store = new ClassifierStore(options.DatabasePath);
         var runtime = new ClassifierRuntime(catalog);
         var keys = new ApiKeys(options.ApiKeys);
         var app = builder.Build();
+        warn ??= message => app.Logger.LogWarning("{Message}", message);
+        foreach (var classifier in store.List().Where(c => catalog.Find(c.BaseModel) is null))
+            warn(ClassifierEndpoints.BaseModelMissing(classifier));
         app.Lifetime.ApplicationStopped.Register(runtime.Dispose);   // the adapted classifiers hold native tensors
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
-        app.MapGet("/health", () => Results.Ok(new { status = "ok", classifiers = store.List().Count, models = catalog.All.Select(m => m.Name).ToArray() }))
-            .WithTags("service").WithName("Health").WithSummary("Whether the service is up, with its classifier count and base models.");
+        app.MapGet("/health", () => Health(store, catalog))
+            .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("service").WithName("Health")
+            .WithSummary("Whether the service can work: ok, degraded (some classifiers cannot answer; see problems) or unhealthy (503: the database cannot be read).");
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         ConfigureJson(json);
         ClassifierEndpoints.Map(app, options, store, runtime, keys, json);
         foreach (var file in PageFiles) MapPageFile(app, file);
         app.MapGet("/", () => PageFile("index.html")).ExcludeFromDescription();
         return app;
+    }
+
+    // Open to all (even with --keys-for-reads), so it names base models and counts, never classifiers.
+    private static IResult Health(ClassifierStore store, BaseModelCatalog catalog)
+    {
+        string[] models = [.. catalog.All.Select(m => m.Name)];
+        IReadOnlyList<StoredClassifier> classifiers;
+        try
+        {
+            classifiers = store.List();
+        }
+        catch (SqliteException e)
+        {
+            return Results.Json(new HealthResponse("unhealthy", 0, 0, models, [$"the database cannot be read: {DatabaseUnavailableException.Describe(e)}"]),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        var missing = classifiers.Where(c => catalog.Find(c.BaseModel) is null).GroupBy(c => c.BaseModel, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+        string[] problems = [.. missing.Select(g => $"{g.Count()} classifier{(g.Count() == 1 ? "" : "s")} use{(g.Count() == 1 ? "s" : "")} base model '{g.Key}', which is not loaded: "
+            + $"{(g.Count() == 1 ? "its" : "their")} classify and explain requests answer 409 until the server starts with --model {g.Key}=CHECKPOINT")];
+        return Results.Ok(new HealthResponse(problems.Length == 0 ? "ok" : "degraded", classifiers.Count, missing.Sum(g => g.Count()), models, problems));
     }
 
     private static void ConfigureJson(JsonSerializerOptions json)

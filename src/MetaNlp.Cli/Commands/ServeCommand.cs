@@ -38,7 +38,7 @@ internal static class ServeCommand
                 KeysForReads = result.GetValue(keysForReads),
             };
             if (options.ApiKeys.Count == 0) Console.Error.WriteLine($"warning: no API key given (--api-key or ${KeysVariable}): every write will be refused.");
-            using var app = ServerApp.Build(options);
+            using var app = ServerApp.Build(options, warn: message => Console.Error.WriteLine($"warning: {message}"));
             app.Run();
             return 0;
         }));

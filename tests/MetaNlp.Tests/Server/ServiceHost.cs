@@ -27,7 +27,7 @@ internal sealed class ServiceHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<ServiceHost> StartAsync(string model, string database, Func<ServerOptions, ServerOptions>? configure = null)
+    public static async Task<ServiceHost> StartAsync(string model, string database, Func<ServerOptions, ServerOptions>? configure = null, Action<string>? warn = null)
     {
         var options = new ServerOptions
         {
@@ -37,7 +37,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             ApiKeys = [Key],
             Limits = new ServiceLimits { MaxRequestBytes = 200_000, MaxTextLength = 500, MaxLabels = 10, MaxExamples = 200, MaxBatch = 32 },
         };
-        var app = ServerApp.Build(configure?.Invoke(options) ?? options, logging => logging.ClearProviders());
+        var app = ServerApp.Build(configure?.Invoke(options) ?? options, logging => logging.ClearProviders(), warn);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ServiceHost(app, new Uri(address));
