@@ -26,12 +26,11 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
     {
         if (selected.Registry?.ArscTasks is { } tasks)
         {
-            var training = tasks.TrainingTasks.Select(t => (t.Name, selected.Dataset.Part(t.TrainPart))).ToArray();
-            var validation = tasks.TargetTasks.Select(t => (t.Name, selected.Dataset.Part(t.DevPart))).ToArray();
-            return new TrainingSources(new TaskEpisodeSampler(training, sampling, seed), new TaskEpisodeSampler(validation, sampling, seed + 1),
-                training.SelectMany(t => t.Item2).Select(e => e.Text), null, sampling)
+            var labelled = tasks.TrainingExamples(selected.Dataset);
+            return new TrainingSources(tasks.TrainingEpisodes(selected.Dataset, sampling, seed), tasks.ValidationEpisodes(selected.Dataset, sampling, seed + 1),
+                labelled.Select(e => e.Text), null, sampling)
             {
-                LabelledExamples = [.. training.SelectMany(t => t.Item2.Select(e => e with { Label = $"{t.Name}/{e.Label}" }))],
+                LabelledExamples = labelled,
             };
         }
         if (selected.Registry is { Protocol.Kind: BenchmarkKind.AllClasses, SupportPart: { } supportPart } fixedSupport && selected.Split is null)

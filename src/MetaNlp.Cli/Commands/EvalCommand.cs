@@ -180,25 +180,20 @@ internal static class EvalCommand
     private static void EvaluateArsc(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
     {
         var tasks = selected.Registry!.ArscTasks ?? throw new InvalidDataException($"'{selected.Name}' has no ARSC task list.");
+        var result = ArscEvaluator.Evaluate(model.Learner, selected.Dataset, tasks.TargetTasks);
         var perTask = new JsonArray();
-        var accuracies = new List<double>();
-        var balanced = new List<double>();
-        foreach (var task in tasks.TargetTasks)
+        foreach (var r in result.Tasks)
         {
-            var r = AllClassesEvaluator.Evaluate(model.Learner, selected.Dataset.Part(task.TrainPart), selected.Dataset.Part(task.TestPart));
-            accuracies.Add(r.Accuracy.Mean);
-            balanced.Add(r.BalancedAccuracy);
-            perTask.Add(new JsonObject { ["task"] = task.Name, ["accuracy"] = Output.Percent(r.Accuracy.Mean), ["balanced_accuracy"] = Output.Percent(r.BalancedAccuracy), ["queries"] = r.QuerySize });
-            if (!asJson) Console.WriteLine($"{task.Name,-28} accuracy {r.Accuracy.Mean * 100,6:F2}  balanced {r.BalancedAccuracy * 100,6:F2}  ({r.QuerySize} queries)");
+            perTask.Add(new JsonObject { ["task"] = r.Task, ["accuracy"] = Output.Percent(r.Accuracy), ["balanced_accuracy"] = Output.Percent(r.BalancedAccuracy), ["queries"] = r.Queries });
+            if (!asJson) Console.WriteLine($"{r.Task,-28} accuracy {r.Accuracy * 100,6:F2}  balanced {r.BalancedAccuracy * 100,6:F2}  ({r.Queries} queries)");
         }
-        var summary = AccuracySummary.FromValues(accuracies);
         report["ways"] = 2;
         report["shots"] = 5;
-        report["episodes"] = accuracies.Count;
-        report["accuracy"] = Output.Percent(summary.Mean);
-        report["ci95"] = Output.Percent(summary.Ci95);
-        report["balanced_accuracy"] = Output.Percent(balanced.Average());
+        report["episodes"] = result.Tasks.Count;
+        report["accuracy"] = Output.Percent(result.Accuracy.Mean);
+        report["ci95"] = Output.Percent(result.Accuracy.Ci95);
+        report["balanced_accuracy"] = Output.Percent(result.BalancedAccuracy);
         report["tasks"] = perTask;
-        if (!asJson) Console.WriteLine($"mean of {accuracies.Count} tasks: accuracy {summary} %, balanced {balanced.Average() * 100:F2} %");
+        if (!asJson) Console.WriteLine($"mean of {result.Tasks.Count} tasks: accuracy {result.Accuracy} %, balanced {result.BalancedAccuracy * 100:F2} %");
     }
 }

@@ -25,4 +25,26 @@ public sealed record ArscTask(string DomainName, string Threshold)
 /// <param name="TargetTasks">The 12 target (test) tasks.</param>
 /// <param name="TrainingTasks">Meta-training tasks whose .train file exists.</param>
 /// <param name="MissingFiles">Files of listed non-target domains that are absent (stems such as "music.t2.train"); their tasks are skipped when the .train file is missing.</param>
-public sealed record ArscTasks(IReadOnlyList<ArscTask> TargetTasks, IReadOnlyList<ArscTask> TrainingTasks, IReadOnlyList<string> MissingFiles);
+public sealed record ArscTasks(IReadOnlyList<ArscTask> TargetTasks, IReadOnlyList<ArscTask> TrainingTasks, IReadOnlyList<string> MissingFiles)
+{
+    /// <summary>Meta-training episodes: each from one training task's <c>.train</c> file.</summary>
+    public TaskEpisodeSampler TrainingEpisodes(TextDataset dataset, EpisodeSamplerOptions options, int seed) =>
+        new(Pools(dataset, TrainingTasks, t => t.TrainPart), options, seed);
+
+    /// <summary>
+    /// Validation episodes: each from one target task's <c>.dev</c> file (its <c>.train</c> file is the test
+    /// support and its <c>.test</c> file the queries, so neither is seen before the test).
+    /// </summary>
+    public TaskEpisodeSampler ValidationEpisodes(TextDataset dataset, EpisodeSamplerOptions options, int seed) =>
+        new(Pools(dataset, TargetTasks, t => t.DevPart), options, seed);
+
+    /// <summary>The meta-training tasks' labelled examples, each label prefixed by its task (every task has the same two labels).</summary>
+    public IReadOnlyList<TextExample> TrainingExamples(TextDataset dataset) =>
+        [.. TrainingTasks.SelectMany(t => dataset.Part(t.TrainPart).Select(e => e with { Label = $"{t.Name}/{e.Label}" }))];
+
+    private static (string Name, IReadOnlyList<TextExample> Pool)[] Pools(TextDataset dataset, IReadOnlyList<ArscTask> tasks, Func<ArscTask, string> part)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return [.. tasks.Select(t => (t.Name, dataset.Part(part(t))))];
+    }
+}

@@ -58,12 +58,11 @@ public class MiniLmMetaTrainingTests(ITestOutputHelper output)
     private static System.Text.Json.JsonElement Json(string text) => System.Text.Json.JsonDocument.Parse(text).RootElement;
 
     /// <summary>
-    /// The ARSC training tasks, the four target tasks at threshold t4 (one per target domain) with their own 5 + 5
-    /// support sets and the first <see cref="QueriesPerLabel"/> test reviews of each label (so accuracy is balanced
-    /// accuracy), and the frozen encoder's score there.
+    /// The ARSC dataset and tasks, the texts of the training tasks, and the frozen encoder's score on the four target
+    /// tasks at threshold t4 (one per target domain), each adapted to its own 5 + 5 support set and scored on the first
+    /// <see cref="QueriesPerLabel"/> test reviews of each label (so accuracy is balanced accuracy).
     /// </summary>
-    private sealed record ArscSetting(IReadOnlyList<(string Name, IReadOnlyList<TextExample> Pool)> Tasks, string[] TrainingTexts,
-        (IReadOnlyList<TextExample> Support, TextExample[] Query)[] Targets)
+    private sealed record ArscSetting(TextDataset Dataset, ArscTasks Tasks, string[] TrainingTexts)
     {
         public double Frozen { get; private init; }
 
@@ -71,20 +70,15 @@ public class MiniLmMetaTrainingTests(ITestOutputHelper output)
         {
             var loaded = DatasetRegistry.Get("arsc").Load(TestData.Directory!);
             var tasks = loaded.ArscTasks!;
-            var training = tasks.TrainingTasks.Select(t => (t.Name, loaded.Dataset.Part(t.TrainPart))).ToArray();
-            var targets = tasks.TargetTasks.Where(t => t.Threshold == "t4")
-                .Select(t => (loaded.Dataset.Part(t.TrainPart), loaded.Dataset.Part(t.TestPart).GroupBy(e => e.Label).SelectMany(g => g.Take(QueriesPerLabel)).ToArray()))
-                .ToArray();
-            var setting = new ArscSetting(training, [.. training.SelectMany(t => t.Item2).Select(e => e.Text)], targets);
+            var setting = new ArscSetting(loaded.Dataset, tasks, [.. tasks.TrainingExamples(loaded.Dataset).Select(e => e.Text)]);
             var frozen = FewShotModel.NewSpec(PrototypicalNetwork.Name, Json("{\"distance\": \"Cosine\"}"), new EncoderOptions { Kind = MiniLmEncoder.KindName }, setting.TrainingTexts);
             return setting with { Frozen = setting.Score(FewShotModel.Create(frozen).Learner) };
         }
 
         /// <summary>2-way 5-shot episodes with 5 queries per class, each from one training task.</summary>
-        public TaskEpisodeSampler Training() => new(Tasks, new EpisodeSamplerOptions { Ways = 2, Shots = 5, Queries = 5 }, seed: 1);
+        public TaskEpisodeSampler Training() => Tasks.TrainingEpisodes(Dataset, new EpisodeSamplerOptions { Ways = 2, Shots = 5, Queries = 5 }, seed: 1);
 
-        /// <summary>Mean accuracy over the target tasks, each adapted to its own fixed support set.</summary>
         public double Score(IFewShotLearner learner) =>
-            Targets.Average(t => AllClassesEvaluator.Evaluate(learner, t.Support, t.Query).Accuracy.Mean);
+            ArscEvaluator.Evaluate(learner, Dataset, Tasks.TargetTasks.Where(t => t.Threshold == "t4"), QueriesPerLabel).Accuracy.Mean;
     }
 }

@@ -1,0 +1,47 @@
+using MetaNlp.Algorithms;
+using MetaNlp.Data;
+
+namespace MetaNlp.Evaluation;
+
+/// <summary>One ARSC target task's score.</summary>
+/// <param name="Task">Task name, e.g. "books.t2".</param>
+/// <param name="Accuracy">Accuracy over its queries.</param>
+/// <param name="BalancedAccuracy">Mean of the two labels' recalls (the test files are imbalanced).</param>
+/// <param name="Queries">Queries classified.</param>
+public sealed record ArscTaskResult(string Task, double Accuracy, double BalancedAccuracy, int Queries);
+
+/// <summary>The ARSC protocol's report: per task, and the means over the tasks.</summary>
+/// <param name="Tasks">Each target task's result, in the order given.</param>
+/// <param name="Accuracy">Mean accuracy over the tasks with its 95% interval (the published number).</param>
+/// <param name="BalancedAccuracy">Mean balanced accuracy over the tasks.</param>
+public sealed record ArscResult(IReadOnlyList<ArscTaskResult> Tasks, AccuracySummary Accuracy, double BalancedAccuracy);
+
+/// <summary>
+/// The ARSC protocol (Yu et al. 2018): each target task adapted to its own fixed 5 + 5 support set (its
+/// <c>.train</c> file) and scored on its <c>.test</c> file; the mean over the tasks.
+/// </summary>
+public static class ArscEvaluator
+{
+    /// <summary>Scores <paramref name="learner"/> on <paramref name="targets"/> (the protocol: all 12 of <see cref="ArscTasks.TargetTasks"/>).</summary>
+    /// <param name="learner">The learner, adapted once per task.</param>
+    /// <param name="dataset">The loaded ARSC dataset (its parts are the task files).</param>
+    /// <param name="targets">The tasks to score.</param>
+    /// <param name="queriesPerLabel">Null for every test review (the protocol); else only the first this many of each label, which makes accuracy balanced (quick checks).</param>
+    public static ArscResult Evaluate(IFewShotLearner learner, TextDataset dataset, IEnumerable<ArscTask> targets, int? queriesPerLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (queriesPerLabel is < 1) throw new ArgumentOutOfRangeException(nameof(queriesPerLabel), queriesPerLabel, "At least one query per label.");
+        var results = new List<ArscTaskResult>();
+        foreach (var task in targets)
+        {
+            IReadOnlyList<TextExample> queries = dataset.Part(task.TestPart);
+            if (queriesPerLabel is int k) queries = [.. queries.GroupBy(e => e.Label).SelectMany(g => g.Take(k))];
+            var r = AllClassesEvaluator.Evaluate(learner, dataset.Part(task.TrainPart), queries);
+            results.Add(new ArscTaskResult(task.Name, r.Accuracy.Mean, r.BalancedAccuracy, r.QuerySize));
+        }
+        if (results.Count == 0) throw new ArgumentException("No ARSC task to evaluate.", nameof(targets));
+        return new ArscResult(results, AccuracySummary.FromValues([.. results.Select(r => r.Accuracy)]), results.Average(r => r.BalancedAccuracy));
+    }
+}
