@@ -1,3 +1,5 @@
+using MetaNlp.Text;
+
 namespace MetaNlp.Server;
 
 /// <summary>Checks request bodies against <see cref="ServiceLimits"/>; each problem is reported under the field it concerns.</summary>
@@ -10,7 +12,7 @@ public sealed class RequestValidator(ServiceLimits limits)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Name)) errors["name"] = ["is required"];
+        if (VisibleText.IsBlank(request.Name)) errors["name"] = ["is required and must have a visible character"];
         else if (request.Name.Length > _limits.MaxNameLength) errors["name"] = [$"is longer than {_limits.MaxNameLength} characters"];
         if (request.Threshold is { } t && (double.IsNaN(t) || t < 0 || t > 1)) errors["threshold"] = ["must be between 0 and 1"];
         if (request.Examples is null || request.Examples.Count == 0) errors["examples"] = ["is required: at least one example for each of two labels"];
@@ -78,14 +80,14 @@ public sealed class RequestValidator(ServiceLimits limits)
                 continue;
             }
             CheckText(example.Text, $"{field}[{i}].text", errors);
-            if (string.IsNullOrWhiteSpace(example.Label)) errors[$"{field}[{i}].label"] = ["is required"];
+            if (VisibleText.IsBlank(example.Label)) errors[$"{field}[{i}].label"] = ["is required and must have a visible character"];
             else if (example.Label.Length > _limits.MaxNameLength) errors[$"{field}[{i}].label"] = [$"is longer than {_limits.MaxNameLength} characters"];
         }
     }
 
     private void CheckText(string? text, string field, Dictionary<string, string[]> errors)
     {
-        if (string.IsNullOrWhiteSpace(text)) errors[field] = ["is required and may not be blank"];
+        if (VisibleText.IsBlank(text)) errors[field] = ["is required and may not be blank (spaces, control, zero-width or filler characters only)"];
         else if (text.Length > _limits.MaxTextLength) errors[field] = [$"is {text.Length} characters long; at most {_limits.MaxTextLength}"];
     }
 }

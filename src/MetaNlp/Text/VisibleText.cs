@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace MetaNlp.Text;
@@ -10,7 +11,7 @@ namespace MetaNlp.Text;
 public static class VisibleText
 {
     /// <summary>True when <paramref name="text"/> is null, empty, or has no visible character.</summary>
-    public static bool IsBlank(string? text)
+    public static bool IsBlank([NotNullWhen(false)] string? text)
     {
         if (string.IsNullOrEmpty(text)) return true;
         for (int i = 0; i < text.Length; i++)

@@ -141,6 +141,8 @@ public class ServiceTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         { "POST", "/api/classifiers/{id}/classify", "{\"texts\": [" + string.Join(",", Enumerable.Repeat("\"a\"", 33)) + "]}", 400, "at most 32" },
         { "POST", "/api/classifiers/{id}/classify", "{\"texts\": [\"ok\", \"" + new string('x', 501) + "\"]}", 400, "texts[1]" },
         { "POST", "/api/classifiers/{id}/classify", "[1, 2]", 400, "not valid" },
+        { "POST", "/api/classifiers/{id}/classify", "{\"texts\": [\"ok\", \"\\u200b\\u2060\\ufeff\"]}", 400, "texts[1]" },
+        { "POST", "/api/classifiers", "{\"name\": \"x\", \"examples\": [{\"text\": \"a\", \"label\": \"\\u200d\"}, {\"text\": \"b\", \"label\": \"q\"}]}", 400, "examples[0].label" },
         { "POST", "/api/classifiers/nope/classify", "{\"texts\": [\"a\"]}", 404, "nope" },
         { "POST", "/api/classifiers/{id}/explain", "{\"text\": \"a\", \"top\": 0}", 400, "top" },
         { "PATCH", "/api/classifiers/{id}/examples", "{}", 400, "add or remove" },
