@@ -10,7 +10,18 @@ public static class Program
     public static int Main(string[] args)
     {
         MetaNlp.Training.NativeThreads.Configure(); // before LibTorch loads: OpenMP reads its wait policy once
-        return BuildRoot().Parse(args).Invoke();
+        var parsed = BuildRoot().Parse(args);
+        // The parser's own errors (an unknown option, a missing or malformed value) are bad input like any other: one
+        // line and exit code 2, instead of System.CommandLine's exit 1 with the errors and the whole help text. With
+        // no arguments at all the help is what a person wants.
+        if (parsed.Errors.Count > 0 && args.Length > 0)
+        {
+            string command = parsed.CommandResult.Command is RootCommand ? "metanlp" : $"metanlp {parsed.CommandResult.Command.Name}";
+            string more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more)" : "";
+            Console.Error.WriteLine($"error: {parsed.Errors[0].Message.TrimEnd('.')}{more}; see `{command} --help`.");
+            return CommandRunner.BadInput;
+        }
+        return parsed.Invoke();
     }
 
     /// <summary>The command tree (also used by tests).</summary>

@@ -63,6 +63,22 @@ public class CliTests
     }
 
     [Theory]
+    [InlineData("train --bogus 1", "Unrecognized command or argument '--bogus'", "metanlp train")]
+    [InlineData("eval --threads abc", "Cannot parse argument 'abc' for option '--threads'", "metanlp eval")]
+    [InlineData("predict --model", "Required argument missing for option: '--model'", "metanlp predict")]
+    [InlineData("nosuch", "Required command was not provided", "metanlp")]
+    public void ParserErrorsAreOneLineAndExitCode2(string args, string says, string command)
+    {
+        var result = CliRunner.Run(args.Split(' '));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var lines = result.Stderr.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith($"error: {says}", lines[0]);
+        Assert.EndsWith($"see `{command} --help`.", lines[0]);
+    }
+
+    [Theory]
     [InlineData("maml", "--encoder cnn --inner-steps 2 --test-inner-steps 3 --inner-lr 0.2 --meta-batch 2", "\"testInnerSteps\":3")]
     [InlineData("protomaml", "--encoder cnn --first-order --inner-optimizer adam --inner-lr 0.01", "\"innerOptimizer\":\"Adam\"")]
     [InlineData("reptile", "--encoder cnn --outer-optimizer sgd --lr 0.5", "\"outerOptimizer\":\"sgd\"")]
