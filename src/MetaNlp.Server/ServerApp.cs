@@ -92,6 +92,7 @@ public static class ServerApp
     private static void ConfigureJson(JsonSerializerOptions json)
     {
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;   // a misspelt field is an error, not silently ignored
+        json.NumberHandling = JsonNumberHandling.Strict;                       // the web defaults read "0.5" as a number; a string is not one
         json.Converters.Add(new JsonStringEnumConverter());
     }
 

@@ -145,6 +145,8 @@ public class ServiceTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         { "POST", "/api/classifiers", "{\"name\": \"x\", \"examples\": [{\"text\": \"a\", \"label\": \"\\u200d\"}, {\"text\": \"b\", \"label\": \"q\"}]}", 400, "examples[0].label" },
         { "POST", "/api/classifiers/nope/classify", "{\"texts\": [\"a\"]}", 404, "nope" },
         { "POST", "/api/classifiers/{id}/explain", "{\"text\": \"a\", \"top\": 0}", 400, "top" },
+        { "POST", "/api/classifiers/{id}/explain", "{\"text\": \"a\", \"top\": \"3\"}", 400, "top" },
+        { "POST", "/api/classifiers", "{\"name\": \"x\", \"threshold\": \"0.5\", \"examples\": [{\"text\": \"a\", \"label\": \"p\"}, {\"text\": \"b\", \"label\": \"q\"}]}", 400, "threshold" },
         { "PATCH", "/api/classifiers/{id}/examples", "{}", 400, "add or remove" },
         { "PATCH", "/api/classifiers/{id}/examples", "{\"remove\": [999999]}", 400, "999999" },
         { "PATCH", "/api/classifiers/nope/examples", "{\"add\": [{\"text\": \"a\", \"label\": \"p\"}]}", 404, "nope" },
