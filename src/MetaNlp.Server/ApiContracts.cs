@@ -34,6 +34,15 @@ public sealed record ClassifierResponse(string Id, string Name, string BaseModel
         return new ClassifierResponse(c.Id, c.Name, c.BaseModel, c.Threshold, c.Version, c.CreatedAt, c.UpdatedAt, labels, examples.Count,
             withExamples ? examples.Select(e => new ExampleOutput(e.Id, e.Text, e.Label)).ToArray() : null);
     }
+
+    /// <summary>The response for a stored classifier without its examples, from its examples counted per label.</summary>
+    public static ClassifierResponse From(StoredClassifier c, IReadOnlyDictionary<string, int> labelCounts)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(labelCounts);
+        var labels = labelCounts.Select(kv => new LabelCount(kv.Key, kv.Value)).OrderBy(l => l.Label, StringComparer.Ordinal).ToArray();
+        return new ClassifierResponse(c.Id, c.Name, c.BaseModel, c.Threshold, c.Version, c.CreatedAt, c.UpdatedAt, labels, labels.Sum(l => l.Examples), null);
+    }
 }
 
 /// <summary>One classified text.</summary>

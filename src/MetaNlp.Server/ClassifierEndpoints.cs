@@ -40,8 +40,15 @@ public static class ClassifierEndpoints
         }).Accepts<CreateClassifierRequest>("application/json").Produces<ClassifierResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
           .WithName("CreateClassifier").WithSummary("Creates a classifier from labelled examples (at least two labels).");
 
-        reads.MapGet("/classifiers", () => store.List().Select(c => ClassifierResponse.From(c, store.GetWithExamples(c.Id)?.Examples ?? [], withExamples: false)).ToArray())
-            .WithName("ListClassifiers").WithSummary("Every classifier, without its examples.");
+        reads.MapGet("/classifiers", (HttpResponse response, int? offset, int? limit) =>
+        {
+            var errors = validator.CheckPage(offset, limit);
+            if (errors.Count > 0) return Results.ValidationProblem(errors);
+            var (page, total) = store.ListPage(offset ?? 0, limit ?? RequestValidator.DefaultPageSize);
+            response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Ok(page.Select(p => ClassifierResponse.From(p.Classifier, p.LabelCounts)).ToArray());
+        }).Produces<ClassifierResponse[]>().ProducesValidationProblem()
+            .WithName("ListClassifiers").WithSummary($"A page of the classifiers, oldest first, without their examples: ?offset= (0) and ?limit= (1 to {RequestValidator.MaxPageSize}, default {RequestValidator.DefaultPageSize}); the X-Total-Count header says how many there are.");
 
         reads.MapGet("/classifiers/{id}", (string id) =>
             store.GetWithExamples(id) is { } found ? Results.Ok(ClassifierResponse.From(found.Classifier, found.Examples, withExamples: true)) : NotFound(id))

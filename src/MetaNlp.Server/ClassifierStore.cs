@@ -108,6 +108,36 @@ public sealed class ClassifierStore
         return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers ORDER BY created_at, id;");
     }
 
+    /// <summary>
+    /// One page of the classifiers, oldest first, each with its examples counted per label (one grouped query, no
+    /// example read), and how many there are in all; read in one transaction.
+    /// </summary>
+    /// <param name="offset">Classifiers to skip.</param>
+    /// <param name="limit">Most classifiers to return.</param>
+    public (IReadOnlyList<(StoredClassifier Classifier, IReadOnlyDictionary<string, int> LabelCounts)> Page, long Total) ListPage(int offset, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        long total;
+        using (var count = Command(connection, transaction, "SELECT COUNT(*) FROM classifiers;"))
+            total = (long)count.ExecuteScalar()!;
+        var page = ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers ORDER BY created_at, id LIMIT $limit OFFSET $offset;",
+            [("$limit", limit), ("$offset", offset)], transaction);
+        var counts = page.ToDictionary(c => c.Id, _ => new SortedDictionary<string, int>(StringComparer.Ordinal), StringComparer.Ordinal);
+        if (page.Count > 0)
+        {
+            using var grouped = Command(connection, transaction,
+                "SELECT e.classifier_id, e.label, COUNT(*) FROM examples e JOIN (SELECT id FROM classifiers ORDER BY created_at, id LIMIT $limit OFFSET $offset) p ON p.id = e.classifier_id GROUP BY e.classifier_id, e.label;",
+                ("$limit", limit), ("$offset", offset));
+            using var reader = grouped.ExecuteReader();
+            while (reader.Read()) counts[reader.GetString(0)][reader.GetString(1)] = (int)reader.GetInt64(2);
+        }
+        transaction.Commit();
+        return ([.. page.Select(c => (c, (IReadOnlyDictionary<string, int>)counts[c.Id]))], total);
+    }
+
     /// <summary>The classifier with <paramref name="id"/>, or null.</summary>
     public StoredClassifier? Get(string id)
     {
@@ -181,9 +211,12 @@ public sealed class ClassifierStore
         }
     }
 
-    private static List<StoredClassifier> ReadClassifiers(SqliteConnection connection, string sql, (string, object)? parameter = null, SqliteTransaction? transaction = null)
+    private static List<StoredClassifier> ReadClassifiers(SqliteConnection connection, string sql, (string, object)? parameter = null, SqliteTransaction? transaction = null) =>
+        ReadClassifiers(connection, sql, parameter is { } p ? [p] : [], transaction);
+
+    private static List<StoredClassifier> ReadClassifiers(SqliteConnection connection, string sql, (string Name, object Value)[] parameters, SqliteTransaction? transaction)
     {
-        using var command = parameter is { } p ? Command(connection, transaction, sql, p) : Command(connection, transaction, sql);
+        using var command = Command(connection, transaction, sql, parameters);
         using var reader = command.ExecuteReader();
         var list = new List<StoredClassifier>();
         while (reader.Read())

@@ -7,6 +7,21 @@ public sealed class RequestValidator(ServiceLimits limits)
 {
     private readonly ServiceLimits _limits = limits ?? throw new ArgumentNullException(nameof(limits));
 
+    /// <summary>Classifiers in a page of the list when the request gives no limit.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>Most classifiers in one page of the list.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>Problems of the list's paging parameters, by field (empty when valid).</summary>
+    public Dictionary<string, string[]> CheckPage(int? offset, int? limit)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (offset is < 0) errors["offset"] = ["must be 0 or more"];
+        if (limit is < 1 or > MaxPageSize) errors["limit"] = [$"must be from 1 to {MaxPageSize}"];
+        return errors;
+    }
+
     /// <summary>Problems of a create request, by field (empty when valid).</summary>
     public Dictionary<string, string[]> Check(CreateClassifierRequest request)
     {

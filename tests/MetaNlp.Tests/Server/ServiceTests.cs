@@ -31,6 +31,35 @@ public class ServiceTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
     }
 
     [Fact]
+    public async Task TheListComesInPagesWithTheTotalAndLabelCountsAsOneClassifierShowsThem()
+    {
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase());
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++) ids.Add((await Create(host)).GetProperty("id").GetString()!);
+
+        var first = await host.Client.GetAsync("/api/classifiers?limit=2");
+        Assert.Equal("3", first.Headers.GetValues("X-Total-Count").Single());
+        var page = await ServiceHost.Json(first);
+        Assert.Equal(ids[..2], page.EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToArray());
+        var rest = await ServiceHost.Json(await host.Client.GetAsync("/api/classifiers?offset=2&limit=2"));
+        Assert.Equal(ids[2], rest.EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Equal(3, (await ServiceHost.Json(await host.Client.GetAsync("/api/classifiers"))).GetArrayLength());
+
+        var one = await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{ids[2]}"));
+        var listed = rest.EnumerateArray().Single();
+        Assert.Equal(one.GetProperty("labels").GetRawText(), listed.GetProperty("labels").GetRawText());
+        Assert.Equal(one.GetProperty("exampleCount").GetInt32(), listed.GetProperty("exampleCount").GetInt32());
+        Assert.False(listed.TryGetProperty("examples", out var examples) && examples.ValueKind != JsonValueKind.Null);
+
+        foreach (var bad in new[] { "limit=0", "limit=1001", "offset=-1" })
+        {
+            var response = await host.Client.GetAsync($"/api/classifiers?{bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains(bad.Split('=')[0], await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task AClassifierLivesFromCreationToDeletion()
     {
         await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase());
