@@ -8,11 +8,21 @@ namespace MetaNlp.Server;
 /// <summary>The classifier API under <c>/api</c>: create, list, get, delete, change examples, classify, explain.</summary>
 public static class ClassifierEndpoints
 {
-    /// <summary>Maps the routes: every write needs an API key, reads only when <see cref="ServerOptions.KeysForReads"/> says so.</summary>
+    /// <summary>
+    /// Maps the routes: every write needs an API key, reads only when <see cref="ServerOptions.KeysForReads"/> says so.
+    /// A classifier belongs to the owner of the key that created it (<see cref="ApiCaller"/>): another owner's key
+    /// gets 404, as for a classifier that does not exist, on delete and change, and, with keys for reads, on get,
+    /// classify and explain; the list shows only its own. Admin keys manage every classifier.
+    /// </summary>
     public static void Map(IEndpointRouteBuilder app, ServerOptions options, ClassifierStore store, ClassifierRuntime runtime, ApiKeys keys, JsonSerializerOptions json)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        // The classifier if this request may see it: reads without a key checked see all, keyed requests their owner's (admins all).
+        (StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)? Visible(HttpContext context, string id) =>
+            store.GetWithExamples(id) is { } found && (ApiKeys.Caller(context) is not { } caller || caller.Owns(found.Classifier)) ? found : null;
+        bool Manages(HttpContext context, string id) => store.Get(id) is { } c && ApiKeys.Caller(context) is { } caller && caller.Owns(c);
         var validator = new RequestValidator(options.Limits);
         var api = app.MapGroup("/api").WithTags("classifiers");
         var reads = api.MapGroup("");
@@ -34,29 +44,30 @@ public static class ClassifierEndpoints
             string baseModel = body.BaseModel ?? runtime.Catalog.DefaultName;
             if (runtime.Catalog.Find(baseModel) is null)
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["baseModel"] = [$"'{baseModel}' is not a base model of this server; see GET /api/models"] });
-            var created = store.Create(body.Name!.Trim(), baseModel, body.Threshold ?? 0, examples);
+            var created = store.Create(body.Name!.Trim(), baseModel, body.Threshold ?? 0, examples, ApiKeys.Caller(request.HttpContext)?.Owner);
             var stored = store.GetWithExamples(created.Id)!.Value;
             return Results.Created($"/api/classifiers/{created.Id}", ClassifierResponse.From(stored.Classifier, stored.Examples, withExamples: true));
         }).Accepts<CreateClassifierRequest>("application/json").Produces<ClassifierResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
           .WithName("CreateClassifier").WithSummary("Creates a classifier from labelled examples (at least two labels).");
 
-        reads.MapGet("/classifiers", (HttpResponse response, int? offset, int? limit) =>
+        reads.MapGet("/classifiers", (HttpContext context, HttpResponse response, int? offset, int? limit) =>
         {
             var errors = validator.CheckPage(offset, limit);
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            var (page, total) = store.ListPage(offset ?? 0, limit ?? RequestValidator.DefaultPageSize);
+            var caller = ApiKeys.Caller(context);
+            var (page, total) = store.ListPage(offset ?? 0, limit ?? RequestValidator.DefaultPageSize, caller is { IsAdmin: false } ? caller.Owner : null);
             response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Ok(page.Select(p => ClassifierResponse.From(p.Classifier, p.LabelCounts)).ToArray());
         }).Produces<ClassifierResponse[]>().ProducesValidationProblem()
             .WithName("ListClassifiers").WithSummary($"A page of the classifiers, oldest first, without their examples: ?offset= (0) and ?limit= (1 to {RequestValidator.MaxPageSize}, default {RequestValidator.DefaultPageSize}); the X-Total-Count header says how many there are.");
 
-        reads.MapGet("/classifiers/{id}", (string id) =>
-            store.GetWithExamples(id) is { } found ? Results.Ok(ClassifierResponse.From(found.Classifier, found.Examples, withExamples: true)) : NotFound(id))
+        reads.MapGet("/classifiers/{id}", (HttpContext context, string id) =>
+            Visible(context, id) is { } found ? Results.Ok(ClassifierResponse.From(found.Classifier, found.Examples, withExamples: true)) : NotFound(id))
             .Produces<ClassifierResponse>().ProducesProblem(StatusCodes.Status404NotFound).WithName("GetClassifier").WithSummary("One classifier with its examples.");
 
-        writes.MapDelete("/classifiers/{id}", (string id) =>
+        writes.MapDelete("/classifiers/{id}", (HttpContext context, string id) =>
         {
-            if (!store.Delete(id)) return NotFound(id);
+            if (!Manages(context, id) || !store.Delete(id)) return NotFound(id);
             runtime.Forget(id);
             return Results.NoContent();
         }).ProducesProblem(StatusCodes.Status404NotFound).WithName("DeleteClassifier").WithSummary("Deletes a classifier and its examples.");
@@ -65,6 +76,7 @@ public static class ClassifierEndpoints
         {
             var (body, problem) = await ReadValid<ChangeExamplesRequest>(request, validator.Check);
             if (problem is not null) return problem;
+            if (!Manages(request.HttpContext, id)) return NotFound(id);
             var add = (body!.Add ?? []).Select(e => (e.Text!, e.Label!.Trim())).ToArray();
             try
             {
@@ -91,7 +103,7 @@ public static class ClassifierEndpoints
         {
             var (body, problem) = await ReadValid<ClassifyRequest>(request, validator.Check);
             if (problem is not null) return problem;
-            if (store.GetWithExamples(id) is not { } found) return NotFound(id);
+            if (Visible(request.HttpContext, id) is not { } found) return NotFound(id);
             if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
             var texts = body!.Texts!;
             var predictions = runtime.Classify(found.Classifier, found.Examples, texts);
@@ -103,7 +115,7 @@ public static class ClassifierEndpoints
         {
             var (body, problem) = await ReadValid<ExplainRequest>(request, validator.Check);
             if (problem is not null) return problem;
-            if (store.GetWithExamples(id) is not { } found) return NotFound(id);
+            if (Visible(request.HttpContext, id) is not { } found) return NotFound(id);
             if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
             var (prediction, nearest) = runtime.Explain(found.Classifier, found.Examples, body!.Text!, body.Top ?? 5);
             return Results.Ok(new ExplainResponse(id, found.Classifier.Version, Output(body.Text!, prediction),

@@ -45,7 +45,8 @@ public sealed class ClassifierStore
                     threshold REAL NOT NULL,
                     version INTEGER NOT NULL,
                     created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL);
+                    updated_at TEXT NOT NULL,
+                    owner TEXT);
                 CREATE TABLE IF NOT EXISTS examples (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     classifier_id TEXT NOT NULL REFERENCES classifiers(id) ON DELETE CASCADE,
@@ -53,6 +54,7 @@ public sealed class ClassifierStore
                     label TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS examples_by_classifier ON examples(classifier_id, id);
                 """);
+            MigrateOwner(connection);
             CheckWritable(connection);
         }
         catch (Exception e) when (e is SqliteException or DatabaseUnavailableException)
@@ -63,6 +65,16 @@ public sealed class ClassifierStore
                 ? new DatabaseUnavailableException(path, $"it cannot be created: check that its folder can be written ({sqlite.Message})", sqlite)
                 : new DatabaseUnavailableException(path, DatabaseUnavailableException.Describe(sqlite), sqlite);
         }
+    }
+
+    // Databases made before owners were recorded gain a null owner column: their classifiers are managed by admin keys only.
+    private static void MigrateOwner(SqliteConnection connection)
+    {
+        using (var has = Command(connection, null, "SELECT COUNT(*) FROM pragma_table_info('classifiers') WHERE name = 'owner';"))
+        {
+            if ((long)has.ExecuteScalar()! == 0) Execute(connection, null, "ALTER TABLE classifiers ADD COLUMN owner TEXT;");
+        }
+        Execute(connection, null, "CREATE INDEX IF NOT EXISTS classifiers_by_owner ON classifiers(owner, created_at, id);");
     }
 
     /// <summary>The database file, absolute.</summary>
@@ -86,16 +98,16 @@ public sealed class ClassifierStore
         transaction.Rollback();
     }
 
-    /// <summary>Stores a new classifier with its examples; returns it.</summary>
-    public StoredClassifier Create(string name, string baseModel, double threshold, IReadOnlyList<(string Text, string Label)> examples)
+    /// <summary>Stores a new classifier with its examples, owned by <paramref name="owner"/>; returns it.</summary>
+    public StoredClassifier Create(string name, string baseModel, double threshold, IReadOnlyList<(string Text, string Label)> examples, string? owner = null)
     {
         ArgumentNullException.ThrowIfNull(examples);
         string now = Now();
-        var classifier = new StoredClassifier(Guid.NewGuid().ToString("n"), name, baseModel, threshold, 1, now, now);
+        var classifier = new StoredClassifier(Guid.NewGuid().ToString("n"), name, baseModel, threshold, 1, now, now, owner);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "INSERT INTO classifiers (id, name, base_model, threshold, version, created_at, updated_at) VALUES ($id, $name, $base, $threshold, 1, $now, $now);",
-            ("$id", classifier.Id), ("$name", name), ("$base", baseModel), ("$threshold", threshold), ("$now", now));
+        Execute(connection, transaction, "INSERT INTO classifiers (id, name, base_model, threshold, version, created_at, updated_at, owner) VALUES ($id, $name, $base, $threshold, 1, $now, $now, $owner);",
+            ("$id", classifier.Id), ("$name", name), ("$base", baseModel), ("$threshold", threshold), ("$now", now), ("$owner", (object?)owner ?? DBNull.Value));
         InsertExamples(connection, transaction, classifier.Id, examples);
         transaction.Commit();
         return classifier;
@@ -105,7 +117,7 @@ public sealed class ClassifierStore
     public IReadOnlyList<StoredClassifier> List()
     {
         using var connection = Open();
-        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers ORDER BY created_at, id;");
+        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers ORDER BY created_at, id;");
     }
 
     /// <summary>
@@ -114,23 +126,26 @@ public sealed class ClassifierStore
     /// </summary>
     /// <param name="offset">Classifiers to skip.</param>
     /// <param name="limit">Most classifiers to return.</param>
-    public (IReadOnlyList<(StoredClassifier Classifier, IReadOnlyDictionary<string, int> LabelCounts)> Page, long Total) ListPage(int offset, int limit)
+    /// <param name="owner">Only the classifiers of this owner; null for all of them.</param>
+    public (IReadOnlyList<(StoredClassifier Classifier, IReadOnlyDictionary<string, int> LabelCounts)> Page, long Total) ListPage(int offset, int limit, string? owner = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         long total;
-        using (var count = Command(connection, transaction, "SELECT COUNT(*) FROM classifiers;"))
+        string where = owner is null ? "" : "WHERE owner = $owner ";
+        (string, object)[] parameters = owner is null ? [("$limit", limit), ("$offset", offset)] : [("$limit", limit), ("$offset", offset), ("$owner", owner)];
+        using (var count = Command(connection, transaction, $"SELECT COUNT(*) FROM classifiers {where};", parameters))
             total = (long)count.ExecuteScalar()!;
-        var page = ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers ORDER BY created_at, id LIMIT $limit OFFSET $offset;",
-            [("$limit", limit), ("$offset", offset)], transaction);
+        var page = ReadClassifiers(connection, $"SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers {where}ORDER BY created_at, id LIMIT $limit OFFSET $offset;",
+            parameters, transaction);
         var counts = page.ToDictionary(c => c.Id, _ => new SortedDictionary<string, int>(StringComparer.Ordinal), StringComparer.Ordinal);
         if (page.Count > 0)
         {
             using var grouped = Command(connection, transaction,
-                "SELECT e.classifier_id, e.label, COUNT(*) FROM examples e JOIN (SELECT id FROM classifiers ORDER BY created_at, id LIMIT $limit OFFSET $offset) p ON p.id = e.classifier_id GROUP BY e.classifier_id, e.label;",
-                ("$limit", limit), ("$offset", offset));
+                $"SELECT e.classifier_id, e.label, COUNT(*) FROM examples e JOIN (SELECT id FROM classifiers {where}ORDER BY created_at, id LIMIT $limit OFFSET $offset) p ON p.id = e.classifier_id GROUP BY e.classifier_id, e.label;",
+                parameters);
             using var reader = grouped.ExecuteReader();
             while (reader.Read()) counts[reader.GetString(0)][reader.GetString(1)] = (int)reader.GetInt64(2);
         }
@@ -142,7 +157,7 @@ public sealed class ClassifierStore
     public StoredClassifier? Get(string id)
     {
         using var connection = Open();
-        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers WHERE id = $id;", ("$id", id)).SingleOrDefault();
+        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers WHERE id = $id;", ("$id", id)).SingleOrDefault();
     }
 
     /// <summary>The classifier with its examples in insertion order, read in one transaction; null if absent.</summary>
@@ -150,7 +165,7 @@ public sealed class ClassifierStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        var classifier = ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at FROM classifiers WHERE id = $id;", ("$id", id), transaction).SingleOrDefault();
+        var classifier = ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers WHERE id = $id;", ("$id", id), transaction).SingleOrDefault();
         if (classifier is null) return null;
         using var command = Command(connection, transaction, "SELECT id, text, label FROM examples WHERE classifier_id = $id ORDER BY id;", ("$id", id));
         using var reader = command.ExecuteReader();
@@ -220,7 +235,8 @@ public sealed class ClassifierStore
         using var reader = command.ExecuteReader();
         var list = new List<StoredClassifier>();
         while (reader.Read())
-            list.Add(new StoredClassifier(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetString(5), reader.GetString(6)));
+            list.Add(new StoredClassifier(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetString(5), reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         return list;
     }
 

@@ -43,6 +43,9 @@ internal sealed class ServiceHost : IAsyncDisposable
         return new ServiceHost(app, new Uri(address));
     }
 
+    /// <summary>The key entry that declares <paramref name="key"/> an admin key.</summary>
+    public static string AdminPrefixed(string key) => ApiKeys.AdminPrefix + key;
+
     /// <summary>A request with the API key.</summary>
     public static HttpRequestMessage Authorized(HttpMethod method, string path, object? body = null)
     {

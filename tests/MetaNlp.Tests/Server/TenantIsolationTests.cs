@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MetaNlp.Server;
+using Microsoft.Data.Sqlite;
+
+namespace MetaNlp.Tests.Server;
+
+/// <summary>Issue 19, item 7: classifiers belong to the key (or tenant) that made them; admin keys manage all; keys are compared by digest.</summary>
+public class TenantIsolationTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
+{
+    private const string Alice = "alice-key-0123456789";
+    private const string Bob = "bob-key-9876543210";
+    private const string Root = "root-key-admin-0000";
+    private const string SupportA = "support-one-key";
+    private const string SupportB = "support-two-key";
+
+    private static readonly string[] Keys = [Alice, Bob, ServiceHost.AdminPrefixed(Root), $"tenant:support:{SupportA}", $"tenant:support:{SupportB}"];
+
+    private object CreateBody(string name = "support intents") => new
+    {
+        name,
+        examples = fixture.Support.Select(e => new { text = e.Text, label = e.Label }).ToArray(),
+    };
+
+    private static HttpRequestMessage As(string key, HttpMethod method, string path, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(ApiKeys.Header, key);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return request;
+    }
+
+    private async Task<string> Create(ServiceHost host, string key, string name = "support intents")
+    {
+        var response = await host.Client.SendAsync(As(key, HttpMethod.Post, "/api/classifiers", CreateBody(name)));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await ServiceHost.Json(response)).GetProperty("id").GetString()!;
+    }
+
+    private static async Task<string[]> ListIds(ServiceHost host, string key) =>
+        [.. (await ServiceHost.Json(await host.Client.SendAsync(As(key, HttpMethod.Get, "/api/classifiers")))).EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+
+    [Fact]
+    public async Task AnotherKeyCannotChangeOrDeleteAClassifierButItsOwnerAndAnAdminCan()
+    {
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase(), o => o with { ApiKeys = Keys });
+        string id = await Create(host, Alice);
+
+        var delete = await host.Client.SendAsync(As(Bob, HttpMethod.Delete, $"/api/classifiers/{id}"));
+        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        var missing = await host.Client.SendAsync(As(Bob, HttpMethod.Delete, $"/api/classifiers/{Guid.NewGuid():n}"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Classifier not found", (await ServiceHost.Json(delete)).GetProperty("title").GetString());   // the same answer as for no classifier
+        var patch = await host.Client.SendAsync(As(Bob, HttpMethod.Patch, $"/api/classifiers/{id}/examples", new { add = new[] { new { text = "hello there", label = "greeting" } } }));
+        Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
+        Assert.Equal(1, (await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{id}"))).GetProperty("version").GetInt64());
+
+        // Keys of one tenant share its classifiers.
+        string shared = await Create(host, SupportA);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(As(SupportB, HttpMethod.Patch, $"/api/classifiers/{shared}/examples", new { add = new[] { new { text = "hello there", label = "greeting" } } }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.SendAsync(As(Alice, HttpMethod.Delete, $"/api/classifiers/{shared}"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(As(Alice, HttpMethod.Patch, $"/api/classifiers/{id}/examples", new { add = new[] { new { text = "hello there", label = "greeting" } } }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.SendAsync(As(Root, HttpMethod.Delete, $"/api/classifiers/{id}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.SendAsync(As(SupportB, HttpMethod.Delete, $"/api/classifiers/{shared}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithKeysForReadsEachKeySeesOnlyItsOwnClassifiersAndAnAdminSeesAll()
+    {
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase(), o => o with { ApiKeys = Keys, KeysForReads = true });
+        string alices = await Create(host, Alice, "alice's");
+        string bobs = await Create(host, Bob, "bob's");
+
+        Assert.Equal([alices], await ListIds(host, Alice));
+        var list = await host.Client.SendAsync(As(Bob, HttpMethod.Get, "/api/classifiers"));
+        Assert.Equal("1", list.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal([bobs], await ListIds(host, Bob));
+        Assert.Equal([alices, bobs], await ListIds(host, Root));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.SendAsync(As(Bob, HttpMethod.Get, $"/api/classifiers/{alices}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.SendAsync(As(Bob, HttpMethod.Post, $"/api/classifiers/{alices}/classify", new { texts = new[] { "hello" } }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.SendAsync(As(Bob, HttpMethod.Post, $"/api/classifiers/{alices}/explain", new { text = "hello" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(As(Alice, HttpMethod.Post, $"/api/classifiers/{alices}/classify", new { texts = new[] { "hello" } }))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(As(Root, HttpMethod.Post, $"/api/classifiers/{alices}/explain", new { text = "hello" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(As(Root, HttpMethod.Get, $"/api/classifiers/{bobs}"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ADatabaseFromBeforeOwnersKeepsWorkingAndItsClassifiersAreManagedByAdminsOnly()
+    {
+        string db = fixture.NewDatabase();
+        Directory.CreateDirectory(Path.GetDirectoryName(db)!);
+        using (var connection = new SqliteConnection($"Data Source={db}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE classifiers (id TEXT PRIMARY KEY, name TEXT NOT NULL, base_model TEXT NOT NULL, threshold REAL NOT NULL,
+                    version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+                CREATE TABLE examples (id INTEGER PRIMARY KEY AUTOINCREMENT, classifier_id TEXT NOT NULL REFERENCES classifiers(id) ON DELETE CASCADE,
+                    text TEXT NOT NULL, label TEXT NOT NULL);
+                INSERT INTO classifiers VALUES ('old', 'old one', 'samples', 0, 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+                INSERT INTO examples (classifier_id, text, label) VALUES ('old', 'hello', 'greeting'), ('old', 'bye', 'farewell');
+                """;
+            command.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, db, o => o with { ApiKeys = Keys, KeysForReads = true });
+        Assert.Empty(await ListIds(host, Alice));
+        Assert.Equal(["old"], await ListIds(host, Root));
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.SendAsync(As(Alice, HttpMethod.Get, "/api/classifiers/old"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.SendAsync(As(Alice, HttpMethod.Delete, "/api/classifiers/old"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(As(Root, HttpMethod.Post, "/api/classifiers/old/classify", new { texts = new[] { "hello" } }))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await host.Client.SendAsync(As(Root, HttpMethod.Delete, "/api/classifiers/old"))).StatusCode);
+        string id = await Create(host, Alice);
+        Assert.Equal([id], await ListIds(host, Alice));
+    }
+
+    [Fact]
+    public void KeysAreKnownByDigestAndOwnersNeverHoldTheKey()
+    {
+        var keys = new ApiKeys(Keys);
+        var alice = keys.Identify(Alice)!;
+        Assert.False(alice.IsAdmin);
+        Assert.StartsWith("key:", alice.Owner, StringComparison.Ordinal);
+        Assert.DoesNotContain(Alice, alice.Owner, StringComparison.Ordinal);
+        Assert.Equal(20, alice.Owner.Length);
+        Assert.True(keys.Identify(Root)!.IsAdmin);
+        Assert.Null(keys.Identify(ServiceHost.AdminPrefixed(Root)));   // the prefix is not part of the key
+        Assert.Equal("tenant:support", keys.Identify(SupportA)!.Owner);
+        Assert.Equal(keys.Identify(SupportA), keys.Identify(SupportB));
+        Assert.Null(keys.Identify(Alice[..^1]));
+        Assert.Null(keys.Identify(Alice + "x"));
+        Assert.Null(keys.Identify(""));
+        Assert.Throws<ArgumentException>(() => new ApiKeys(["tenant::key"]));
+        Assert.Throws<ArgumentException>(() => new ApiKeys(["admin:"]));
+
+        // Only fixed-length SHA-256 digests are held: no field of ApiKeys holds a key or its length.
+        var fields = typeof(ApiKeys).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+        var held = fields.Select(f => f.GetValue(keys)).ToArray();
+        var digests = held.OfType<(byte[] Digest, ApiCaller Caller)[]>().Single();
+        Assert.All(digests, d => Assert.Equal(32, d.Digest.Length));
+        Assert.DoesNotContain(digests, d => d.Digest.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(Alice)) >= 0);
+        Assert.Empty(held.OfType<byte[][]>());
+    }
+}
