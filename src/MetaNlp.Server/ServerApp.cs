@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,8 @@ public static class ServerApp
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBytes);
         if (logging is not null) logging(builder.Logging);
+        string[] allowedHosts = AllowedHosts(options);
+        builder.Services.AddHostFiltering(o => o.AllowedHosts = allowedHosts);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(store);
         builder.Services.AddExceptionHandler<DatabaseExceptionHandler>();
@@ -51,9 +54,21 @@ public static class ServerApp
         var keys = new ApiKeys(options.ApiKeys);
         var app = builder.Build();
         warn ??= message => app.Logger.LogWarning("{Message}", message);
+        string[] plainHttp = [.. options.Urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u))];
+        if (plainHttp.Length > 0)
+            warn($"listening on {string.Join(", ", plainHttp)} over plain HTTP on an address other than loopback: API keys and texts cross the network unencrypted; "
+                + "serve https (or put a TLS proxy in front and listen on 127.0.0.1)");
+        if (options.AllowedHosts.Count == 0 && allowedHosts is ["*"])
+            warn("no --allowed-hosts given while listening on an address other than loopback: every Host header is accepted; name the host names clients use");
         foreach (var classifier in store.List().Where(c => catalog.Find(c.BaseModel) is null))
             warn(ClassifierEndpoints.BaseModelMissing(classifier));
         app.Lifetime.ApplicationStopped.Register(runtime.Dispose);   // the adapted classifiers hold native tensors
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() => { AddSecurityHeaders(context.Response.Headers); return Task.CompletedTask; });
+            return next(context);
+        });
+        app.UseHostFiltering();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
@@ -87,6 +102,47 @@ public static class ServerApp
         string[] problems = [.. missing.Select(g => $"{g.Count()} classifier{(g.Count() == 1 ? "" : "s")} use{(g.Count() == 1 ? "s" : "")} base model '{g.Key}', which is not loaded: "
             + $"{(g.Count() == 1 ? "its" : "their")} classify and explain requests answer 409 until the server starts with --model {g.Key}=CHECKPOINT")];
         return Results.Ok(new HealthResponse(problems.Length == 0 ? "ok" : "degraded", classifiers.Count, missing.Sum(g => g.Count()), models, problems));
+    }
+
+    /// <summary>The Content-Security-Policy of every response: the page's own files only, no inline script or style, no framing.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    // On every response (page, API, problems, host-filter refusals), set when the response starts so error handlers cannot drop them.
+    private static void AddSecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+    }
+
+    /// <summary>
+    /// The host names the server answers (<see cref="ServerOptions.AllowedHosts"/>): those given; otherwise localhost,
+    /// 127.0.0.1 and [::1] when every address is loopback (a DNS-rebinding page's host name is refused with 400), else any.
+    /// </summary>
+    public static string[] AllowedHosts(ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.AllowedHosts.Count > 0) return [.. options.AllowedHosts];
+        return options.Urls.All(IsLoopback) ? ["localhost", "127.0.0.1", "[::1]"] : ["*"];
+    }
+
+    /// <summary>Whether a listen address (such as http://127.0.0.1:5000, http://localhost:0, http://[::1]:5000) is loopback only; *, + and 0.0.0.0 are not.</summary>
+    public static bool IsLoopback(string url)
+    {
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        if (address.IsUnixPipe) return true;
+        string host = address.Host.Trim('[', ']');
+        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
     private static void ConfigureJson(JsonSerializerOptions json)

@@ -12,11 +12,20 @@ public sealed record ServerOptions
     /// <summary>Base models a classifier can be made from; the first is the default.</summary>
     public required IReadOnlyList<BaseModelSource> BaseModels { get; init; }
 
-    /// <summary>API keys accepted in the <c>X-Api-Key</c> header. Every write needs one; with none configured, writes are refused.</summary>
+    /// <summary>
+    /// API key entries accepted in the <c>X-Api-Key</c> header: <c>KEY</c>, <c>tenant:NAME:KEY</c>, or either after
+    /// <c>admin:</c> (see <see cref="Server.ApiKeys"/>). Every write needs one; with none configured, writes are refused.
+    /// </summary>
     public IReadOnlyList<string> ApiKeys { get; init; } = [];
 
     /// <summary>Whether reads (list, get, classify, explain) need a key too.</summary>
     public bool KeysForReads { get; init; }
+
+    /// <summary>
+    /// Host names accepted in the <c>Host</c> header (ASP.NET Core host filtering; <c>*</c> accepts any). Empty: when
+    /// every address is loopback, localhost, 127.0.0.1 and [::1]; otherwise any host (with a warning at start).
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
     /// <summary>Request and classifier bounds.</summary>
     public ServiceLimits Limits { get; init; } = new();

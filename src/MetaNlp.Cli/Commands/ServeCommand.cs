@@ -20,11 +20,18 @@ internal static class ServeCommand
             Description = "Base model: minilm (the pretrained encoder, built in) or NAME=CHECKPOINT (repeatable; the first is the default).",
             DefaultValueFactory = _ => [BaseModelSource.Pretrained.Name],
         };
-        var keys = new Option<string[]>("--api-key") { Description = $"API key that may write (repeatable; also ${KeysVariable}, comma-separated)." };
+        var keys = new Option<string[]>("--api-key")
+        {
+            Description = $"API key that may write: KEY, tenant:NAME:KEY (keys of a tenant share its classifiers), admin: before either (manages every classifier); repeatable, also ${KeysVariable}, comma-separated.",
+        };
         var keysForReads = new Option<bool>("--keys-for-reads") { Description = "Require an API key for reads (list, get, classify, explain) too." };
+        var allowedHosts = new Option<string[]>("--allowed-hosts")
+        {
+            Description = "Host names accepted in the Host header (repeatable or comma-separated; * for any). Default: localhost, 127.0.0.1, [::1] when listening on loopback only, otherwise any.",
+        };
         var threads = CliOptions.Threads();
         var command = new Command("serve", "Run the few-shot classification service with its web page.");
-        foreach (var option in new Option[] { urls, db, models, keys, keysForReads, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { urls, db, models, keys, keysForReads, allowedHosts, threads }) command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -36,6 +43,7 @@ internal static class ServeCommand
                 BaseModels = result.GetValue(models)!.Select(ParseModel).ToArray(),
                 ApiKeys = [.. result.GetValue(keys) ?? [], .. (Environment.GetEnvironmentVariable(KeysVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
                 KeysForReads = result.GetValue(keysForReads),
+                AllowedHosts = [.. (result.GetValue(allowedHosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
             };
             if (options.ApiKeys.Count == 0) Console.Error.WriteLine($"warning: no API key given (--api-key or ${KeysVariable}): every write will be refused.");
             using var app = ServerApp.Build(options, warn: message => Console.Error.WriteLine($"warning: {message}"));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MetaNlp.Server;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace MetaNlp.Tests.Server;
 
@@ -145,5 +146,72 @@ public class TenantIsolationTests(ServiceFixture fixture) : IClassFixture<Servic
         Assert.All(digests, d => Assert.Equal(32, d.Digest.Length));
         Assert.DoesNotContain(digests, d => d.Digest.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(Alice)) >= 0);
         Assert.Empty(held.OfType<byte[][]>());
+    }
+
+    [Fact]
+    public async Task EveryResponseCarriesTheSecurityHeaders()
+    {
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase());
+        var responses = new List<HttpResponseMessage>();
+        foreach (var path in new[] { "/", "/app.js", "/style.css", "/health", "/openapi/v1.json", "/api/classifiers", "/api/classifiers/none", "/no/such/page" })
+            responses.Add(await host.Client.GetAsync(path));
+        responses.Add(await host.Client.PostAsJsonAsync("/api/classifiers", new { name = "x" }));   // 401
+        responses.Add(await host.Client.SendAsync(ServiceHost.Authorized(HttpMethod.Post, "/api/classifiers", new { name = "x" })));   // 400
+        Assert.Equal(HttpStatusCode.OK, responses[0].StatusCode);
+        foreach (var response in responses)
+        {
+            string csp = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        }
+
+        // The page holds no inline script or style, which the policy would block.
+        string page = await host.Client.GetStringAsync("/");
+        Assert.DoesNotMatch(@"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", page);
+    }
+
+    [Fact]
+    public async Task AHostNameOtherThanLoopbackIsRefusedSoADnsRebindingPageCannotReadTheApi()
+    {
+        await using var host = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase());
+        await Create(host, ServiceHost.Key);
+        var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/classifiers");
+        rebound.Headers.Host = $"attacker.example:{host.Address.Port}";
+        var refused = await host.Client.SendAsync(rebound);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain("support intents", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var name in new[] { "localhost", "127.0.0.1" })
+        {
+            var local = new HttpRequestMessage(HttpMethod.Get, "/api/classifiers");
+            local.Headers.Host = $"{name}:{host.Address.Port}";
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.SendAsync(local)).StatusCode);
+        }
+
+        await using var named = await ServiceHost.StartAsync(fixture.ModelPath, fixture.NewDatabase(), o => o with { AllowedHosts = ["api.example.com"] });
+        var good = new HttpRequestMessage(HttpMethod.Get, "/health");
+        good.Headers.Host = "api.example.com";
+        Assert.Equal(HttpStatusCode.OK, (await named.Client.SendAsync(good)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await named.Client.GetAsync("/health")).StatusCode);   // 127.0.0.1 is not named
+
+        Assert.Equal(["localhost", "127.0.0.1", "[::1]"], ServerApp.AllowedHosts(new ServerOptions { DatabasePath = "x", BaseModels = [], Urls = ["http://127.0.0.1:5000", "http://[::1]:5000", "http://localhost:0"] }));
+        Assert.Equal(["*"], ServerApp.AllowedHosts(new ServerOptions { DatabasePath = "x", BaseModels = [], Urls = ["http://0.0.0.0:5000"] }));
+    }
+
+    [Fact]
+    public async Task PlainHttpOnAnAddressOtherThanLoopbackGivesOneWarningLine()
+    {
+        foreach (var (urls, warned) in new[] { (new[] { "http://0.0.0.0:0" }, true), (["http://*:0"], true), (["http://127.0.0.1:0"], false), (["https://0.0.0.0:0"], false), (["http://localhost:0"], false) })
+        {
+            var warnings = new List<string>();
+            var options = new ServerOptions { Urls = urls, DatabasePath = fixture.NewDatabase(), BaseModels = [new BaseModelSource("samples", fixture.ModelPath)], AllowedHosts = ["example.com"] };
+            await using var app = ServerApp.Build(options, logging => logging.ClearProviders(), warnings.Add);
+            var plain = warnings.Where(w => w.Contains("plain HTTP", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(warned ? 1 : 0, plain.Length);
+            Assert.All(plain, w => Assert.DoesNotContain('\n', w));
+        }
     }
 }

@@ -13,7 +13,10 @@ public class WebPageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = BrowserFactAttribute.ChromiumPath, Headless = true });
         var page = await browser.NewPageAsync();
-        await page.GotoAsync(host.Address.ToString());
+        var blocked = new List<string>();   // the page works under the service's Content-Security-Policy: nothing is blocked
+        page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) blocked.Add(message.Text); };
+        var response = await page.GotoAsync(host.Address.ToString());
+        Assert.Contains("default-src 'self'", await response!.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
 
         await page.GetByLabel("API key").FillAsync(ServiceHost.Key);
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("typed on the page");
@@ -30,5 +33,6 @@ public class WebPageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         await Assertions.Expect(page.Locator("#nearest tbody tr")).ToHaveCountAsync(5);
         string predicted = await page.Locator("#predicted").InnerTextAsync();
         Assert.Matches(@"^Label: \S+ \(\d+\.\d%\)$", predicted);
+        Assert.Empty(blocked);
     }
 }
