@@ -31,6 +31,7 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var keys = new ApiKeys(options.ApiKeys);   // a malformed key entry fails before anything is opened
         var store = new ClassifierStore(options.DatabasePath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);
@@ -44,14 +45,13 @@ public static class ServerApp
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "MetaNlp few-shot classification service";
-            document.Info.Description = "Create a classifier from a few labelled examples, classify, explain. Writes need an X-Api-Key header.";
+            document.Info.Description = "Create a classifier from a few labelled examples, classify, explain. Writes need an X-Api-Key header; a classifier belongs to the key (or tenant) that created it, and other keys get 404 on it (admin keys manage all).";
             return Task.CompletedTask;
         }));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
 
         var catalog = new BaseModelCatalog(options.BaseModels);
         var runtime = new ClassifierRuntime(catalog);
-        var keys = new ApiKeys(options.ApiKeys);
         var app = builder.Build();
         warn ??= message => app.Logger.LogWarning("{Message}", message);
         string[] plainHttp = [.. options.Urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u))];
