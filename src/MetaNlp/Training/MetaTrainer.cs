@@ -30,11 +30,20 @@ public sealed class MetaTrainer
     public Action<string>? OnWarning { get; set; }
 
     /// <summary>Trains a new model; <paramref name="model"/>'s spec gets the training info.</summary>
+    /// <exception cref="IOException"><paramref name="outputDirectory"/> already holds a run's model or training state.</exception>
     public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         options.Validate();
+        // A new run into a folder that holds another one would leave that run's model in place until its own first
+        // save, so a run that stops before it (or fails) would report someone else's model as its result.
+        foreach (var file in new[] { ModelFileName, StateFileName })
+        {
+            if (File.Exists(Path.Combine(outputDirectory, file)))
+                throw new IOException($"'{Path.GetFullPath(outputDirectory)}' already holds a training run ({file}): resume it (--resume, MetaTrainer.Resume), or give a new run another output folder.");
+        }
         var optimizer = CreateOptimizer(model, options);
         return Run(model, options, optimizer, new TrainingProgress(), train, validation, outputDirectory, info, cancellation);
     }

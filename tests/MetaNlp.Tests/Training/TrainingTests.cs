@@ -61,6 +61,13 @@ public class TrainingTests
         // Nothing beat the starting weights, so they are the model kept.
         Assert.Equal(0, result.Progress.BestEpisode);
         Assert.Equal(0, Checkpoint.ReadHeader(result.ModelPath).Spec.Training!.EpisodesTrained);
+
+        // A second new run into the same folder would leave this model in place until its own first save: refused.
+        byte[] before = File.ReadAllBytes(result.ModelPath);
+        var e = Assert.Throws<IOException>(() => new MetaTrainer().Train(NewModel(), options, train, validation, dir.Path));
+        Assert.Contains("already holds a training run", e.Message);
+        Assert.Contains(dir.Path, e.Message);
+        Assert.Equal(before, File.ReadAllBytes(result.ModelPath));
     }
 
     [Fact]
