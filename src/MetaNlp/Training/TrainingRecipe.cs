@@ -73,7 +73,9 @@ public sealed record TrainingRecipe
     /// <summary>The settings in one line, as the command line would spell them.</summary>
     public string Describe()
     {
-        var parts = new List<string> { $"--algo {Algorithm}", $"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}", $"--encoder {Encoder.Kind}" };
+        var parts = new List<string> { $"--algo {Algorithm}" };
+        if (Algorithm is PrototypicalNetwork.Name or NearestNeighbour.Name) parts.Add($"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}"); // the only learners that read it
+        parts.Add($"--encoder {Encoder.Kind}");
         if (Encoder.FineTuneLayers != 0) parts.Add($"--finetune-layers {Encoder.FineTuneLayers}");
         if (Encoder.Pooling != EncoderOptions.MaxPooling) parts.Add($"--pooling {Encoder.Pooling}");
         if (Encoder.Embeddings != EncoderOptions.RandomEmbeddings) parts.Add($"--embeddings {Encoder.Embeddings}");
