@@ -9,6 +9,9 @@ namespace MetaNlp.Server;
 /// </summary>
 public sealed class ClassifierStore
 {
+    // The columns ReadClassifiers reads, in its order.
+    private const string ClassifierColumns = "id, name, base_model, threshold, version, created_at, updated_at, owner";
+
     private readonly string _connectionString;
 
     /// <summary>
@@ -117,7 +120,7 @@ public sealed class ClassifierStore
     public IReadOnlyList<StoredClassifier> List()
     {
         using var connection = Open();
-        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers ORDER BY created_at, id;");
+        return ReadClassifiers(connection, $"SELECT {ClassifierColumns} FROM classifiers ORDER BY created_at, id;");
     }
 
     /// <summary>
@@ -138,7 +141,7 @@ public sealed class ClassifierStore
         (string, object)[] parameters = owner is null ? [("$limit", limit), ("$offset", offset)] : [("$limit", limit), ("$offset", offset), ("$owner", owner)];
         using (var count = Command(connection, transaction, $"SELECT COUNT(*) FROM classifiers {where};", parameters))
             total = (long)count.ExecuteScalar()!;
-        var page = ReadClassifiers(connection, $"SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers {where}ORDER BY created_at, id LIMIT $limit OFFSET $offset;",
+        var page = ReadClassifiers(connection, $"SELECT {ClassifierColumns} FROM classifiers {where}ORDER BY created_at, id LIMIT $limit OFFSET $offset;",
             parameters, transaction);
         var counts = page.ToDictionary(c => c.Id, _ => new SortedDictionary<string, int>(StringComparer.Ordinal), StringComparer.Ordinal);
         if (page.Count > 0)
@@ -157,7 +160,7 @@ public sealed class ClassifierStore
     public StoredClassifier? Get(string id)
     {
         using var connection = Open();
-        return ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers WHERE id = $id;", ("$id", id)).SingleOrDefault();
+        return ReadClassifiers(connection, $"SELECT {ClassifierColumns} FROM classifiers WHERE id = $id;", ("$id", id)).SingleOrDefault();
     }
 
     /// <summary>The classifier with its examples in insertion order, read in one transaction; null if absent.</summary>
@@ -165,7 +168,7 @@ public sealed class ClassifierStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        var classifier = ReadClassifiers(connection, "SELECT id, name, base_model, threshold, version, created_at, updated_at, owner FROM classifiers WHERE id = $id;", ("$id", id), transaction).SingleOrDefault();
+        var classifier = ReadClassifiers(connection, $"SELECT {ClassifierColumns} FROM classifiers WHERE id = $id;", ("$id", id), transaction).SingleOrDefault();
         if (classifier is null) return null;
         using var command = Command(connection, transaction, "SELECT id, text, label FROM examples WHERE classifier_id = $id ORDER BY id;", ("$id", id));
         using var reader = command.ExecuteReader();

@@ -13,8 +13,7 @@ public static class ClassSplitFile
     /// <summary>Reads a split file in either form; errors name the file and, for the text form, the line.</summary>
     public static ClassSplit Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Class split file not found: '{Path.GetFullPath(path)}'.", path);
-        var content = DatasetFiles.ReadUserText(path);
+        var content = DatasetFiles.ReadUserText(path, "Class split file");
         return content.TrimStart().StartsWith('{') ? ParseJson(content, path) : ParseText(content, path);
     }
 

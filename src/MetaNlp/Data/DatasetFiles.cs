@@ -7,10 +7,11 @@ namespace MetaNlp.Data;
 /// <summary>File helpers shared by the loaders: existence checks with clear messages, JSON lines, gzip.</summary>
 internal static class DatasetFiles
 {
-    public static void RequireFile(string path)
+    /// <summary>Throws <see cref="FileNotFoundException"/> naming <paramref name="path"/> as <paramref name="what"/> when it does not exist.</summary>
+    public static void RequireFile(string path, string what = "Dataset file")
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Dataset file not found: '{Path.GetFullPath(path)}'.", path);
+            throw new FileNotFoundException($"{what} not found: '{Path.GetFullPath(path)}'.", path);
     }
 
     public static void RequireDirectory(string path)
@@ -48,9 +49,11 @@ internal static class DatasetFiles
     }
 
     /// <summary>The whole of a user's text file, checked as <see cref="ReadLines"/> checks it.</summary>
-    public static string ReadUserText(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="what">What the file is, for the message when it is missing.</param>
+    public static string ReadUserText(string path, string what = "Dataset file")
     {
-        RequireFile(path);
+        RequireFile(path, what);
         string content;
         try
         {
