@@ -88,21 +88,20 @@ internal sealed class ModelOptions
         string embeddings = result.GetValue(Embeddings) ?? r.Embeddings;
         // Pretrained token embeddings bring their tokenizer and size; an explicit conflicting value is reported by the encoder factory.
         bool pretrainedTable = embeddings == Encoders.EncoderOptions.MiniLmEmbeddings;
-        return new()
+        return r with
         {
-            Kind = r.Kind,
-            EmbeddingDim = pretrainedTable && result.GetResult(EmbeddingDim) is null or { Implicit: true } ? MiniLmWeights.HiddenSize : result.GetValue(EmbeddingDim),
-            Filters = result.GetValue(Filters),
-            HiddenSize = result.GetValue(HiddenSize),
-            Layers = result.GetValue(Layers),
-            Heads = result.GetValue(Heads),
+            EmbeddingDim = pretrainedTable && result.GetResult(EmbeddingDim) is null or { Implicit: true } ? MiniLmWeights.HiddenSize : CliOptions.Given(result, EmbeddingDim, r.EmbeddingDim),
+            Filters = CliOptions.Given(result, Filters, r.Filters),
+            HiddenSize = CliOptions.Given(result, HiddenSize, r.HiddenSize),
+            Layers = CliOptions.Given(result, Layers, r.Layers),
+            Heads = CliOptions.Given(result, Heads, r.Heads),
             Dropout = CliOptions.Given(result, Dropout, r.Dropout),
             WordDropout = CliOptions.Given(result, WordDropout, r.WordDropout),
-            EntityPositionDim = result.GetValue(EntityPositionDim),
+            EntityPositionDim = CliOptions.Given(result, EntityPositionDim, r.EntityPositionDim),
             Pooling = result.GetValue(Pooling) ?? r.Pooling,
-            Tokenizer = result.GetValue(Tokenizer) ?? (pretrainedTable ? Encoders.EncoderOptions.WordPieceTokens : Encoders.EncoderOptions.WordTokens),
+            Tokenizer = result.GetValue(Tokenizer) ?? (pretrainedTable ? Encoders.EncoderOptions.WordPieceTokens : r.Tokenizer),
             Embeddings = embeddings,
-            FreezeEmbeddings = result.GetValue(FreezeEmbeddings),
+            FreezeEmbeddings = CliOptions.Given(result, FreezeEmbeddings, r.FreezeEmbeddings),
             FineTuneLayers = CliOptions.Given(result, FineTuneLayers, r.FineTuneLayers),
         };
     }

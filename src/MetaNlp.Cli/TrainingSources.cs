@@ -50,6 +50,7 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling) { SupportShots = k, LabelledExamples = support };
         }
         var split = selected.RequireSplit();
+        if (split.Train.Count == 0) throw new ArgumentException($"Training needs meta-training classes, and the class split of '{selected.Name}' has none: give --train-classes or a train list in the --split file.");
         var train = new EpisodeSampler(selected.Dataset.All, split.Train, sampling, seed);
         var check = split.Validation.Count >= 2 ? new EpisodeSampler(selected.Dataset.All, split.Validation, sampling, seed + 1) : null;
         var examples = selected.Dataset.WithClasses(split.Train);

@@ -96,7 +96,7 @@ internal static class EvalCommand
         {
             { SupportPart: string support } => selected.Dataset.Part(support),
             { ArscTasks: { } tasks } => tasks.TrainingTasks.SelectMany(t => selected.Dataset.Part(t.TrainPart)),
-            _ => selected.Split is { } split ? selected.Dataset.WithClasses(split.Train) : selected.Dataset.All,
+            _ => selected.Split is { Train.Count: > 0 } split ? selected.Dataset.WithClasses(split.Train) : selected.Dataset.All,
         };
         torch.manual_seed(seed);
         var recipe = model.Recipe(result, selected);
@@ -117,6 +117,8 @@ internal static class EvalCommand
             "val" => selected.Split.Validation,
             _ => selected.Split.Test,
         };
+        if (pool.Count == 0)
+            throw new ArgumentException($"The class split of '{selected.Name}' has no {(which is "train" or "val" ? which : "test")} classes to evaluate: give --{(which is "train" or "val" ? which : "test")}-classes, or choose others with --classes.");
         var sampler = new EpisodeSampler(selected.Dataset.All, pool, sampling, seed);
         if (sampler.Note is not null) Console.Error.WriteLine($"note: {sampler.Note}");
         int n = count ?? selected.Registry?.Protocol.TestEpisodes ?? 1000;

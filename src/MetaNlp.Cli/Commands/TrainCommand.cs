@@ -30,6 +30,11 @@ internal static class TrainCommand
         var checkpointEvery = CliOptions.Positive<int>("--checkpoint-every", "Save the resumable state every N episodes.", 100);
         var outDir = new Option<string?>("--out") { Description = "Output folder (model.ckpt, train-state.ckpt). Default: runs/DATASET-ALGO-ENCODER-NwKs." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --out (same data options)." };
+        var initModel = new Option<string?>("--init-model")
+        {
+            Description = "Start the encoder from this trained model (model.ckpt) instead of the pretrained or random weights: meta-train on related data, then train on yours. "
+                + "Encoder options not given come from it; the learner's own weights start fresh.",
+        };
         var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
             $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
         var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage, above 0 and at most 10. {ModelOptions.RecipeDefault}");
@@ -43,7 +48,7 @@ internal static class TrainCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
+        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -61,6 +66,10 @@ internal static class TrainCommand
             string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{model.ReadAlgorithm(result, recipe)}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
             int runSeed = result.GetValue(seed);
             ModelSpec? saved = result.GetValue(resume) && MetaTrainer.CanResume(output) ? Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)).Spec : null;
+            string? initPath = result.GetValue(initModel);
+            FewShotModel? initial = initPath is null || saved is not null ? null : Checkpoint.LoadModel(initPath);
+            if (initial is not null && (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == initial.Spec.Encoder.Kind))
+                recipe = TrainingRecipe.For(selected.Registry?.Info.Recipes, initial.Spec.Encoder.Kind) with { Encoder = initial.Spec.Encoder };
             if (saved is not null)
             {
                 // The saved run decides the episodes and the seed, so the resumed run sees the episodes it would have
@@ -76,7 +85,7 @@ internal static class TrainCommand
             else
             {
                 if (result.GetValue(resume)) Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
-                Console.Error.WriteLine($"note: options not given come from the recipe for {recipe.Encoder.Kind} on {selected.Name}: {recipe.Evidence}");
+                Console.Error.WriteLine($"note: options not given come from the recipe for {recipe.Encoder.Kind} on {selected.Name}{(initial is null ? "" : ", the encoder's from the initial model")}: {recipe.Evidence}");
             }
             var sources = TrainingSources.From(selected, sampling with { AllowFewerWays = true }, runSeed);
             var trainSampler = sources.Train;
@@ -104,8 +113,16 @@ internal static class TrainCommand
             // Every option is checked against its bounds before any tensor is made (MetaTrainer checks again).
             options.Validate();
             contrastive.Validate();
-            var info = new TrainingInfo { Dataset = selected.Name, Split = sources.Split, SupportShots = sources.SupportShots, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
+            var info = new TrainingInfo
+            {
+                Dataset = selected.Name,
+                Split = sources.Split,
+                SupportShots = sources.SupportShots,
+                Contrastive = contrastive.Epochs > 0 ? contrastive : null,
+                InitialModel = initPath is null ? null : InitialModelInfo.Of(initPath),
+            };
             var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
+            if (initial is not null) spec = EncoderWarmStart.Adapt(spec, initial);
             if (saved is not null)
             {
                 // The data always counts; other fields only where the command line sets them, since everything else comes from the saved run.
@@ -123,6 +140,10 @@ internal static class TrainCommand
                     ["training.trainer.seed"] = seed,
                     ["training.contrastive.epochs"] = contrastiveEpochs,
                     ["training.contrastive.learningRate"] = contrastiveLr,
+                    ["training.initialModel"] = initModel,
+                    ["training.initialModel.file"] = initModel,
+                    ["training.initialModel.sha256"] = initModel,
+                    ["training.initialModel.dataset"] = initModel,
                 };
                 string[] dataFields = ["training.dataset", "training.split", "training.supportShots", "vocabulary"];
                 var refused = SpecChanges.Between(saved, spec with { Training = info with { Trainer = options, Contrastive = contrastive.Epochs > 0 ? contrastive : null } })
@@ -143,6 +164,11 @@ internal static class TrainCommand
                 if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
                 torch.manual_seed(runSeed);
                 var fresh = FewShotModel.Create(spec);
+                if (initial is not null)
+                {
+                    EncoderWarmStart.CopyEncoder(initial, fresh);
+                    Console.Error.WriteLine($"note: the encoder starts from {initPath} ({initial.Spec.Training?.Dataset ?? "unknown data"}); the learner's own weights start fresh.");
+                }
                 if (contrastive.Epochs > 0)
                 {
                     // Not resumable on its own: a run killed in this stage has no training state yet and starts again.

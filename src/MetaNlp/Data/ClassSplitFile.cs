@@ -19,14 +19,16 @@ public static class ClassSplitFile
 
     /// <summary>
     /// A split from three comma-separated class lists (the --train-classes/--val-classes/--test-classes options).
-    /// Classes are trimmed; empty entries are ignored. Only the training list is required: without validation classes
-    /// training keeps its last weights, and without test classes the model is for prediction only.
+    /// Classes are trimmed; empty entries are ignored. Any list may be empty, so a command names only the classes it
+    /// uses (training needs training classes, evaluation the ones it scores); without validation classes training
+    /// keeps its last weights.
     /// </summary>
+    /// <exception cref="ArgumentException">All three lists are empty, or a class is in two of them.</exception>
     public static ClassSplit ParseLists(string train, string validation, string test)
     {
         var sets = new[] { ("train", train), ("val", validation), ("test", test) }
             .Select(s => (s.Item1, Classes: SplitList(s.Item2))).ToArray();
-        if (sets[0].Classes.Length == 0) throw new ArgumentException("The train class list is empty.");
+        if (sets.All(s => s.Classes.Length == 0)) throw new ArgumentException("The class lists (--train-classes, --val-classes, --test-classes) name no class.");
         return new ClassSplit(sets[0].Classes, sets[1].Classes, sets[2].Classes);
     }
 
@@ -112,11 +114,11 @@ public static class ClassSplitFile
     {
         foreach (var key in new[] { "train", "val", "test" })
         {
-            if (!sets.TryGetValue(key, out var classes))
-                throw new DatasetFormatException(path, null, key, $"the split has no {key} classes.");
-            if (classes.Length == 0)
-                throw new DatasetFormatException(path, lineOf?.GetValueOrDefault(key), key, $"the {key} class list is empty.");
+            // A missing key is more likely a slip than a choice; an empty list says the set is meant to be empty.
+            if (!sets.ContainsKey(key))
+                throw new DatasetFormatException(path, null, key, $"the split has no {key} classes (write an empty list, `{key}: ` or [], for none).");
         }
+        if (sets.Values.All(s => s.Length == 0)) throw new DatasetFormatException(path, null, null, "the split names no class.");
         // Disjointness, with the location of the second occurrence.
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in new[] { "train", "val", "test" })

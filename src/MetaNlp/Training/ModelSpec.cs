@@ -74,6 +74,9 @@ public sealed record TrainingInfo
     /// <summary>The supervised contrastive stage run before meta-training, or null if there was none.</summary>
     public ContrastiveOptions? Contrastive { get; init; }
 
+    /// <summary>The trained model whose encoder weights this run started from (<see cref="EncoderWarmStart"/>), or null for the pretrained or random start.</summary>
+    public InitialModelInfo? InitialModel { get; init; }
+
     /// <summary>Episodes trained when these weights were saved.</summary>
     public long EpisodesTrained { get; init; }
 
@@ -91,7 +94,44 @@ public sealed record TrainingInfo
         Episodes?.Validate();
         Trainer?.Validate();
         Contrastive?.Validate();
+        InitialModel?.Validate();
         OptionBounds.Check(nameof(EpisodesTrained), EpisodesTrained, 0, long.MaxValue);
         if (ValidationAccuracy is double accuracy) OptionBounds.Check(nameof(ValidationAccuracy), accuracy, 0, 1);
+    }
+}
+
+/// <summary>Which trained model a run's encoder started from: its file name, content hash and what it was trained on.</summary>
+public sealed record InitialModelInfo
+{
+    /// <summary>The checkpoint's file name (no folder, so the record does not depend on where it was kept).</summary>
+    public required string File { get; init; }
+
+    /// <summary>SHA-256 of the whole checkpoint file, lower-case hex: tells two initial models apart whatever their names.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>The dataset the initial model was trained on, where it recorded one.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>Checks that the fields are present and the hash is 64 hex digits.</summary>
+    /// <exception cref="ArgumentException">A field is missing or malformed; the message names it.</exception>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(File) || File.Length > 1024) throw new ArgumentException("The initial model's file name is missing or longer than 1,024 characters.", nameof(File));
+        if (Sha256 is not { Length: 64 } || !Sha256.All(char.IsAsciiHexDigit))
+            throw new ArgumentException("The initial model's SHA-256 must be 64 hex digits.", nameof(Sha256));
+    }
+
+    /// <summary>The record of the checkpoint at <paramref name="path"/>: hashes the whole file and reads the dataset from its header.</summary>
+    /// <exception cref="InvalidDataException">The file is not a MetaNlp checkpoint; the message names it.</exception>
+    public static InitialModelInfo Of(string path)
+    {
+        var header = Checkpoint.ReadHeader(path);
+        using var stream = System.IO.File.OpenRead(path);
+        return new InitialModelInfo
+        {
+            File = System.IO.Path.GetFileName(path),
+            Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)),
+            Dataset = header.Spec.Training?.Dataset,
+        };
     }
 }

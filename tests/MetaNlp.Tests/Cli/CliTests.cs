@@ -129,6 +129,51 @@ public class CliTests
     }
 
     [Fact]
+    public void AWarmStartTrainsAnotherLearnerFromAModelsEncoderAndRecordsWhichModel()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string[] data = ToySplit(csv);
+        string first = Path.Combine(dir.Path, "first");
+        var train = CliRunner.Run([.. "train --encoder cnn --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), first, .. data]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        string source = Path.Combine(first, "model.ckpt");
+
+        // No --encoder or --filters: the encoder options come from the initial model.
+        string second = Path.Combine(dir.Path, "second");
+        var warm = CliRunner.Run([.. "train --algo relation --ways 3 --shots 2 --queries 2 --max-episodes 2 --val-every 2 --val-episodes 2 --threads 1 --json --init-model".Split(' '), source, "--out", second, .. data]);
+        Assert.True(warm.ExitCode == 0, warm.Stderr);
+        Assert.Contains("the encoder starts from", warm.Stderr);
+        var info = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(second, "model.ckpt")).Spec;
+        Assert.Equal("cnn", info.Encoder.Kind);
+        Assert.Equal(8, info.Encoder.Filters);
+        Assert.Equal("model.ckpt", info.Training!.InitialModel!.File);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source))), info.Training.InitialModel.Sha256);
+
+        var missing = CliRunner.Run([.. "train --max-episodes 2 --threads 1 --init-model".Split(' '), Path.Combine(dir.Path, "nothing.ckpt"), "--out", Path.Combine(dir.Path, "third"), .. data]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nothing.ckpt", missing.Stderr);
+    }
+
+    [Fact]
+    public void EachCommandNeedsOnlyTheClassesItUses()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string test = string.Join(',', ToyData.Classes(9, 12));
+        var eval = CliRunner.Run("eval", "--dataset-file", csv, "--test-classes", test, "--algo", "knn", "--encoder", "boe", "--episodes", "3", "--threads", "1", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Equal(3, (int)eval.Json["ways"]!);
+
+        var train = CliRunner.Run("train", "--dataset-file", csv, "--test-classes", test, "--max-episodes", "2", "--threads", "1", "--out", Path.Combine(dir.Path, "run"));
+        Assert.Equal(2, train.ExitCode);
+        Assert.Contains("--train-classes", train.Stderr);
+        var noTest = CliRunner.Run("eval", "--dataset-file", csv, "--train-classes", test, "--algo", "knn", "--encoder", "boe", "--episodes", "3", "--threads", "1");
+        Assert.Equal(2, noTest.ExitCode);
+        Assert.Contains("--test-classes", noTest.Stderr);
+    }
+
+    [Fact]
     public void TheCnnStartsFromMiniLmsTokenTableAndKeepsItsTokenizerInTheCheckpoint()
     {
         using var dir = new TempDir();

@@ -106,7 +106,10 @@ public class ClassSplitFileTests
         Assert.Equal(["a", "b"], split.Train);
         Assert.Equal(["c"], split.Validation);
         Assert.Equal(["d", "e"], split.Test);
-        Assert.Throws<ArgumentException>(() => ClassSplitFile.ParseLists(" ", "b", "c"));
+        Assert.Contains("name no class", Assert.Throws<ArgumentException>(() => ClassSplitFile.ParseLists(" ", ",", "")).Message);
+        var testOnly = ClassSplitFile.ParseLists(" ", "", "c"); // eval names only what it scores
+        Assert.Empty(testOnly.Train);
+        Assert.Equal(["c"], testOnly.Test);
         var trainOnly = ClassSplitFile.ParseLists("a", " ", "");
         Assert.Empty(trainOnly.Validation);
         Assert.Empty(trainOnly.Test);
