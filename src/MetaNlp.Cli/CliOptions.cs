@@ -7,7 +7,7 @@ internal static class CliOptions
 {
     public static Option<string?> DataDir() => new("--data-dir")
     {
-        Description = "Folder holding the benchmark datasets (default: $METANLP_DATA, else the per-user data folder).",
+        Description = "Folder holding the benchmark datasets. Default: $METANLP_DATA, else the per-user data folder.",
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout (for scripts)." };
@@ -20,7 +20,7 @@ internal static class CliOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = $"LibTorch threads, 1 to {Training.NativeThreads.MaxThreads:N0} (default: all cores).",
+        Description = $"LibTorch threads, 1 to {Training.NativeThreads.MaxThreads:N0}; the default is one per core of this machine.",
         DefaultValueFactory = _ => Training.NativeThreads.DefaultThreads,
     };
 

@@ -9,11 +9,11 @@ namespace MetaNlp.Cli;
 /// </summary>
 internal sealed class DataSelection
 {
-    public Option<string?> Dataset { get; } = new("--dataset") { Description = "Registry dataset name (see `metanlp datasets list`)." };
-    public Option<string?> DatasetFile { get; } = new("--dataset-file") { Description = "Your own data file (or folder for dnnc)." };
+    public Option<string?> Dataset { get; } = new("--dataset") { Description = "Registry dataset name (see `metanlp datasets list`). This or --dataset-file is required." };
+    public Option<string?> DatasetFile { get; } = new("--dataset-file") { Description = "Your own data file (or folder for dnnc). This or --dataset is required." };
     public Option<string> Format { get; } = new("--format") { Description = $"Format of --dataset-file: {string.Join(", ", Data.DatasetFile.Formats)}.", DefaultValueFactory = _ => "csv" };
-    public Option<string?> TextColumn { get; } = new("--text-column") { Description = "Text column or field of a csv/jsonl file (default: text)." };
-    public Option<string?> LabelColumn { get; } = new("--label-column") { Description = "Label column or field of a csv/jsonl file (default: label)." };
+    public Option<string> TextColumn { get; } = new("--text-column") { Description = "Text column or field of a csv/jsonl file.", DefaultValueFactory = _ => new DatasetColumns().Text };
+    public Option<string> LabelColumn { get; } = new("--label-column") { Description = "Label column or field of a csv/jsonl file.", DefaultValueFactory = _ => new DatasetColumns().Label };
     public Option<string?> SplitFile { get; } = new("--split") { Description = "Class split file: JSON {\"train\",\"val\",\"test\"} or lines `train: a, b`." };
     public Option<string?> TrainClasses { get; } = new("--train-classes") { Description = "Comma-separated meta-training classes." };
     public Option<string?> ValClasses { get; } = new("--val-classes") { Description = "Comma-separated validation classes." };
@@ -48,8 +48,8 @@ internal sealed class DataSelection
         if (file is null) throw new ArgumentException("Say which data to use: --dataset NAME (see `metanlp datasets list`) or --dataset-file FILE --format FORMAT.");
         var columns = new DatasetColumns
         {
-            Text = result.GetValue(TextColumn) ?? new DatasetColumns().Text,
-            Label = result.GetValue(LabelColumn) ?? new DatasetColumns().Label,
+            Text = result.GetValue(TextColumn)!,
+            Label = result.GetValue(LabelColumn)!,
         };
         var dataset = Data.DatasetFile.Load(file, result.GetValue(Format)!, columns);
         if (split is not null) ClassSplitFile.Validate(split, dataset);

@@ -71,8 +71,22 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations })
-            command.Options.Add(option);
+        foreach (var option in All) command.Options.Add(option);
+    }
+
+    /// <summary>Every option that describes the model to build (learner, encoder and their settings).</summary>
+    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
+
+    /// <summary>
+    /// Refuses model options given together with a saved model, which brings its own learner and encoder: ignoring
+    /// them would report a model other than the one the command line describes.
+    /// </summary>
+    /// <exception cref="ArgumentException">A model option is on the command line; the message names it.</exception>
+    public void RefuseWithSavedModel(ParseResult result, string modelOption)
+    {
+        var given = All.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (given.Count > 0)
+            throw new ArgumentException($"{string.Join(", ", given)}: {modelOption} brings its own learner and encoder, so {(given.Count == 1 ? "this option describes" : "these options describe")} nothing here; leave {(given.Count == 1 ? "it" : "them")} out, or leave out {modelOption} to evaluate an untrained learner.");
     }
 
     /// <summary>The help text's note on options whose default is the recipe's.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using MetaNlp.Cli.Commands;
 
 namespace MetaNlp.Cli;
@@ -16,7 +17,7 @@ public static class Program
         // no arguments at all the help is what a person wants.
         if (parsed.Errors.Count > 0 && args.Length > 0)
         {
-            string command = parsed.CommandResult.Command is RootCommand ? "metanlp" : $"metanlp {parsed.CommandResult.Command.Name}";
+            string command = parsed.CommandResult.Command.Name == Name ? Name : $"{Name} {parsed.CommandResult.Command.Name}";
             string more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more)" : "";
             Console.Error.WriteLine($"error: {parsed.Errors[0].Message.TrimEnd('.')}{more}; see `{command} --help`.");
             return CommandRunner.BadInput;
@@ -24,10 +25,14 @@ public static class Program
         return parsed.Invoke();
     }
 
+    /// <summary>The command's name, as installed and as help and errors show it.</summary>
+    public const string Name = "metanlp";
+
     /// <summary>The command tree (also used by tests).</summary>
-    public static RootCommand BuildRoot()
+    public static Command BuildRoot()
     {
-        var root = new RootCommand("MetaNlp: meta-learning and few-shot text classification.");
+        // A RootCommand would take the assembly's name (MetaNlp.Cli) for usage lines; the tool is installed as metanlp.
+        var root = new Command(Name, "MetaNlp: meta-learning and few-shot text classification.") { new HelpOption(), new VersionOption() };
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

@@ -68,8 +68,7 @@ internal static class DemoCommand
 
             // The pretrained encoder, frozen, with cosine prototypes: nothing to train, and it knows words the 14
             // training intents never used.
-            var pretrained = FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }),
-                new EncoderOptions { Kind = MiniLmEncoder.KindName }, []));
+            var pretrained = PretrainedModels.Create(PretrainedModels.MiniLm);
             var pretrainedTested = EpisodeEvaluator.Evaluate(pretrained.Learner, test, 200);
             using var classifier = pretrained.Learner.Adapt(samples.Support);
             var predictions = classifier.Predict(queryTexts);

@@ -16,7 +16,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var modelPath = new Option<string?>("--model") { Description = "Checkpoint made by `metanlp train` (DIR/model.ckpt)." };
+        var modelPath = new Option<string?>("--model") { Description = "Checkpoint made by `metanlp train` (DIR/model.ckpt), or minilm: the pretrained encoder, frozen, with cosine prototypes." };
         var data = new DataSelection();
         var model = new ModelOptions();
         var episodes = new EpisodeOptions();
@@ -43,7 +43,8 @@ internal static class EvalCommand
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             bool asJson = result.GetValue(json);
             string? path = result.GetValue(modelPath);
-            FewShotModel? trained = path is null ? null : Checkpoint.LoadModel(path);
+            if (path is not null) model.RefuseWithSavedModel(result, "--model");
+            FewShotModel? trained = path is null ? null : PretrainedModels.Load(path);
             // A model fine-tuned on a fixed support set (DNNC train_10) is evaluated with that set unless --shots says otherwise.
             SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots);
             var kind = selected.Registry?.Protocol.Kind ?? BenchmarkKind.Episodic;
@@ -53,7 +54,7 @@ internal static class EvalCommand
                 ["dataset"] = selected.Name,
                 ["algo"] = fewShot.Spec.Algorithm,
                 ["encoder"] = fewShot.Spec.Encoder.Kind,
-                ["model"] = path is null ? null : Path.GetFullPath(path),
+                ["model"] = path is null ? null : File.Exists(path) ? Path.GetFullPath(path) : path,
                 ["protocol"] = kind.ToString(),
             };
             switch (kind)

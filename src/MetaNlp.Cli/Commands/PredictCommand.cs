@@ -13,7 +13,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var modelPath = new Option<string>("--model") { Description = "Checkpoint made by `metanlp train`.", Required = true };
+        var modelPath = new Option<string>("--model") { Description = "Checkpoint made by `metanlp train`, or minilm: the pretrained encoder, frozen, with cosine prototypes.", Required = true };
         var support = new Option<string>("--support") { Description = "Labelled examples of the classes to predict: CSV (text,label) or JSONL.", Required = true };
         var texts = new Option<string[]>("--text") { Description = "A text to classify (repeatable). Without it, one text per line is read from stdin.", AllowMultipleArgumentsPerToken = false };
         var threads = CliOptions.Threads();
@@ -24,7 +24,8 @@ internal static class PredictCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             NativeThreads.SetThreads(result.GetValue(threads));
-            var model = Checkpoint.LoadModel(result.GetValue(modelPath)!);
+            string modelName = result.GetValue(modelPath)!;
+            var model = PretrainedModels.Load(modelName);
             string supportPath = result.GetValue(support)!;
             var examples = DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All;
             var inputs = result.GetValue(texts) is { Length: > 0 } given ? given : ReadStdin();
@@ -37,7 +38,7 @@ internal static class PredictCommand
             {
                 var array = new JsonArray();
                 for (int i = 0; i < inputs.Count; i++) array.Add(ToJson(inputs[i], predictions[i], classifier.Labels));
-                Output.Json(new JsonObject { ["model"] = Path.GetFullPath(result.GetValue(modelPath)!), ["labels"] = new JsonArray([.. classifier.Labels.Select(l => (JsonNode?)l)]), ["predictions"] = array });
+                Output.Json(new JsonObject { ["model"] = File.Exists(modelName) ? Path.GetFullPath(modelName) : modelName, ["labels"] = new JsonArray([.. classifier.Labels.Select(l => (JsonNode?)l)]), ["predictions"] = array });
             }
             else
             {

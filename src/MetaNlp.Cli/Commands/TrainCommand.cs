@@ -158,9 +158,14 @@ internal static class TrainCommand
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
             var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
+            using var metrics = new MetricsLog(output, saved is null ? 0 : Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)).Progress?.EpisodesDone ?? 0);
             TrainingResult trained = ProgressDisplay.Run(asJson, "training", options.MaxEpisodes, report =>
             {
-                trainer.OnProgress = e => report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
+                trainer.OnProgress = e =>
+                {
+                    metrics.Record(e);
+                    report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
+                };
                 if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
                 torch.manual_seed(runSeed);
                 var fresh = FewShotModel.Create(spec);
@@ -193,11 +198,19 @@ internal static class TrainCommand
                     ["queries"] = sources.Sampling.Queries,
                     ["episodes"] = progress.EpisodesDone,
                     ["train_seconds"] = Math.Round(progress.TrainSeconds, 3),
-                    ["episodes_per_second"] = Math.Round(trained.EpisodesPerSecond, 3),
+                    ["episodes_per_second"] = progress.TimedEpisodes > 0 ? Math.Round(trained.EpisodesPerSecond, 3) : null,
                     ["best_validation_accuracy"] = progress.BestValidationAccuracy is double best ? Output.Percent(best) : null,
                     ["best_episode"] = progress.BestEpisode,
                     ["stop_reason"] = progress.StopReason,
                     ["model"] = Path.GetFullPath(trained.ModelPath),
+                    ["metrics"] = Path.GetFullPath(Path.Combine(output, MetricsLog.FileName)),
+                    ["history"] = new JsonArray([.. progress.History.Select(p => (JsonNode)new JsonObject
+                    {
+                        ["episode"] = p.Episode,
+                        ["train_loss"] = p.TrainLoss is double loss ? Math.Round(loss, 6) : null,
+                        ["accuracy"] = Output.Percent(p.Accuracy),
+                        ["ci95"] = Output.Percent(p.Ci95),
+                    })]),
                     ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 });
             }
@@ -206,7 +219,9 @@ internal static class TrainCommand
                 foreach (var point in progress.History)
                     Console.WriteLine($"episode {point.Episode,6}  train loss {(point.TrainLoss is double loss ? loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : "-"),8}  validation {point.Accuracy * 100,6:F2} +- {point.Ci95 * 100:F2}");
                 Console.WriteLine($"Stopped: {progress.StopReason}.");
-                Console.WriteLine($"Trained {progress.EpisodesDone} episodes at {trained.EpisodesPerSecond:F1} episodes/s.");
+                Console.WriteLine(progress.TimedEpisodes > 0
+                    ? $"Trained {progress.EpisodesDone} episodes at {trained.EpisodesPerSecond:F2} episodes/s."
+                    : $"Trained {progress.EpisodesDone} episodes (too few after the warm-up to time).");
                 Console.WriteLine($"Model: {trained.ModelPath}" + (progress.BestValidationAccuracy is double b ? $" (validation {b * 100:F2}% at episode {progress.BestEpisode})" : ""));
                 Console.WriteLine($"Evaluate it: metanlp eval --model {trained.ModelPath}");
             }

@@ -138,6 +138,8 @@ public class CliTests
         var train = CliRunner.Run([.. "train --encoder cnn --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), first, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         string source = Path.Combine(first, "model.ckpt");
+        Assert.Equal(3, train.Json["history"]!.AsArray().Count); // validations at 0, 2 and 4
+        Assert.Equal(3, File.ReadLines((string)train.Json["metrics"]!).Count(l => l.Contains("valAccuracy", StringComparison.Ordinal)));
 
         // No --encoder or --filters: the encoder options come from the initial model.
         string second = Path.Combine(dir.Path, "second");
@@ -171,6 +173,28 @@ public class CliTests
         var noTest = CliRunner.Run("eval", "--dataset-file", csv, "--train-classes", test, "--algo", "knn", "--encoder", "boe", "--episodes", "3", "--threads", "1");
         Assert.Equal(2, noTest.ExitCode);
         Assert.Contains("--test-classes", noTest.Stderr);
+    }
+
+    [Fact]
+    public void ThePretrainedModelIsCalledMiniLmInEveryCommandAndASavedModelRefusesModelOptions()
+    {
+        using var dir = new TempDir();
+        string support = dir.File("support.csv", "text,label\nwhere is my card,card\nmy card has not arrived,card\nbook a table for two,restaurant\nreserve a table tonight,restaurant\n");
+        var predict = CliRunner.Run("predict", "--model", "minilm", "--support", support, "--text", "has my new card been sent", "--threads", "1", "--json");
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        Assert.Equal("minilm", (string)predict.Json["model"]!);
+        Assert.Equal("card", (string)predict.Json["predictions"]![0]!["label"]!);
+
+        string csv = WriteToyCsv(dir);
+        var eval = CliRunner.Run([.. "eval --model minilm --episodes 2 --threads 1 --json".Split(' '), .. ToySplit(csv)]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        Assert.Equal("minilm", (string)eval.Json["encoder"]!);
+        var refused = CliRunner.Run([.. "eval --model minilm --encoder cnn --filters 8 --episodes 2 --threads 1".Split(' '), .. ToySplit(csv)]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--encoder, --filters", refused.Stderr);
+        var missing = CliRunner.Run("predict", "--model", Path.Combine(dir.Path, "minilm.ckpt"), "--support", support, "--text", "x y");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("minilm.ckpt", missing.Stderr);
     }
 
     [Fact]
