@@ -144,7 +144,8 @@ internal static class EvalCommand
             throw new NotSupportedException($"'{selected.Name}' has no fixed support set to evaluate with.");
         var support = selected.Dataset.Part(registry.SupportPart);
         var query = selected.Dataset.Part(registry.QueryPart);
-        var r = AllClassesEvaluator.Evaluate(model.Learner, support, query);
+        var r = ProgressDisplay.Run(asJson, "evaluating", query.Count, progress =>
+            AllClassesEvaluator.Evaluate(model.Learner, support, query, progress: (done, _) => progress(done, null)));
         report["ways"] = r.Classes;
         report["shots"] = (int)Math.Round((double)r.SupportSize / r.Classes);
         report["support"] = registry.SupportPart;
@@ -153,9 +154,23 @@ internal static class EvalCommand
         report["accuracy"] = Output.Percent(r.Accuracy.Mean);
         report["ci95"] = Output.Percent(r.Accuracy.Ci95);
         report["balanced_accuracy"] = Output.Percent(r.BalancedAccuracy);
+        report["macro_f1"] = Output.Percent(r.Confusion.MacroF1);
+        report["per_class"] = new JsonArray([.. r.Confusion.PerClass().Select(s => (JsonNode)new JsonObject
+        {
+            ["label"] = s.Label,
+            ["precision"] = Output.Percent(s.Precision),
+            ["recall"] = Output.Percent(s.Recall),
+            ["f1"] = Output.Percent(s.F1),
+            ["support"] = s.Support,
+        })]);
+        report["confusion"] = new JsonObject
+        {
+            ["labels"] = new JsonArray([.. r.Confusion.Labels.Select(l => (JsonNode?)l)]),
+            ["rows"] = new JsonArray([.. r.Confusion.Rows().Select(row => (JsonNode)new JsonArray([.. row.Select(c => (JsonNode?)c)]))]),
+        };
         if (!asJson)
             Console.WriteLine($"{selected.Name}: support {registry.SupportPart} ({r.SupportSize} examples, {r.Classes} classes), {r.QuerySize} queries: " +
-                $"accuracy {r.Accuracy} %, balanced {r.BalancedAccuracy * 100:F2} %");
+                $"accuracy {r.Accuracy} %, balanced {r.BalancedAccuracy * 100:F2} %, macro F1 {r.Confusion.MacroF1 * 100:F2} % (per class: --json)");
     }
 
     // Where the data has out-of-scope parts (CLINC150): rejection at a threshold chosen on the validation parts.

@@ -11,7 +11,8 @@ namespace MetaNlp.Evaluation;
 /// <param name="SupportSize">Support examples.</param>
 /// <param name="QuerySize">Queries classified.</param>
 /// <param name="Seconds">Time for adaptation and prediction.</param>
-public sealed record AllClassesResult(AccuracySummary Accuracy, double BalancedAccuracy, int Classes, int SupportSize, int QuerySize, double Seconds);
+/// <param name="Confusion">Counts of (true, predicted) class with per-class precision, recall and F1.</param>
+public sealed record AllClassesResult(AccuracySummary Accuracy, double BalancedAccuracy, int Classes, int SupportSize, int QuerySize, double Seconds, ConfusionMatrix Confusion);
 
 /// <summary>
 /// The "K per class, all classes" protocol (DNNC): adapt once to a fixed support set covering every class, then
@@ -20,7 +21,12 @@ public sealed record AllClassesResult(AccuracySummary Accuracy, double BalancedA
 public static class AllClassesEvaluator
 {
     /// <summary>Adapts to <paramref name="support"/> and scores <paramref name="query"/>; every query label must be in the support set.</summary>
-    public static AllClassesResult Evaluate(IFewShotLearner learner, IReadOnlyList<TextExample> support, IReadOnlyList<TextExample> query, int batchSize = 256)
+    /// <param name="learner">The learner to adapt.</param>
+    /// <param name="support">The fixed support set, covering every class.</param>
+    /// <param name="query">The queries, all classified at once in batches.</param>
+    /// <param name="batchSize">Queries per prediction batch.</param>
+    /// <param name="progress">Called after each batch with the queries done so far and their total.</param>
+    public static AllClassesResult Evaluate(IFewShotLearner learner, IReadOnlyList<TextExample> support, IReadOnlyList<TextExample> query, int batchSize = 256, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(support);
@@ -35,24 +41,21 @@ public static class AllClassesEvaluator
         try
         {
             using var classifier = learner.Adapt(support);
+            var confusion = new ConfusionMatrix(classifier.Labels);
             int correct = 0;
-            var perClassCorrect = new Dictionary<string, int>(StringComparer.Ordinal);
-            var perClassTotal = new Dictionary<string, int>(StringComparer.Ordinal);
             for (int start = 0; start < query.Count; start += batchSize)
             {
                 var chunk = query.Skip(start).Take(batchSize).ToArray();
                 var predictions = classifier.Predict(chunk.Select(q => q.Text).ToArray());
                 for (int i = 0; i < chunk.Length; i++)
                 {
-                    string truth = chunk[i].Label;
-                    perClassTotal[truth] = perClassTotal.GetValueOrDefault(truth) + 1;
-                    if (predictions[i].Label != truth) continue;
-                    correct++;
-                    perClassCorrect[truth] = perClassCorrect.GetValueOrDefault(truth) + 1;
+                    confusion.Add(chunk[i].Label, predictions[i].Label);
+                    if (predictions[i].Label == chunk[i].Label) correct++;
                 }
+                progress?.Invoke(start + chunk.Length, query.Count);
             }
-            double balanced = perClassTotal.Average(kv => (double)perClassCorrect.GetValueOrDefault(kv.Key) / kv.Value);
-            return new AllClassesResult(AccuracySummary.FromCounts(correct, query.Count), balanced, classifier.Labels.Count, support.Count, query.Count, clock.Elapsed.TotalSeconds);
+            return new AllClassesResult(AccuracySummary.FromCounts(correct, query.Count), confusion.MacroRecall, classifier.Labels.Count, support.Count, query.Count,
+                clock.Elapsed.TotalSeconds, confusion);
         }
         finally
         {
