@@ -45,10 +45,13 @@ public static class Checkpoint
     /// examples a classifier was fitted to, in its header (<see cref="CheckpointHeader.Support"/>), so loading it gives the same classifier back. Readers
     /// that only want the model (<see cref="LoadModel"/>, <c>metanlp predict --model</c>) ignore them.
     /// </summary>
+    /// <exception cref="ArgumentException">An example of <paramref name="support"/> has no visible text or label (<see cref="CheckpointHeader.ValidateSupport"/>).</exception>
     public static void SaveModel(string path, FewShotModel model, IReadOnlyList<Data.TextExample>? support = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Write(path, new CheckpointHeader { Spec = model.Spec, Support = support }, model.Learner.Model, optimizer: null);
+        var header = new CheckpointHeader { Spec = model.Spec, Support = support };
+        header.ValidateSupport(); // what loading would refuse is not written
+        Write(path, header, model.Learner.Model, optimizer: null);
     }
 
     /// <summary>Reads a model checkpoint and rebuilds the model with its weights.</summary>

@@ -38,6 +38,7 @@ public sealed class MetaTrainer
     /// <see cref="OperationCanceledException"/>, so <see cref="Resume"/> continues from there.
     /// </summary>
     /// <exception cref="IOException"><paramref name="outputDirectory"/> already holds a run's model or training state.</exception>
+    /// <exception cref="ArgumentException">An option is out of bounds, or the model has no weight to train (a frozen encoder under a learner without weights of its own).</exception>
     public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -51,6 +52,10 @@ public sealed class MetaTrainer
             if (File.Exists(Path.Combine(outputDirectory, file)))
                 throw new IOException($"'{Path.GetFullPath(outputDirectory)}' already holds a training run ({file}): resume it (--resume, MetaTrainer.Resume), or give a new run another output folder.");
         }
+        if (!model.Learner.Model.parameters().Any(p => p.requires_grad))
+            throw new ArgumentException(
+                "Nothing to train: no weight of the model requires a gradient (a frozen encoder, such as MiniLM with no fine-tuned layer, under a learner without weights of its own). " +
+                "Use it as it is (FewShotClassifier.FromPretrained, `metanlp eval --encoder minilm`), or train some of its layers (EncoderOptions.FineTuneLayers, --finetune-layers).", nameof(model));
         var optimizer = CreateOptimizer(model, options);
         return Run(model, options, optimizer, new TrainingProgress(), train, validation, outputDirectory, info, cancellation);
     }

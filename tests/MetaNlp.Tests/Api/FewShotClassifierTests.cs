@@ -108,6 +108,16 @@ public class FewShotClassifierTests(PretrainedFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public void ACheckpointDoesNotTakeExamplesItsReaderWouldRefuse()
+    {
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "bad.ckpt");
+        var e = Assert.ThrowsAny<ArgumentException>(() => Checkpoint.SaveModel(path, fixture.Classifier.Model, [new TextExample("fine", "a"), new TextExample("ok", "\t")]));
+        Assert.Contains("support example 2", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void PredictBeforeFitSaysToFitFirst()
     {
         using var dir = new TempDir();

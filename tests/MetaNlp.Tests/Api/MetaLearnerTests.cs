@@ -79,6 +79,16 @@ public class MetaLearnerTests
         Assert.Equal("options", e.ParamName);
         Assert.Contains("Nothing to train", e.Message);
         Assert.Contains("FromPretrained", e.Message);
+
+        // The trainer itself refuses such a model too, before it writes anything.
+        using var dir = new TempDir();
+        string output = Path.Combine(dir.Path, "run");
+        var frozen = FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name, null, options.Encoder, []));
+        var sampler = new EpisodeSampler(Toy.All, Split.Train, new EpisodeSamplerOptions { Ways = 3, Shots = 2, Queries = 3 }, 1);
+        var refused = Assert.Throws<ArgumentException>(() => new MetaTrainer().Train(frozen, options.Trainer, sampler, null, output));
+        Assert.Equal("model", refused.ParamName);
+        Assert.Contains("Nothing to train", refused.Message);
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]
