@@ -40,9 +40,19 @@ public static class Checkpoint
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Writes a model checkpoint (spec + weights) atomically.</summary>
-    public static void SaveModel(string path, FewShotModel model) =>
-        Write(path, new CheckpointHeader { Spec = model.Spec }, model.Learner.Model, optimizer: null);
+    /// <summary>
+    /// Writes a model checkpoint (spec + weights) atomically; with <paramref name="support"/>, also the labelled
+    /// examples a classifier was fitted to, in its header (<see cref="CheckpointHeader.Support"/>), so loading it gives the same classifier back. Readers
+    /// that only want the model (<see cref="LoadModel"/>, <c>metanlp predict --model</c>) ignore them.
+    /// </summary>
+    /// <exception cref="ArgumentException">An example of <paramref name="support"/> has no visible text or label (<see cref="CheckpointHeader.ValidateSupport"/>).</exception>
+    public static void SaveModel(string path, FewShotModel model, IReadOnlyList<Data.TextExample>? support = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var header = new CheckpointHeader { Spec = model.Spec, Support = support };
+        header.ValidateSupport(); // what loading would refuse is not written
+        Write(path, header, model.Learner.Model, optimizer: null);
+    }
 
     /// <summary>Reads a model checkpoint and rebuilds the model with its weights.</summary>
     /// <exception cref="InvalidDataException">The file is not a MetaNlp checkpoint, is damaged (checksum), has a header out of bounds or non-finite weights; the message names it.</exception>
@@ -274,6 +284,7 @@ public static class Checkpoint
             if (header.Spec is null) throw new ArgumentException("the header has no model spec.");
             header.Spec.Validate();
             header.Progress?.Validate();
+            header.ValidateSupport();
         }
         catch (ArgumentException e)
         {
@@ -353,4 +364,27 @@ public sealed record CheckpointHeader
 
     /// <summary>Trainer progress; present in training states only.</summary>
     public TrainingProgress? Progress { get; init; }
+
+    /// <summary>
+    /// The labelled examples the saved classifier was fitted to (<c>FewShotClassifier.Save</c>), in their order;
+    /// null in checkpoints of training runs and in those written before this field existed.
+    /// </summary>
+    public IReadOnlyList<Data.TextExample>? Support { get; init; }
+
+    /// <summary>Most support examples a header may hold.</summary>
+    public const int MaxSupportExamples = 1_000_000;
+
+    /// <summary>Checks <see cref="Support"/>: at most <see cref="MaxSupportExamples"/> examples, each with a visible text and label.</summary>
+    /// <exception cref="ArgumentException">An example is missing, blank, or there are too many; the message names it.</exception>
+    public void ValidateSupport()
+    {
+        if (Support is null) return;
+        OptionBounds.Check("Support examples", Support.Count, 0, MaxSupportExamples);
+        for (int i = 0; i < Support.Count; i++)
+        {
+            if (Support[i] is not { } example) throw new ArgumentException($"Support example {i + 1} is null.", nameof(Support));
+            Text.VisibleText.Require(example.Text, $"The text of support example {i + 1}", nameof(Support));
+            Text.VisibleText.Require(example.Label, $"The label of support example {i + 1}", nameof(Support));
+        }
+    }
 }

@@ -29,8 +29,16 @@ public sealed class MetaTrainer
     /// <summary>Called with the encoder's warnings (<see cref="Encoders.TextEncoder.Warning"/>), such as a full cache.</summary>
     public Action<string>? OnWarning { get; set; }
 
-    /// <summary>Trains a new model; <paramref name="model"/>'s spec gets the training info.</summary>
+    /// <summary>
+    /// Trains a new model; <paramref name="model"/>'s spec gets the training info. LibTorch's generator is seeded
+    /// with <see cref="MetaTrainerOptions.Seed"/> when the run starts; the weight initialisation (done when the model
+    /// was built) and the episodes (seeded by their samplers) are the caller's to seed, as
+    /// <see cref="Api.MetaLearner.Train(Data.TextDataset, Data.ClassSplit, Api.MetaLearnerOptions?, CancellationToken)"/> does.
+    /// Cancelling <paramref name="cancellation"/> saves the training state before the
+    /// <see cref="OperationCanceledException"/>, so <see cref="Resume"/> continues from there.
+    /// </summary>
     /// <exception cref="IOException"><paramref name="outputDirectory"/> already holds a run's model or training state.</exception>
+    /// <exception cref="ArgumentException">An option is out of bounds, or the model has no weight to train (a frozen encoder under a learner without weights of its own).</exception>
     public TrainingResult Train(FewShotModel model, MetaTrainerOptions options, IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -44,6 +52,10 @@ public sealed class MetaTrainer
             if (File.Exists(Path.Combine(outputDirectory, file)))
                 throw new IOException($"'{Path.GetFullPath(outputDirectory)}' already holds a training run ({file}): resume it (--resume, MetaTrainer.Resume), or give a new run another output folder.");
         }
+        if (!model.Learner.Model.parameters().Any(p => p.requires_grad))
+            throw new ArgumentException(
+                "Nothing to train: no weight of the model requires a gradient (a frozen encoder, such as MiniLM with no fine-tuned layer, under a learner without weights of its own). " +
+                "Use it as it is (FewShotClassifier.FromPretrained, `metanlp eval --encoder minilm`), or train some of its layers (EncoderOptions.FineTuneLayers, --finetune-layers).", nameof(model));
         var optimizer = CreateOptimizer(model, options);
         return Run(model, options, optimizer, new TrainingProgress(), train, validation, outputDirectory, info, cancellation);
     }
@@ -101,6 +113,9 @@ public sealed class MetaTrainer
         var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0 && progress.StopReason is null)
             progress = progress with { StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
+        // The run's own randomness (dropout, word dropout, a learner's sampling) starts from the seed; a resumed run
+        // starts from the seed plus the episodes done, so resuming the same state twice gives the same run.
+        torch.manual_seed(options.Seed + progress.EpisodesDone);
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
         var clock = new Stopwatch();
 
@@ -119,7 +134,14 @@ public sealed class MetaTrainer
                 progress = progress with { StopReason = $"reached {options.MaxEpisodes} episodes" };
                 break;
             }
-            cancellation.ThrowIfCancellationRequested();
+            if (cancellation.IsCancellationRequested)
+            {
+                // Cancelling saves the state first, so the run resumes from here rather than from its last checkpoint.
+                Checkpoint.SaveTrainingState(statePath, WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone }), progress, optimizer);
+                throw new OperationCanceledException(
+                    $"Training was cancelled after {progress.EpisodesDone} episodes; its state is saved in '{Path.GetFullPath(statePath)}': resume it (--resume, MetaTrainer.Resume, MetaLearner.Resume).",
+                    cancellation);
+            }
             learner.Model.train();
             bool timed = progress.EpisodesDone >= WarmUpEpisodes;
             clock.Restart();

@@ -33,7 +33,13 @@ public sealed record MetaTrainerOptions
     /// <summary>Write the resumable training state every this many episodes.</summary>
     public int CheckpointEvery { get; init; } = 100;
 
-    /// <summary>Seed of the weight initialisation and of the training episodes.</summary>
+    /// <summary>
+    /// The run's seed: <see cref="MetaTrainer"/> seeds LibTorch's generator with it when the run starts (with it plus
+    /// the episodes done when a run resumes), which fixes dropout and every other random draw of training.
+    /// <see cref="Api.MetaLearner"/> (and <c>metanlp train</c>) also seed the weight initialisation and the episode
+    /// samplers with it, so two runs with the same seed, data and options give the same history and weights (on the
+    /// same LibTorch thread count).
+    /// </summary>
     public int Seed { get; init; } = 42;
 
     /// <summary>Largest <see cref="LearningRate"/>.</summary>

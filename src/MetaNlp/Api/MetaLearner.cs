@@ -1,0 +1,156 @@
+using System.Text.Json;
+using MetaNlp.Algorithms;
+using MetaNlp.Data;
+using MetaNlp.Training;
+using TorchSharp;
+
+namespace MetaNlp.Api;
+
+/// <summary>
+/// Meta-training in one call: episodes of a dataset's training classes, validation on its validation classes, the
+/// best weights kept, returned as a <see cref="FewShotClassifier"/> to <see cref="FewShotClassifier.Fit(IEnumerable{TextExample})"/>
+/// to new classes. Options left out come from the best measured recipe (<see cref="MetaLearnerOptions"/>). It drives
+/// the same <see cref="MetaTrainer"/>, episode samplers and checkpoints as <c>metanlp train</c>, so a run folder it
+/// writes is one <c>metanlp eval --model</c> reads.
+/// </summary>
+public static class MetaLearner
+{
+    /// <summary>
+    /// Meta-trains on a registry dataset (<see cref="DatasetRegistry"/>) with its class split and its recipes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dataset has no class split (ARSC's tasks and the fixed-support DNNC sets train through <c>metanlp train</c>), or an option is out of bounds.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the training state is saved first (<see cref="Resume"/>).</exception>
+    public static FewShotClassifier Train(LoadedDataset dataset, MetaLearnerOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var split = dataset.Split ?? throw new ArgumentException(
+            $"'{dataset.Info.Name}' has no class split to meta-train on; ARSC's tasks and the fixed-support sets train with `metanlp train --dataset {dataset.Info.Name}`.", nameof(dataset));
+        return Run(dataset.Dataset, split, options, dataset.Info.Recipes, dataset.Protocol, cancellation);
+    }
+
+    /// <summary>
+    /// Meta-trains on <paramref name="dataset"/>'s <see cref="ClassSplit.Train"/> classes, validating on its
+    /// <see cref="ClassSplit.Validation"/> classes (none with fewer than two: the last weights are kept), with the
+    /// general recipe for options left out.
+    /// </summary>
+    /// <exception cref="ArgumentException">The split names classes the dataset does not have, has fewer than two training classes, or an option is out of bounds; a frozen encoder with nothing to train.</exception>
+    /// <exception cref="IOException"><see cref="MetaLearnerOptions.OutputDirectory"/> already holds a run (resume it with <see cref="Resume"/>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; the training state is saved first (<see cref="Resume"/>).</exception>
+    public static FewShotClassifier Train(TextDataset dataset, ClassSplit split, MetaLearnerOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Run(dataset, split, options, recipes: null, protocol: null, cancellation);
+    }
+
+    /// <summary>
+    /// Continues the run saved in <paramref name="outputDirectory"/> (cancelled, killed, or stopped at its episode
+    /// limit) with the options, seed and episodes it was started with; <paramref name="maxEpisodes"/> can extend it.
+    /// <paramref name="dataset"/> must be the one it was started on.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No training state in <paramref name="outputDirectory"/>.</exception>
+    /// <exception cref="ArgumentException">The run was started on another dataset.</exception>
+    public static FewShotClassifier Resume(TextDataset dataset, string outputDirectory, int? maxEpisodes = null, Action<TrainingEvent>? onProgress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        if (maxEpisodes is int max) OptionBounds.Check(nameof(maxEpisodes), max, 1, int.MaxValue);
+        var saved = MetaTrainer.ReadSavedRun(outputDirectory);
+        if (saved.Dataset is { } name && name != dataset.Name)
+            throw new ArgumentException($"The run in '{outputDirectory}' was started on dataset '{name}', not '{dataset.Name}'.", nameof(dataset));
+        var split = saved.Split ?? throw new ArgumentException($"The run in '{outputDirectory}' records no class split, so MetaLearner cannot rebuild its episodes; resume it with `metanlp train --resume`.", nameof(outputDirectory));
+        var (train, validation) = Samplers(dataset, split, saved.Episodes!, saved.Trainer!.Seed);
+        var trainer = new MetaTrainer { OnProgress = onProgress };
+        var result = trainer.Resume(outputDirectory, train, validation, maxEpisodes, cancellation);
+        return new FewShotClassifier(Checkpoint.LoadModel(result.ModelPath), result.Progress);
+    }
+
+    private static FewShotClassifier Run(TextDataset dataset, ClassSplit split, MetaLearnerOptions? options, IReadOnlyList<TrainingRecipe>? recipes,
+        BenchmarkProtocol? protocol, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        options ??= new MetaLearnerOptions();
+        options.Validate();
+        ClassSplitFile.Validate(split, dataset);
+        if (split.Train.Count < 2) throw new ArgumentException($"Meta-training needs at least two training classes; the split has {split.Train.Count}.", nameof(split));
+
+        var recipe = TrainingRecipe.For(recipes, options.Encoder?.Kind);
+        var learner = options.Learner ?? LearnerOf(recipe.Algorithm);
+        var trainerOptions = options.Trainer ?? recipe.Trainer;
+        trainerOptions = trainerOptions with { Seed = options.Seed ?? trainerOptions.Seed };
+        int seed = trainerOptions.Seed;
+        var episodes = options.Episodes ?? new EpisodeSamplerOptions
+        {
+            Ways = recipe.Ways ?? (protocol is { Kind: BenchmarkKind.Episodic } ? protocol.Ways : 5),
+            Shots = protocol is { Shots.Count: > 0 } ? protocol.Shots[0] : 5,
+            Queries = protocol is { QueriesPerClass: > 0 } ? protocol.QueriesPerClass : 5,
+        };
+        episodes = episodes with { AllowFewerWays = true }; // fewer training classes than ways: episodes of them all
+        var contrastive = options.Contrastive ?? recipe.Contrastive;
+        var trainingExamples = dataset.WithClasses(split.Train);
+        var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options is null ? RecipeMetric(learner.Algorithm, recipe) : learner.ToJson(),
+            options.Encoder ?? recipe.Encoder, trainingExamples.Select(e => e.Text));
+        var (train, validation) = Samplers(dataset, split, episodes, seed);
+
+        torch.manual_seed(seed);
+        var model = FewShotModel.Create(spec);
+        if (!model.Learner.Model.parameters().Any(p => p.requires_grad))
+            throw new ArgumentException(
+                $"Nothing to train: the {spec.Encoder.Kind} encoder is frozen (FineTuneLayers 0) and learner '{spec.Algorithm}' has no weights of its own. " +
+                $"Use FewShotClassifier.FromPretrained(\"{FewShotClassifier.MiniLm}\") for the frozen encoder, or set Encoder.FineTuneLayers (1 to 6, or -1 for every layer).", nameof(options));
+
+        bool temporary = options.OutputDirectory is null;
+        string output = options.OutputDirectory ?? Path.Combine(Path.GetTempPath(), $"metanlp-run-{Guid.NewGuid():N}");
+        bool cancelled = false;
+        try
+        {
+            if (contrastive.Epochs > 0)
+                ContrastiveTrainer.Train(model.Learner.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
+            var info = new TrainingInfo { Dataset = dataset.Name, Split = split, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
+            var trainer = new MetaTrainer { OnProgress = options.OnProgress };
+            var result = trainer.Train(model, trainerOptions, train, validation, output, info, cancellation);
+            return new FewShotClassifier(Checkpoint.LoadModel(result.ModelPath), result.Progress);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true; // the state is saved: keep the folder so the run can resume
+            throw;
+        }
+        finally
+        {
+            model.Learner.Model.Dispose();
+            if (temporary && !cancelled && Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
+    }
+
+    // Episodes of the training classes, and of the validation classes when there are two or more, seeded as
+    // `metanlp train` seeds them.
+    private static (EpisodeSampler Train, EpisodeSampler? Validation) Samplers(TextDataset dataset, ClassSplit split, EpisodeSamplerOptions episodes, int seed) =>
+        (new EpisodeSampler(dataset.All, split.Train, episodes, seed),
+         split.Validation.Count >= 2 ? new EpisodeSampler(dataset.All, split.Validation, episodes, seed + 1) : null);
+
+    private static Learner LearnerOf(string algorithm) => algorithm switch
+    {
+        PrototypicalNetwork.Name => Learner.PrototypicalNetwork(),
+        NearestNeighbour.Name => Learner.NearestNeighbour(),
+        MatchingNetwork.Name => Learner.MatchingNetwork(),
+        SiameseNetwork.Name => Learner.SiameseNetwork(),
+        RelationNetwork.Name => Learner.RelationNetwork(),
+        InductionNetwork.Name => Learner.InductionNetwork(),
+        Maml.Name => Learner.Maml(),
+        Maml.FirstOrderName => Learner.Maml(new GradientLearnerOptions { FirstOrder = true }),
+        Anil.Name => Learner.Anil(),
+        MetaSgd.Name => Learner.MetaSgd(),
+        Reptile.Name => Learner.Reptile(),
+        ProtoMaml.Name => Learner.ProtoMaml(),
+        LearnedOptimizer.Name => Learner.LearnedOptimizer(),
+        _ => throw new InvalidOperationException($"The recipe names '{algorithm}', which the API does not build."),
+    };
+
+    // A learner left at its defaults takes the recipe's metric where it has one (ProtoNet, k-NN), as `metanlp train` does.
+    private static JsonElement? RecipeMetric(string algorithm, TrainingRecipe recipe) => algorithm switch
+    {
+        PrototypicalNetwork.Name => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = recipe.Distance }),
+        NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = recipe.Distance }),
+        _ => null,
+    };
+}
