@@ -24,7 +24,7 @@ namespace MetaNlp.Api;
 public sealed class FewShotClassifier : IDisposable
 {
     /// <summary>The name of the pretrained model <see cref="FromPretrained"/> knows: all-MiniLM-L6-v2, shipped inside the package.</summary>
-    public const string MiniLm = MiniLmEncoder.KindName;
+    public const string MiniLm = PretrainedModels.MiniLm;
 
     private IReadOnlyList<TextExample>? _examples;
     private IFewShotClassifier? _adapted;
@@ -57,11 +57,9 @@ public sealed class FewShotClassifier : IDisposable
     /// <exception cref="ArgumentException">An unknown name.</exception>
     public static FewShotClassifier FromPretrained(string name = MiniLm)
     {
-        if (!string.Equals(name?.Trim(), MiniLm, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Unknown pretrained model '{name}'; known: {MiniLm}. A saved classifier or a checkpoint of `metanlp train` loads with FewShotClassifier.Load(path).", nameof(name));
-        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }),
-            new EncoderOptions { Kind = MiniLmEncoder.KindName }, []);
-        return new FewShotClassifier(FewShotModel.Create(spec));
+        if (!PretrainedModels.IsName(name?.Trim()))
+            throw new ArgumentException($"Unknown pretrained model '{name}'; known: {string.Join(", ", PretrainedModels.Names)}. A saved classifier or a checkpoint of `metanlp train` loads with FewShotClassifier.Load(path).", nameof(name));
+        return new FewShotClassifier(PretrainedModels.Create(name!.Trim()));
     }
 
     /// <summary>
