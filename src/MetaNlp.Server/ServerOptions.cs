@@ -51,7 +51,10 @@ public sealed record ServerOptions
     /// sends when the key is accepted (keys of one tenant share their tenant's allowance), otherwise its IP address.
     /// Over it the answer is 429 with <c>Retry-After</c>. 0 turns the limit off. <c>--rate-limit</c>.
     /// </summary>
-    public int RateLimit { get; init; } = 600;
+    public int RateLimit { get; init; } = DefaultRateLimit;
+
+    /// <summary>Default of <see cref="RateLimit"/>: 600 requests per window (10 a second on average over the default minute).</summary>
+    public const int DefaultRateLimit = 600;
 
     /// <summary>The window of <see cref="RateLimit"/> (fixed windows; default one minute). <c>--rate-window</c>.</summary>
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);

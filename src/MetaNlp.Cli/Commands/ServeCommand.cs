@@ -36,7 +36,7 @@ internal static class ServeCommand
             "Most memory (MiB, estimated) of the adapted classifiers kept ready (at most 256), least recently used dropped first.");
         var maxRequestChars = Bounded("--max-request-chars", 1, 10_000_000, new ServiceLimits().MaxRequestCharacters,
             "Cost limit of one classify request: the characters of all its texts together; above it the answer is 413.");
-        var rateLimit = Bounded("--rate-limit", 0, 1_000_000, new ServerOptions { DatabasePath = "", BaseModels = [] }.RateLimit,
+        var rateLimit = Bounded("--rate-limit", 0, 1_000_000, ServerOptions.DefaultRateLimit,
             "API requests one client (its API key, else its IP address) may make per --rate-window; above it the answer is 429 with Retry-After. 0 turns it off.");
         var rateWindow = Bounded("--rate-window", 1, 86_400, 60, "Seconds of one --rate-limit window.");
         var command = new Command("serve", "Run the few-shot classification service with its web page.");
