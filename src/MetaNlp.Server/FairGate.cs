@@ -26,6 +26,7 @@ public sealed class FairGate
     /// </summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();   // a request whose client has gone takes no further turn
         TaskCompletionSource turn;
         LinkedListNode<TaskCompletionSource> node;
         lock (_lock)
