@@ -13,7 +13,12 @@ public sealed class BaseModelCatalog
     private readonly Dictionary<string, BaseModel> _models = new(StringComparer.Ordinal);
 
     /// <summary>Loads every source.</summary>
-    public BaseModelCatalog(IReadOnlyList<BaseModelSource> sources)
+    /// <param name="sources">The base models.</param>
+    /// <param name="textCacheBytes">
+    /// Bound on each per-text cache of a loaded MiniLM encoder (its sentence vectors, and the hidden states of its
+    /// frozen bottom layers when its top layers were fine-tuned); null leaves the library's defaults.
+    /// </param>
+    public BaseModelCatalog(IReadOnlyList<BaseModelSource> sources, long? textCacheBytes = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0) throw new ArgumentException("The server needs at least one base model (--model minilm or --model NAME=CHECKPOINT).");
@@ -23,6 +28,11 @@ public sealed class BaseModelCatalog
             if (_models.ContainsKey(source.Name)) throw new ArgumentException($"Base model '{source.Name}' is given twice.");
             var model = source.CheckpointPath is null ? PretrainedModel() : Load(source);
             model.Learner.Model.eval();
+            if (textCacheBytes is { } bytes && model.Learner.Embedder.Encoder is MiniLmEncoder miniLm)
+            {
+                miniLm.SentenceCacheLimitBytes = bytes;
+                miniLm.HiddenStates = new HiddenStateCache(bytes, miniLm.HiddenStates.Storage);
+            }
             _models.Add(source.Name, new BaseModel(source.Name, model));
         }
         DefaultName = sources[0].Name;
@@ -47,11 +57,11 @@ public sealed class BaseModelCatalog
         LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), new EncoderOptions { Kind = MiniLmEncoder.KindName }, []));
 }
 
-/// <summary>A loaded base model and the lock its TorchSharp work runs under.</summary>
+/// <summary>A loaded base model and the gate its TorchSharp work runs under.</summary>
 /// <param name="Name">The name clients use.</param>
 /// <param name="Model">Learner, encoder and vocabulary.</param>
 public sealed record BaseModel(string Name, FewShotModel Model)
 {
-    /// <summary>Held while a request adapts or runs this model.</summary>
-    public object Gate { get; } = new();
+    /// <summary>Held for each bounded turn of work (a chunk of texts to classify or embed, one adaptation) on this model, first come first served.</summary>
+    public FairGate Gate { get; } = new();
 }

@@ -106,10 +106,13 @@ public static class ClassifierEndpoints
             if (Visible(request.HttpContext, id) is not { } found) return NotFound(id);
             if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
             var texts = body!.Texts!;
-            var predictions = runtime.Classify(found.Classifier, found.Examples, texts);
+            if (validator.CheckCost(texts) is { } tooCostly) return tooCostly;
+            var predictions = await runtime.ClassifyAsync(found.Classifier, found.Examples, texts, request.HttpContext.RequestAborted);
             return Results.Ok(new ClassifyResponse(id, found.Classifier.Version, predictions.Select((p, i) => Output(texts[i], p)).ToArray()));
         }).Accepts<ClassifyRequest>("application/json").Produces<ClassifyResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-          .ProducesProblem(StatusCodes.Status409Conflict).WithName("Classify").WithSummary("Labels and probabilities for a batch of texts; \"none of these\" under the threshold.");
+          .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).WithName("Classify")
+          .WithSummary(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+              $"Labels and probabilities for a batch of texts; \"none of these\" under the threshold. A batch over {options.Limits.MaxRequestCharacters:N0} characters in all answers 413."));
 
         reads.MapPost("/classifiers/{id}/explain", async (string id, HttpRequest request) =>
         {
@@ -117,7 +120,7 @@ public static class ClassifierEndpoints
             if (problem is not null) return problem;
             if (Visible(request.HttpContext, id) is not { } found) return NotFound(id);
             if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
-            var (prediction, nearest) = runtime.Explain(found.Classifier, found.Examples, body!.Text!, body.Top ?? 5);
+            var (prediction, nearest) = await runtime.ExplainAsync(found.Classifier, found.Examples, body!.Text!, body.Top ?? 5, request.HttpContext.RequestAborted);
             return Results.Ok(new ExplainResponse(id, found.Classifier.Version, Output(body.Text!, prediction),
                 nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
         }).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)

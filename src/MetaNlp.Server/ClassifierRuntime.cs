@@ -1,5 +1,6 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Encoders;
 using MetaNlp.Explain;
 using static TorchSharp.torch;
 
@@ -7,115 +8,327 @@ namespace MetaNlp.Server;
 
 /// <summary>
 /// Stored classifiers made ready to answer: each is adapted from its examples once per version (the support
-/// embeddings and class vectors are cached), and every use runs under its base model's gate inside a dispose scope.
+/// embeddings and class vectors are cached, bounded by count and by bytes), and every use runs in turns under its
+/// base model's <see cref="FairGate"/>, each turn inside a dispose scope and <c>no_grad</c>. A turn is bounded (at most
+/// <see cref="TextsPerTurn"/> texts and <see cref="CharactersPerTurn"/> characters), so a long request on one
+/// classifier and a short request on another take turns: no request holds a base model for the whole of a long batch
+/// or a long adaptation.
 /// </summary>
-public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 256) : IDisposable
+/// <param name="catalog">The base models.</param>
+/// <param name="capacity">Most adapted classifiers kept.</param>
+/// <param name="cacheBytes">Most bytes of adapted classifiers kept (an estimate: see <see cref="EstimateBytes"/>); the least recently used go first.</param>
+public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 256, long cacheBytes = ClassifierRuntime.DefaultCacheBytes) : IDisposable
 {
+    /// <summary>Default bound on the memory of the adapted classifiers kept: 256 MiB.</summary>
+    public const long DefaultCacheBytes = 256L << 20;
+
+    /// <summary>Most texts classified or embedded in one turn under a base model's gate.</summary>
+    public const int TextsPerTurn = 16;
+
+    /// <summary>Most characters classified or embedded in one turn (a single longer text is one turn).</summary>
+    public const int CharactersPerTurn = 4_000;
+
     private readonly Dictionary<string, Adapted> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Id, long Version), Pending> _adapting = [];
     private readonly object _cacheGate = new();
+    private long _cachedBytes;
 
     /// <summary>The base models.</summary>
     public BaseModelCatalog Catalog { get; } = catalog ?? throw new ArgumentNullException(nameof(catalog));
 
+    /// <summary>Adapted classifiers kept now.</summary>
+    public int CachedClassifiers
+    {
+        get
+        {
+            lock (_cacheGate) return _cache.Count;
+        }
+    }
+
+    /// <summary>Estimated bytes of the adapted classifiers kept now (at most the bound given at construction, unless one classifier alone is larger).</summary>
+    public long CachedBytes
+    {
+        get
+        {
+            lock (_cacheGate) return _cachedBytes;
+        }
+    }
+
     /// <summary>Predictions for <paramref name="texts"/>; a best probability under the threshold answers "none of these".</summary>
-    public IReadOnlyList<LabelPrediction> Classify(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, IReadOnlyList<string> texts) =>
-        Use(classifier, examples, adapted => adapted.Classifier.Predict(texts).Select(p => LabelPrediction.From(p, adapted.Classifier.Labels, classifier.Threshold)).ToArray());
+    public async Task<IReadOnlyList<LabelPrediction>> ClassifyAsync(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, IReadOnlyList<string> texts,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(texts);
+        var model = ModelOf(classifier);
+        var adapted = await AcquireAsync(model, classifier, examples, cancellation).ConfigureAwait(false);
+        try
+        {
+            var predictions = new List<LabelPrediction>(texts.Count);
+            foreach (var chunk in Turns(texts))
+            {
+                using (await model.Gate.EnterAsync(cancellation).ConfigureAwait(false))
+                {
+                    using var noGrad = no_grad();
+                    using var scope = NewDisposeScope();
+                    predictions.AddRange(adapted.Classifier.Predict(chunk).Select(p => LabelPrediction.From(p, adapted.Classifier.Labels, classifier.Threshold)));
+                }
+            }
+            return predictions;
+        }
+        finally
+        {
+            Release(adapted);
+        }
+    }
 
     /// <summary>The prediction for <paramref name="text"/> and the <paramref name="top"/> most similar examples with their cosine scores.</summary>
-    public (LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest) Explain(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, string text, int top) =>
-        Use(classifier, examples, adapted =>
+    public async Task<(LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest)> ExplainAsync(StoredClassifier classifier,
+        IReadOnlyList<StoredExample> examples, string text, int top, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        var model = ModelOf(classifier);
+        var adapted = await AcquireAsync(model, classifier, examples, cancellation).ConfigureAwait(false);
+        try
         {
-            var prediction = LabelPrediction.From(adapted.Classifier.Predict([text])[0], adapted.Classifier.Labels, classifier.Threshold);
-            var nearest = adapted.Nearest.Explain(text, top).Select(s => (adapted.Examples[s.Index], s.Score)).ToArray();
-            return (prediction, (IReadOnlyList<(StoredExample, double)>)nearest);
-        });
+            using (await model.Gate.EnterAsync(cancellation).ConfigureAwait(false))
+            {
+                using var noGrad = no_grad();
+                using var scope = NewDisposeScope();
+                var prediction = LabelPrediction.From(adapted.Classifier.Predict([text])[0], adapted.Classifier.Labels, classifier.Threshold);
+                var nearest = adapted.Nearest.Explain(text, top).Select(s => (adapted.Examples[s.Index], s.Score)).ToArray();
+                return (prediction, nearest);
+            }
+        }
+        finally
+        {
+            Release(adapted);
+        }
+    }
 
-    /// <summary>Drops the cached adaptation of a deleted classifier.</summary>
+    /// <summary>Synchronous <see cref="ClassifyAsync"/>.</summary>
+    public IReadOnlyList<LabelPrediction> Classify(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, IReadOnlyList<string> texts) =>
+        ClassifyAsync(classifier, examples, texts).GetAwaiter().GetResult();
+
+    /// <summary>Synchronous <see cref="ExplainAsync"/>.</summary>
+    public (LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest) Explain(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, string text, int top) =>
+        ExplainAsync(classifier, examples, text, top).GetAwaiter().GetResult();
+
+    /// <summary>Drops the cached adaptation of a deleted classifier (disposed once no request uses it).</summary>
     public void Forget(string id)
     {
-        Adapted? removed;
+        var dispose = new List<Adapted>();
         lock (_cacheGate)
         {
-            _cache.Remove(id, out removed);
+            if (_cache.Remove(id, out var removed)) RetireLocked(removed, dispose);
         }
-        removed?.DisposeUnderGate();
+        foreach (var adapted in dispose) adapted.DisposeOnce();
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        var dispose = new List<Adapted>();
         lock (_cacheGate)
         {
-            foreach (var adapted in _cache.Values) adapted.Dispose();
+            foreach (var adapted in _cache.Values.ToArray()) RetireLocked(adapted, dispose);
             _cache.Clear();
+            _cachedBytes = 0;
         }
+        foreach (var adapted in dispose) adapted.DisposeOnce();
     }
 
-    private T Use<T>(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, Func<Adapted, T> body)
+    /// <summary>
+    /// The bytes an adapted classifier is counted as: its examples' unit vectors (kept for explanations) and as much
+    /// again for the learner's support embeddings or class vectors, plus the examples' texts.
+    /// </summary>
+    public static long EstimateBytes(IReadOnlyList<StoredExample> examples, int dim)
     {
-        var model = Catalog.Find(classifier.BaseModel) ?? throw new KeyNotFoundException($"Classifier '{classifier.Id}' uses base model '{classifier.BaseModel}', which this server does not have.");
-        var retired = new List<Adapted>();
-        T result;
-        lock (model.Gate)
+        ArgumentNullException.ThrowIfNull(examples);
+        return 1024 + examples.Sum(e => 2L * dim * sizeof(float) + 2L * e.Text.Length + 2L * e.Label.Length + 64);
+    }
+
+    // Texts in turns of at most TextsPerTurn texts and CharactersPerTurn characters (at least one text each).
+    private static IEnumerable<IReadOnlyList<string>> Turns(IReadOnlyList<string> texts)
+    {
+        var turn = new List<string>();
+        int characters = 0;
+        foreach (var text in texts)
         {
-            using var noGrad = no_grad();
-            var adapted = GetOrAdapt(model, classifier, examples, retired);   // outside the scope: the adapted tensors outlive this request
-            using var scope = NewDisposeScope();
-            result = body(adapted);
+            if (turn.Count > 0 && (turn.Count == TextsPerTurn || characters + text.Length > CharactersPerTurn))
+            {
+                yield return turn;
+                turn = [];
+                characters = 0;
+            }
+            turn.Add(text);
+            characters += text.Length;
         }
-        // Entries pushed out of the cache may belong to another base model that a request is using right now: each is
-        // disposed under its own model's gate, taken only after this one is released (no lock order to deadlock on).
-        foreach (var entry in retired) entry.DisposeUnderGate();
-        return result;
+        if (turn.Count > 0) yield return turn;
     }
 
-    // Called under the model's gate, so adapting never races with a use of the same classifier; entries it pushes out
-    // go to retired, to be disposed by the caller.
-    private Adapted GetOrAdapt(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples, List<Adapted> retired)
+    private BaseModel ModelOf(StoredClassifier classifier) =>
+        Catalog.Find(classifier.BaseModel) ?? throw new KeyNotFoundException($"Classifier '{classifier.Id}' uses base model '{classifier.BaseModel}', which this server does not have.");
+
+    // The adapted classifier of this version, counted as in use until Release: from the cache, or from its adaptation,
+    // which runs once per classifier and version however many requests wait for it. While requests wait, the
+    // adaptation holds one use of its result, so a result pushed out of the cache at once (a small cache under load)
+    // is still whole when each waiter takes its own use; the last waiter gives the hold back.
+    private async Task<Adapted> AcquireAsync(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples, CancellationToken cancellation)
     {
+        var key = (classifier.Id, classifier.Version);
+        Pending pending;
         lock (_cacheGate)
         {
             if (_cache.TryGetValue(classifier.Id, out var cached) && cached.Version == classifier.Version)
             {
                 cached.LastUse = Environment.TickCount64;
+                cached.Users++;
                 return cached;
             }
+            if (!_adapting.TryGetValue(key, out pending!))
+            {
+                // Not cancelled with this request: others may be waiting for the same adaptation.
+                pending = new Pending(Task.Run(() => AdaptAsync(model, classifier, examples)));
+                _adapting[key] = pending;
+            }
+            pending.Waiters++;
         }
+        Adapted? adapted = null;
+        try
+        {
+            adapted = await pending.Adaptation.WaitAsync(cancellation).ConfigureAwait(false);
+            return adapted;
+        }
+        finally
+        {
+            Adapted? dispose = null;
+            lock (_cacheGate)
+            {
+                if (adapted is not null) adapted.Users++;
+                if (--pending.Waiters == 0)
+                {
+                    _adapting.Remove(key);
+                    if (pending.Adaptation.IsCompletedSuccessfully)
+                    {
+                        var result = pending.Adaptation.Result;
+                        if (--result.Users == 0 && result.IsRetired) dispose = result;
+                    }
+                    else if (!pending.Adaptation.IsCompleted)
+                    {
+                        // Every waiter gave up: whoever finishes the adaptation gives its hold back.
+                        _ = pending.Adaptation.ContinueWith(t => { if (t.IsCompletedSuccessfully) Release(t.Result); }, TaskScheduler.Default);
+                    }
+                }
+            }
+            dispose?.DisposeOnce();
+        }
+    }
+
+    // Embeds the support texts in turns first when the encoder caches sentence vectors (a frozen MiniLM), so the
+    // adaptation itself, one turn, reads cached vectors: a 5,000-example classifier does not hold the model for its
+    // whole adaptation. The result comes with one use held for its waiters (see AcquireAsync).
+    private async Task<Adapted> AdaptAsync(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples)
+    {
         var learner = model.Model.Learner;
         var support = examples.Select(e => new TextExample(e.Text, e.Label)).ToArray();
-        var adapted = new Adapted(model, classifier.Version, examples, learner.Adapt(support), NearestExamples.Create(learner.Embedder, support.Select(e => e.Text).ToArray()));
+        var texts = support.Select(e => e.Text).ToArray();
+        if (learner.Embedder.Encoder is MiniLmEncoder { Options.FineTuneLayers: 0 } miniLm && miniLm.SentenceCacheLimitBytes > 0)
+        {
+            foreach (var chunk in Turns(texts))
+            {
+                using (await model.Gate.EnterAsync().ConfigureAwait(false))
+                {
+                    using var scope = NewDisposeScope();
+                    learner.Embedder.EmbedNoGrad(chunk);
+                }
+            }
+        }
+        Adapted adapted;
+        using (await model.Gate.EnterAsync().ConfigureAwait(false))
+        {
+            using var noGrad = no_grad();
+            // Outside any scope: the adapted tensors outlive this request.
+            var fewShot = learner.Adapt(support);
+            adapted = new Adapted(classifier.Version, examples, fewShot, NearestExamples.Create(learner.Embedder, texts),
+                EstimateBytes(examples, learner.Embedder.Encoder.OutputDim));
+            adapted.Users = 1;
+        }
+        var dispose = new List<Adapted>();
         lock (_cacheGate)
         {
-            if (_cache.Remove(classifier.Id, out var old)) retired.Add(old);
-            if (_cache.Count >= capacity)
+            if (_cache.TryGetValue(classifier.Id, out var old) && old.Version > adapted.Version)
             {
-                var oldest = _cache.MinBy(kv => kv.Value.LastUse);
-                _cache.Remove(oldest.Key);
-                retired.Add(oldest.Value);
+                RetireLocked(adapted, dispose);   // a newer version is cached already: this one serves its waiters only
             }
-            _cache[classifier.Id] = adapted;
+            else
+            {
+                if (old is not null)
+                {
+                    _cache.Remove(classifier.Id);
+                    _cachedBytes -= old.Bytes;
+                    RetireLocked(old, dispose);
+                }
+                while (_cache.Count > 0 && (_cache.Count >= capacity || _cachedBytes + adapted.Bytes > cacheBytes))
+                {
+                    var oldest = _cache.MinBy(kv => kv.Value.LastUse);
+                    _cache.Remove(oldest.Key);
+                    _cachedBytes -= oldest.Value.Bytes;
+                    RetireLocked(oldest.Value, dispose);
+                }
+                _cache[classifier.Id] = adapted;
+                _cachedBytes += adapted.Bytes;
+            }
         }
+        foreach (var entry in dispose) entry.DisposeOnce();
         return adapted;
     }
 
-    private sealed class Adapted(BaseModel model, long version, IReadOnlyList<StoredExample> examples, IFewShotClassifier classifier, NearestExamples nearest) : IDisposable
+    // Marks an adapted classifier that has left the cache; it is disposed now (by the caller, after the lock) when no
+    // request uses it, else by the last user's Release.
+    private static void RetireLocked(Adapted adapted, List<Adapted> dispose)
     {
-        public BaseModel Model { get; } = model;
+        adapted.IsRetired = true;
+        if (adapted.Users == 0) dispose.Add(adapted);
+    }
+
+    private void Release(Adapted adapted)
+    {
+        bool dispose;
+        lock (_cacheGate)
+        {
+            adapted.Users--;
+            dispose = adapted.IsRetired && adapted.Users == 0;
+        }
+        if (dispose) adapted.DisposeOnce();
+    }
+
+    private sealed class Pending(Task<Adapted> adaptation)
+    {
+        public Task<Adapted> Adaptation { get; } = adaptation;
+        public int Waiters { get; set; }
+    }
+
+    // An adapted classifier; disposed once it has left the cache and no request uses it. Users and IsRetired change
+    // only under the runtime's cache lock.
+    private sealed class Adapted(long version, IReadOnlyList<StoredExample> examples, IFewShotClassifier classifier, NearestExamples nearest, long bytes)
+    {
+        private int _disposed;
+
         public long Version { get; } = version;
         public IReadOnlyList<StoredExample> Examples { get; } = examples;
         public IFewShotClassifier Classifier { get; } = classifier;
         public NearestExamples Nearest { get; } = nearest;
+        public long Bytes { get; } = bytes;
         public long LastUse { get; set; } = Environment.TickCount64;
+        public int Users { get; set; }
+        public bool IsRetired { get; set; }
 
-        public void Dispose()
+        public void DisposeOnce()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             Classifier.Dispose();
             Nearest.Dispose();
-        }
-
-        public void DisposeUnderGate()
-        {
-            lock (Model.Gate) Dispose();
         }
     }
 }

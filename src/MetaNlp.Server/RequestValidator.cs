@@ -1,4 +1,6 @@
+using System.Globalization;
 using MetaNlp.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace MetaNlp.Server;
 
@@ -56,6 +58,21 @@ public sealed class RequestValidator(ServiceLimits limits)
         else
             for (int i = 0; i < request.Texts.Count; i++) CheckText(request.Texts[i], $"texts[{i}]", errors);
         return errors;
+    }
+
+    /// <summary>
+    /// The 413 problem for a classify request whose texts hold more characters together than
+    /// <see cref="ServiceLimits.MaxRequestCharacters"/> (its cost bound), naming the limit; null when within it.
+    /// </summary>
+    public IResult? CheckCost(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        long characters = texts.Sum(t => (long)t.Length);
+        if (characters <= _limits.MaxRequestCharacters) return null;
+        return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request over the cost limit",
+            detail: string.Create(CultureInfo.InvariantCulture, $"The {texts.Count} texts of this request hold {characters:N0} characters together; one classify request may hold at most ")
+                + string.Create(CultureInfo.InvariantCulture, $"{_limits.MaxRequestCharacters:N0} (the server's request cost limit, metanlp serve --max-request-chars). Send the texts in smaller requests."),
+            extensions: new Dictionary<string, object?> { ["limit"] = _limits.MaxRequestCharacters, ["characters"] = characters });
     }
 
     /// <summary>Problems of an explain request, by field (empty when valid).</summary>

@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Net;
+using System.Threading.RateLimiting;
+using MetaNlp.Training;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,7 +35,11 @@ public static class ServerApp
     public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? logging = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var keys = new ApiKeys(options.ApiKeys);   // a malformed key entry fails before anything is opened
+        // LibTorch's many small native allocations from request threads fragment glibc's heap without fixed mmap and
+        // trim thresholds: measured, the resident memory grew by about 90 kB per new text without them (docs/SERVICE.md).
+        NativeHeap.Configure();
         var store = new ClassifierStore(options.DatabasePath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);
@@ -50,8 +58,11 @@ public static class ServerApp
         }));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
 
-        var catalog = new BaseModelCatalog(options.BaseModels);
-        var runtime = new ClassifierRuntime(catalog);
+        if (options.RateLimit > 0) builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, options, keys));
+        var catalog = new BaseModelCatalog(options.BaseModels, options.TextCacheBytes);
+        var runtime = new ClassifierRuntime(catalog, cacheBytes: options.ClassifierCacheBytes);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(runtime);
         var app = builder.Build();
         warn ??= message => app.Logger.LogWarning("{Message}", message);
         string[] plainHttp = [.. options.Urls.Where(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(u))];
@@ -71,6 +82,7 @@ public static class ServerApp
         app.UseHostFiltering();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (options.RateLimit > 0) app.UseRateLimiter();
         app.MapOpenApi();
         app.MapGet("/health", () => Health(store, catalog))
             .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable)
@@ -82,6 +94,38 @@ public static class ServerApp
         foreach (var file in PageFiles) MapPageFile(app, file);
         app.MapGet("/", () => PageFile("index.html")).ExcludeFromDescription();
         return app;
+    }
+
+    // Per client fixed windows on /api: an accepted key's owner (a key, or a tenant's keys together), else the IP address.
+    // The page, /health and the OpenAPI description are not limited.
+    private static void ConfigureRateLimits(RateLimiterOptions limiter, ServerOptions options, ApiKeys keys)
+    {
+        limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)) return RateLimitPartition.GetNoLimiter("open");
+            string client = keys.Identify(context.Request.Headers[ApiKeys.Header].ToString()) is { } caller
+                ? caller.Owner
+                : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = options.RateLimit,
+                Window = options.RateWindow,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        limiter.OnRejected = async (rejected, cancellation) =>
+        {
+            var response = rejected.HttpContext.Response;
+            int retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Max(1, Math.Ceiling(wait.TotalSeconds)) : (int)Math.Ceiling(options.RateWindow.TotalSeconds);
+            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                detail: string.Create(CultureInfo.InvariantCulture,
+                    $"This client (its API key, or its IP address without one) has made {options.RateLimit} requests in the last {options.RateWindow.TotalSeconds:0.###} s, the server's limit "
+                    + $"(metanlp serve --rate-limit {options.RateLimit} --rate-window {options.RateWindow.TotalSeconds:0.###}); retry after {retryAfter} s."),
+                extensions: new Dictionary<string, object?> { ["limit"] = options.RateLimit, ["windowSeconds"] = options.RateWindow.TotalSeconds, ["retryAfterSeconds"] = retryAfter })
+                .ExecuteAsync(rejected.HttpContext);
+        };
     }
 
     // Open to all (even with --keys-for-reads), so it names base models and counts, never classifiers.

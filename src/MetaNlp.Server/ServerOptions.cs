@@ -29,6 +29,45 @@ public sealed record ServerOptions
 
     /// <summary>Request and classifier bounds.</summary>
     public ServiceLimits Limits { get; init; } = new();
+
+    /// <summary>Default of <see cref="TextCacheBytes"/>: 64 MiB (about 35,000 short texts' sentence vectors).</summary>
+    public const long DefaultTextCacheBytes = 64L << 20;
+
+    /// <summary>
+    /// Bound on each per-text cache of each base model: a frozen MiniLM encoder's sentence vectors and, for a MiniLM
+    /// checkpoint with fine-tuned top layers, the hidden states of its frozen bottom layers; the least recently used
+    /// vectors are dropped first. 0 turns them off (every text is encoded each time). <c>--text-cache-mb</c>.
+    /// </summary>
+    public long TextCacheBytes { get; init; } = DefaultTextCacheBytes;
+
+    /// <summary>
+    /// Bound on the (estimated) memory of the adapted classifiers kept ready, at most 256 of them; the least recently
+    /// used go first (<see cref="ClassifierRuntime.EstimateBytes"/>). <c>--classifier-cache-mb</c>.
+    /// </summary>
+    public long ClassifierCacheBytes { get; init; } = ClassifierRuntime.DefaultCacheBytes;
+
+    /// <summary>
+    /// Most API requests (under <c>/api</c>) one client may make per <see cref="RateWindow"/>: a client is the key it
+    /// sends when the key is accepted (keys of one tenant share their tenant's allowance), otherwise its IP address.
+    /// Over it the answer is 429 with <c>Retry-After</c>. 0 turns the limit off. <c>--rate-limit</c>.
+    /// </summary>
+    public int RateLimit { get; init; } = DefaultRateLimit;
+
+    /// <summary>Default of <see cref="RateLimit"/>: 600 requests per window (10 a second on average over the default minute).</summary>
+    public const int DefaultRateLimit = 600;
+
+    /// <summary>The window of <see cref="RateLimit"/> (fixed windows; default one minute). <c>--rate-window</c>.</summary>
+    public TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of its bounds.</summary>
+    public void Validate()
+    {
+        if (TextCacheBytes < 0) throw new ArgumentException($"The text cache limit cannot be negative (got {TextCacheBytes} bytes).");
+        if (ClassifierCacheBytes <= 0) throw new ArgumentException($"The classifier cache limit must be positive (got {ClassifierCacheBytes} bytes).");
+        if (RateLimit < 0) throw new ArgumentException($"The rate limit cannot be negative (got {RateLimit}; 0 turns it off).");
+        if (RateWindow <= TimeSpan.Zero || RateWindow > TimeSpan.FromDays(1)) throw new ArgumentException($"The rate window must be from 1 second to 1 day (got {RateWindow}).");
+        if (Limits.MaxRequestCharacters < 1) throw new ArgumentException($"The request cost limit must be positive (got {Limits.MaxRequestCharacters} characters).");
+    }
 }
 
 /// <summary>A named base model: a checkpoint made by <c>metanlp train</c>, or, without a path, the pretrained encoder.</summary>

@@ -30,8 +30,18 @@ internal static class ServeCommand
             Description = "Host names accepted in the Host header (repeatable or comma-separated; * for any). Default: localhost, 127.0.0.1, [::1] when listening on loopback only, otherwise any.",
         };
         var threads = CliOptions.Threads();
+        var textCache = Bounded("--text-cache-mb", 0, MaxCacheMegabytes, (int)(ServerOptions.DefaultTextCacheBytes >> 20),
+            "Most memory (MiB) of each per-text cache of a base model (MiniLM sentence vectors; hidden states of a fine-tuned MiniLM's frozen layers), least recently used dropped first; 0 turns them off.");
+        var classifierCache = Bounded("--classifier-cache-mb", 1, MaxCacheMegabytes, (int)(ClassifierRuntime.DefaultCacheBytes >> 20),
+            "Most memory (MiB, estimated) of the adapted classifiers kept ready (at most 256), least recently used dropped first.");
+        var maxRequestChars = Bounded("--max-request-chars", 1, 10_000_000, new ServiceLimits().MaxRequestCharacters,
+            "Cost limit of one classify request: the characters of all its texts together; above it the answer is 413.");
+        var rateLimit = Bounded("--rate-limit", 0, 1_000_000, ServerOptions.DefaultRateLimit,
+            "API requests one client (its API key, else its IP address) may make per --rate-window; above it the answer is 429 with Retry-After. 0 turns it off.");
+        var rateWindow = Bounded("--rate-window", 1, 86_400, 60, "Seconds of one --rate-limit window.");
         var command = new Command("serve", "Run the few-shot classification service with its web page.");
-        foreach (var option in new Option[] { urls, db, models, keys, keysForReads, allowedHosts, threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { urls, db, models, keys, keysForReads, allowedHosts, threads, textCache, classifierCache, maxRequestChars, rateLimit, rateWindow })
+            command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -44,6 +54,11 @@ internal static class ServeCommand
                 ApiKeys = [.. result.GetValue(keys) ?? [], .. (Environment.GetEnvironmentVariable(KeysVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
                 KeysForReads = result.GetValue(keysForReads),
                 AllowedHosts = [.. (result.GetValue(allowedHosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+                TextCacheBytes = (long)result.GetValue(textCache) << 20,
+                ClassifierCacheBytes = (long)result.GetValue(classifierCache) << 20,
+                Limits = new ServiceLimits { MaxRequestCharacters = result.GetValue(maxRequestChars) },
+                RateLimit = result.GetValue(rateLimit),
+                RateWindow = TimeSpan.FromSeconds(result.GetValue(rateWindow)),
             };
             if (options.ApiKeys.Count == 0) Console.Error.WriteLine($"warning: no API key given (--api-key or ${KeysVariable}): every write will be refused.");
             using var app = ServerApp.Build(options, warn: message => Console.Error.WriteLine($"warning: {message}"));
@@ -51,6 +66,20 @@ internal static class ServeCommand
             return 0;
         }));
         return command;
+    }
+
+    private const int MaxCacheMegabytes = 1 << 20;   // 1 TiB
+
+    // An integer option with its default and inclusive bounds, checked by the parser (exit 2 with one line).
+    private static Option<int> Bounded(string name, int min, int max, int value, string description)
+    {
+        var option = new Option<int>(name) { Description = $"{description} Default {value:N0}; {min:N0} to {max:N0}.", DefaultValueFactory = _ => value };
+        option.Validators.Add(r =>
+        {
+            int x = r.GetValueOrDefault<int>();
+            if (x < min || x > max) r.AddError($"{name} must be from {min:N0} to {max:N0} (got {x:N0}).");
+        });
+        return option;
     }
 
     private static BaseModelSource ParseModel(string value)

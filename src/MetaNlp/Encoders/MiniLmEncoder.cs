@@ -29,8 +29,15 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <summary>Encoder kind name (<c>--encoder minilm</c>).</summary>
     public const string KindName = "minilm";
 
-    /// <summary>Most sentence vectors the frozen encoder keeps (1.5 kB each).</summary>
-    public const int MaxCachedVectors = 200_000;
+    /// <summary>
+    /// Bound on the memory of the frozen encoder's sentence-vector cache unless <see cref="SentenceCacheLimitBytes"/>
+    /// says otherwise: 512 MiB, about 250,000 short texts (a vector is 1.5 kB, plus its key and bookkeeping).
+    /// </summary>
+    public const long DefaultSentenceCacheLimitBytes = 512L << 20;
+
+    // Bytes an entry takes beyond its vector and its key's characters: the dictionary slot, the list node, the entry
+    // and the array and string headers (measured with GC.GetAllocatedBytesForCurrentThread: about 150).
+    private const int EntryOverheadBytes = 160;
 
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
     private readonly Parameter word_embedding;
@@ -43,7 +50,9 @@ public sealed class MiniLmEncoder : TextEncoder
     private readonly EncoderOptions _options;
     private readonly EntitySpans? _entitySpans;
     private readonly Parameter[] _weights;
-    private readonly Dictionary<string, Tensor> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LinkedListNode<CachedVector>> _cache = new(StringComparer.Ordinal);
+    private readonly LinkedList<CachedVector> _recency = new();   // most recently used first
+    private long _sentenceCacheLimitBytes = DefaultSentenceCacheLimitBytes;
     private readonly int _firstTrainedLayer;
     private readonly (string Name, Tensor Weight)[] _frozenBottom;
     private readonly object _hiddenLock = new();
@@ -127,7 +136,46 @@ public sealed class MiniLmEncoder : TextEncoder
     public long EncodedTexts { get; private set; }
 
     /// <summary>Sentence vectors in the cache of the frozen encoder.</summary>
-    public int CachedVectors => _cache.Count;
+    public int CachedVectors
+    {
+        get
+        {
+            lock (_cache) return _cache.Count;
+        }
+    }
+
+    /// <summary>Bytes the frozen encoder's sentence-vector cache takes now (vectors, keys and bookkeeping; at most <see cref="SentenceCacheLimitBytes"/>).</summary>
+    public long SentenceCacheBytes
+    {
+        get
+        {
+            lock (_cache) return _sentenceCacheBytes;
+        }
+    }
+
+    private long _sentenceCacheBytes;
+
+    /// <summary>
+    /// Most bytes the frozen encoder's sentence-vector cache may take (<see cref="DefaultSentenceCacheLimitBytes"/>
+    /// unless set; 0 turns it off). The vectors are kept in managed memory, the least recently used dropped first when
+    /// a new one would pass the bound; lowering the bound drops entries at once.
+    /// </summary>
+    public long SentenceCacheLimitBytes
+    {
+        get
+        {
+            lock (_cache) return _sentenceCacheLimitBytes;
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            lock (_cache)
+            {
+                _sentenceCacheLimitBytes = value;
+                EvictTo(value);
+            }
+        }
+    }
 
     /// <summary>Token states [batch, length, 384] after the last layer.</summary>
     /// <remarks>
@@ -293,8 +341,9 @@ public sealed class MiniLmEncoder : TextEncoder
         lock (_hiddenLock) _hiddenStates.Clear();
         lock (_cache)
         {
-            foreach (var vector in _cache.Values) vector.Dispose();
             _cache.Clear();
+            _recency.Clear();
+            _sentenceCacheBytes = 0;
         }
     }
 
@@ -381,24 +430,62 @@ public sealed class MiniLmEncoder : TextEncoder
         return (ids, keys, missing);
     }
 
+    // Rows served from the cache are read before new vectors are added (adding may drop the least recently used).
     private Tensor CachedLocked(TokenBatch batch)
     {
         var (ids, keys, missing) = CacheKeys(batch, _cache.ContainsKey);
-        var fresh = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var rows = new float[batch.Count][];
+        for (int row = 0; row < batch.Count; row++)
+        {
+            if (!_cache.TryGetValue(keys[row], out var node)) continue;
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+            rows[row] = node.Value.Vector;
+        }
         if (missing.Count > 0)
         {
             using var noGrad = no_grad();
             using var sub = TokenBatch.FromIds(missing.Select(row => ids.Skip(row * batch.Length).Take(batch.Lengths[row]).Select(i => (int)i).ToArray()).ToArray());
-            var vectors = Normalized(sub, null);
+            var vectors = Normalized(sub, null).to_type(ScalarType.Float32).cpu();
+            int width = (int)vectors.shape[1];
+            var values = vectors.data<float>().ToArray();
+            var fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
             for (int i = 0; i < missing.Count; i++)
             {
-                var vector = vectors[i].clone().DetachFromDisposeScope();
-                if (_cache.Count < MaxCachedVectors) _cache[keys[missing[i]]] = vector;
-                else fresh[keys[missing[i]]] = vector;
+                var vector = values.AsSpan(i * width, width).ToArray();
+                fresh[keys[missing[i]]] = vector;
+                Remember(keys[missing[i]], vector);
             }
+            for (int row = 0; row < batch.Count; row++) rows[row] ??= fresh[keys[row]];
         }
-        var result = stack(keys.Select(k => _cache.TryGetValue(k, out var v) ? v : fresh[k]).ToArray());
-        foreach (var vector in fresh.Values) vector.Dispose();
-        return result;
+        int dim = rows[0].Length;
+        var flat = new float[batch.Count * dim];
+        for (int row = 0; row < batch.Count; row++) rows[row].CopyTo(flat, row * dim);
+        var result = tensor(flat, [batch.Count, dim]);
+        return batch.Ids.device.type == DeviceType.CPU ? result : result.to(batch.Ids.device);
     }
+
+    // Keeps a vector if it fits the bound, dropping the least recently used ones to make room.
+    private void Remember(string key, float[] vector)
+    {
+        long bytes = EntryBytes(key, vector);
+        if (bytes > _sentenceCacheLimitBytes || _cache.ContainsKey(key)) return;
+        EvictTo(_sentenceCacheLimitBytes - bytes);
+        _cache[key] = _recency.AddFirst(new CachedVector(key, vector));
+        _sentenceCacheBytes += bytes;
+    }
+
+    private void EvictTo(long bytes)
+    {
+        while (_sentenceCacheBytes > bytes && _recency.Last is { } oldest)
+        {
+            _recency.RemoveLast();
+            _cache.Remove(oldest.Value.Key);
+            _sentenceCacheBytes -= EntryBytes(oldest.Value.Key, oldest.Value.Vector);
+        }
+    }
+
+    private static long EntryBytes(string key, float[] vector) => (long)vector.Length * sizeof(float) + (long)key.Length * sizeof(char) + EntryOverheadBytes;
+
+    private sealed record CachedVector(string Key, float[] Vector);
 }
