@@ -26,7 +26,7 @@ public sealed class BaseModelCatalog
         {
             if (string.IsNullOrWhiteSpace(source.Name)) throw new ArgumentException($"A base model needs a name (checkpoint '{source.CheckpointPath}').");
             if (_models.ContainsKey(source.Name)) throw new ArgumentException($"Base model '{source.Name}' is given twice.");
-            var model = source.CheckpointPath is null ? PretrainedModel() : Load(source);
+            var model = source.CheckpointPath is null ? PretrainedModels.Create(PretrainedModels.MiniLm) : Load(source);
             model.Learner.Model.eval();
             if (textCacheBytes is { } bytes && model.Learner.Embedder.Encoder is MiniLmEncoder miniLm)
             {
@@ -53,8 +53,6 @@ public sealed class BaseModelCatalog
         return Checkpoint.LoadModel(source.CheckpointPath);
     }
 
-    private static FewShotModel PretrainedModel() => FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name,
-        LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), new EncoderOptions { Kind = MiniLmEncoder.KindName }, []));
 }
 
 /// <summary>A loaded base model and the gate its TorchSharp work runs under.</summary>
