@@ -159,14 +159,44 @@ internal static class TrainCommand
 
             var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
             using var metrics = new MetricsLog(output, saved is null ? 0 : Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)).Progress?.EpisodesDone ?? 0);
-            TrainingResult trained = ProgressDisplay.Run(asJson, "training", options.MaxEpisodes, report =>
+            // Ctrl-C or a polite kill (SIGTERM) stops the run after its current step with its state saved, so nothing
+            // since the last checkpoint is lost; a second Ctrl-C is left to the runtime and ends the process at once.
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCtrlC = (_, e) =>
+            {
+                if (interrupt.IsCancellationRequested) return;
+                e.Cancel = true;
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCtrlC;
+            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                interrupt.Cancel();
+            });
+            TrainingResult trained;
+            try
+            {
+                trained = Train();
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"interrupted: the state is saved in {output}; continue with: {Program.Name} train {ResumeArguments(output)}");
+                return Interrupted;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCtrlC;
+            }
+
+            TrainingResult Train() => ProgressDisplay.Run(asJson, "training", options.MaxEpisodes, report =>
             {
                 trainer.OnProgress = e =>
                 {
                     metrics.Record(e);
                     report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
                 };
-                if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null);
+                if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null, interrupt.Token);
                 torch.manual_seed(runSeed);
                 var fresh = FewShotModel.Create(spec);
                 if (initial is not null)
@@ -181,7 +211,7 @@ internal static class TrainCommand
                         (done, total, loss) => report(0, $"contrastive {done}/{total} loss {loss:F3}"));
                     Console.Error.WriteLine($"contrastive stage: {contrastive.Epochs} epochs, mean loss per epoch {string.Join(", ", losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
                 }
-                return trainer.Train(fresh, options, trainSampler, validationSampler, output, info);
+                return trainer.Train(fresh, options, trainSampler, validationSampler, output, info, interrupt.Token);
             });
 
             var progress = trained.Progress;
@@ -228,6 +258,18 @@ internal static class TrainCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM with its state saved (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    // The command line of this run with --out named and --resume added, quoted for a POSIX shell.
+    private static string ResumeArguments(string output)
+    {
+        var args = Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "train").Skip(1).ToList();
+        if (!args.Contains("--out")) args.AddRange(["--out", output]);
+        if (!args.Contains("--resume")) args.Add("--resume");
+        return string.Join(' ', args.Select(a => a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,@%+".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
     }
 
     // A resumed run keeps its episodes, so an episode shape given on the command line must be the saved one

@@ -198,6 +198,38 @@ public class CliTests
     }
 
     [Fact]
+    public async Task CtrlCSavesTheStateAndSaysHowToResume()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string output = Path.Combine(dir.Path, "run");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in (string[])[Path.Combine(AppContext.BaseDirectory, "MetaNlp.Cli.dll"), .. "train --encoder boe --embedding-dim 16 --ways 3 --shots 2 --queries 2 --max-episodes 1000000 --val-every 0 --checkpoint-every 1000000 --threads 1 --out".Split(' '), output, .. ToySplit(csv)])
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        // The metrics file appears with the first training-loss line (episode 10): training is under way.
+        string metrics = Path.Combine(output, "metrics.jsonl");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 0) && waited.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited) Thread.Sleep(200);
+        Assert.False(process.HasExited, "train ended before it was interrupted: " + (process.HasExited ? await stderr : ""));
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "train did not stop after SIGINT");
+        string said = await stderr;
+        Assert.True(process.ExitCode == 130, said);
+        Assert.Contains("--resume", said);
+        Assert.Contains("interrupted: the state is saved", said);
+        long done = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(output, "train-state.ckpt")).Progress!.EpisodesDone;
+        Assert.True(done >= 10, $"only {done} episodes saved");
+
+        var resumed = CliRunner.Run([.. "train --encoder boe --embedding-dim 16 --ways 3 --shots 2 --queries 2 --val-every 0 --threads 1 --json --resume --out".Split(' '), output,
+            "--max-episodes", (done + 3).ToString(CultureInfo.InvariantCulture), .. ToySplit(csv)]);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(done + 3, (long)resumed.Json["episodes"]!);
+    }
+
+    [Fact]
     public void TheCnnStartsFromMiniLmsTokenTableAndKeepsItsTokenizerInTheCheckpoint()
     {
         using var dir = new TempDir();
