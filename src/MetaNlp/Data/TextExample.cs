@@ -1,3 +1,5 @@
+using MetaNlp.Text;
+
 namespace MetaNlp.Data;
 
 /// <summary>One labelled text. Optional fields carry what some datasets add (entity spans, domain).</summary>
@@ -15,5 +17,3 @@ public sealed record TextExample(string Text, string Label)
     public string? Domain { get; init; }
 }
 
-/// <summary>A half-open range of whitespace-separated token positions [Start, End).</summary>
-public sealed record TokenSpan(int Start, int End);

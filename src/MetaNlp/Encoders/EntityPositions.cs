@@ -1,4 +1,3 @@
-using MetaNlp.Data;
 using MetaNlp.Text;
 using TorchSharp;
 using static TorchSharp.torch;

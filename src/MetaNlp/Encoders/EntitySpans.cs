@@ -1,4 +1,3 @@
-using MetaNlp.Data;
 using MetaNlp.Text;
 using static TorchSharp.torch;
 

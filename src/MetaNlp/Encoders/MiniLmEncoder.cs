@@ -1,4 +1,3 @@
-using MetaNlp.Data;
 using MetaNlp.Functional;
 using MetaNlp.Text;
 using TorchSharp;

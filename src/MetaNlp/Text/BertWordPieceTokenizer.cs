@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using MetaNlp.Data;
 using MetaNlp.Encoders;
 using Microsoft.ML.Tokenizers;
 

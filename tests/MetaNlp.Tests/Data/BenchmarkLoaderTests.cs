@@ -1,4 +1,5 @@
 using MetaNlp.Data;
+using MetaNlp.Text;
 
 namespace MetaNlp.Tests.Data;
 

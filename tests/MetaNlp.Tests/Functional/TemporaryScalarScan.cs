@@ -21,25 +21,14 @@ namespace MetaNlp.Tests.Functional;
 /// </summary>
 public static class TemporaryScalarScan
 {
-    /// <summary>The SDK's implicit usings for a library (ImplicitUsings enable in Directory.Build.props).</summary>
-    private const string ImplicitUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        """;
-
     /// <summary>Compiles <paramref name="sources"/> against the test's references and returns "file:line: why" per temporary Scalar.</summary>
     /// <exception cref="InvalidOperationException">The sources do not compile: the scan would miss what it cannot bind.</exception>
     public static IReadOnlyList<string> Find(IEnumerable<(string Path, string Text)> sources)
     {
         var options = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, options, s.Path))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, options, "GlobalUsings.cs")).ToList();
-        var compilation = CSharpCompilation.Create("Scan", trees, References(),
+            .Append(CSharpSyntaxTree.ParseText(Roslyn.ImplicitUsings, options, "GlobalUsings.cs")).ToList();
+        var compilation = CSharpCompilation.Create("Scan", trees, Roslyn.References(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
         // CS8795: a [LibraryImport] partial method, whose body a source generator (not run here) writes.
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795").Take(5).ToList();
@@ -97,25 +86,4 @@ public static class TemporaryScalarScan
         node.FirstAncestorOrSelf<EqualsValueClauseSyntax>()?.Parent?.Parent?.Parent is FieldDeclarationSyntax;
 
     private static bool Same(ITypeSymbol? a, ITypeSymbol b) => SymbolEqualityComparer.Default.Equals(a, b);
-
-    private static IEnumerable<MetadataReference> References()
-    {
-        var platform = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        // The test's own folder has TorchSharp and the library's packages; MetaNlp*.dll would define the scanned types twice.
-        var packages = Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Where(p => !Path.GetFileName(p).StartsWith("MetaNlp", StringComparison.Ordinal));
-        return platform.Concat(packages).DistinctBy(Path.GetFileName).Where(IsManaged).Select(p => MetadataReference.CreateFromFile(p));
-    }
-
-    private static bool IsManaged(string path)
-    {
-        try
-        {
-            System.Reflection.AssemblyName.GetAssemblyName(path);
-            return true;
-        }
-        catch (BadImageFormatException)
-        {
-            return false;
-        }
-    }
 }

@@ -1,4 +1,4 @@
-namespace MetaNlp.Data;
+namespace MetaNlp.Text;
 
 /// <summary>
 /// The markers written around the head and tail entities of relation-classification text (FewRel):
