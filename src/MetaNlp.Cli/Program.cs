@@ -11,6 +11,15 @@ public static class Program
     public static int Main(string[] args)
     {
         MetaNlp.Training.NativeThreads.Configure(); // before LibTorch loads: OpenMP reads its wait policy once
+        try
+        {
+            args = ConfigFile.Expand(args);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return CommandRunner.BadInput;
+        }
         var parsed = BuildRoot().Parse(args);
         // The parser's own errors (an unknown option, a missing or malformed value) are bad input like any other: one
         // line and exit code 2, instead of System.CommandLine's exit 1 with the errors and the whole help text. With
@@ -32,7 +41,13 @@ public static class Program
     public static Command BuildRoot()
     {
         // A RootCommand would take the assembly's name (MetaNlp.Cli) for usage lines; the tool is installed as metanlp.
-        var root = new Command(Name, "MetaNlp: meta-learning and few-shot text classification.") { new HelpOption(), new VersionOption() };
+        var root = new Command(Name, "MetaNlp: meta-learning and few-shot text classification.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            // Expanded before parsing (ConfigFile); declared so that help lists it for every command.
+            new Option<string>(ConfigFile.Option) { Description = "A file of options, one per line (`--lr 1e-4`; '#' starts a comment); options on the command line win.", Recursive = true },
+        };
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

@@ -230,6 +230,23 @@ public class CliTests
     }
 
     [Fact]
+    public void AConfigFileHoldsOptionsAndTheCommandLineWins()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string config = dir.File("train.options", "# a small run\n--encoder boe\n--embedding-dim 16\n\n--max-episodes 3\n--val-every 0\n--train-classes " + string.Join(", ", ToyData.Classes(0, 7)) + "\n");
+        var train = CliRunner.Run("train", "--dataset-file", csv, "--config", config, "--max-episodes", "2", "--threads", "1", "--json", "--out", Path.Combine(dir.Path, "run"));
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Equal("boe", (string)train.Json["encoder"]!);
+        Assert.Equal(2, (int)train.Json["episodes"]!);
+
+        string bad = dir.File("bad.options", "--encoder boe\nlr 0.1\n");
+        var refused = CliRunner.Run("train", "--dataset-file", csv, "--config", bad);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("bad.options, line 2", refused.Stderr);
+    }
+
+    [Fact]
     public void TheCnnStartsFromMiniLmsTokenTableAndKeepsItsTokenizerInTheCheckpoint()
     {
         using var dir = new TempDir();
