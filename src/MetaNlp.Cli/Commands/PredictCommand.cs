@@ -14,7 +14,10 @@ internal static class PredictCommand
     public static Command Create()
     {
         var modelPath = new Option<string>("--model") { Description = "Checkpoint made by `metanlp train`, or minilm: the pretrained encoder, frozen, with cosine prototypes.", Required = true };
-        var support = new Option<string>("--support") { Description = "Labelled examples of the classes to predict: CSV (text,label) or JSONL.", Required = true };
+        var support = new Option<string?>("--support")
+        {
+            Description = "Labelled examples of the classes to predict: CSV (text,label) or JSONL. Required unless the model holds its examples (a classifier saved by FewShotClassifier.Save).",
+        };
         var texts = new Option<string[]>("--text") { Description = "A text to classify (repeatable). Without it, one text per line is read from stdin.", AllowMultipleArgumentsPerToken = false };
         var threads = CliOptions.Threads();
         var json = CliOptions.Json();
@@ -26,8 +29,10 @@ internal static class PredictCommand
             NativeThreads.SetThreads(result.GetValue(threads));
             string modelName = result.GetValue(modelPath)!;
             var model = PretrainedModels.Load(modelName);
-            string supportPath = result.GetValue(support)!;
-            var examples = DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All;
+            IReadOnlyList<TextExample> examples = result.GetValue(support) is { } supportPath
+                ? DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All
+                : (File.Exists(modelName) ? Checkpoint.ReadHeader(modelName).Support : null)
+                    ?? throw new ArgumentException($"--support: '{modelName}' holds no examples to classify with; give a file of labelled examples.");
             var inputs = result.GetValue(texts) is { Length: > 0 } given ? given : ReadStdin();
             if (inputs.Count == 0) throw new ArgumentException("No texts to classify: give --text \"...\" or pipe lines on stdin.");
             for (int i = 0; i < inputs.Count; i++) VisibleText.Require(inputs[i], $"--text {i + 1}");

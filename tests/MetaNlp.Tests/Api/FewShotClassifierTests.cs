@@ -79,7 +79,8 @@ public class FewShotClassifierTests(PretrainedFixture fixture) : IClassFixture<P
         string path = Path.Combine(dir.Path, "classifier.ckpt");
         fixture.Classifier.Save(path);
         string[] texts = [fixture.Queries[0].Text, fixture.Queries[^1].Text];
-        var cli = CliRunner.Run(["predict", "--model", path, "--support", fixture.SupportPath, "--text", texts[0], "--text", texts[1], "--threads", "1", "--json"]);
+        // The saved classifier holds its examples, so the command needs no --support.
+        var cli = CliRunner.Run(["predict", "--model", path, "--text", texts[0], "--text", texts[1], "--threads", "1", "--json"]);
         Assert.True(cli.ExitCode == 0, cli.Stderr);
         var fromCli = cli.Json["predictions"]!.AsArray();
         var fromApi = fixture.Classifier.Predict(texts);
@@ -90,6 +91,9 @@ public class FewShotClassifierTests(PretrainedFixture fixture) : IClassFixture<P
             foreach (var (label, probability) in fromCli[i]!["probabilities"]!.AsObject())
                 Assert.InRange(Math.Abs(fromApi[i].Probabilities[label] - (double)probability!), 0, 1e-6); // the command rounds to 6 decimals
         }
+        var noExamples = CliRunner.Run(["predict", "--model", "minilm", "--text", texts[0], "--threads", "1"]);
+        Assert.Equal(2, noExamples.ExitCode);
+        Assert.Contains("--support", noExamples.Stderr);
     }
 
     [Fact]
