@@ -179,7 +179,9 @@ internal static class EvalCommand
         if (selected.Registry is not { SupportPart: { } supportPart, ValidationPart: { } validation, QueryPart: { } query, OutOfScopePart: { } oos, OutOfScopeValidationPart: { } oosValidation })
             return;
         var d = selected.Dataset;
-        var r = OutOfScopeEvaluator.Evaluate(model.Learner, d.Part(supportPart), d.Part(validation), d.Part(oosValidation), d.Part(query), d.Part(oos));
+        long queries = d.Part(validation).Count + d.Part(oosValidation).Count + d.Part(query).Count + d.Part(oos).Count;
+        var r = ProgressDisplay.Run(asJson, "out of scope", queries, progress =>
+            OutOfScopeEvaluator.Evaluate(model.Learner, d.Part(supportPart), d.Part(validation), d.Part(oosValidation), d.Part(query), d.Part(oos), progress: (done, _) => progress(done, null)));
         report["out_of_scope"] = new JsonObject
         {
             ["threshold"] = Math.Round(r.Threshold, 6),
@@ -198,7 +200,9 @@ internal static class EvalCommand
     private static void EvaluateArsc(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
     {
         var tasks = selected.Registry!.ArscTasks ?? throw new InvalidDataException($"'{selected.Name}' has no ARSC task list.");
-        var result = ArscEvaluator.Evaluate(model.Learner, selected.Dataset, tasks.TargetTasks);
+        int done = 0;
+        var result = ProgressDisplay.Run(asJson, "ARSC tasks", tasks.TargetTasks.Count, progress =>
+            ArscEvaluator.Evaluate(model.Learner, selected.Dataset, tasks.TargetTasks, taskDone: t => progress(++done, t.Task)));
         var perTask = new JsonArray();
         foreach (var r in result.Tasks)
         {

@@ -27,7 +27,8 @@ public static class ArscEvaluator
     /// <param name="dataset">The loaded ARSC dataset (its parts are the task files).</param>
     /// <param name="targets">The tasks to score.</param>
     /// <param name="queriesPerLabel">Null for every test review (the protocol); else only the first this many of each label, which makes accuracy balanced (quick checks).</param>
-    public static ArscResult Evaluate(IFewShotLearner learner, TextDataset dataset, IEnumerable<ArscTask> targets, int? queriesPerLabel = null)
+    /// <param name="taskDone">Called with each task's result as soon as it is scored (for progress).</param>
+    public static ArscResult Evaluate(IFewShotLearner learner, TextDataset dataset, IEnumerable<ArscTask> targets, int? queriesPerLabel = null, Action<ArscTaskResult>? taskDone = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -40,6 +41,7 @@ public static class ArscEvaluator
             if (queriesPerLabel is int k) queries = [.. queries.GroupBy(e => e.Label).SelectMany(g => g.Take(k))];
             var r = AllClassesEvaluator.Evaluate(learner, dataset.Part(task.TrainPart), queries);
             results.Add(new ArscTaskResult(task.Name, r.Accuracy.Mean, r.BalancedAccuracy, r.QuerySize));
+            taskDone?.Invoke(results[^1]);
         }
         if (results.Count == 0) throw new ArgumentException("No ARSC task to evaluate.", nameof(targets));
         return new ArscResult(results, AccuracySummary.FromValues([.. results.Select(r => r.Accuracy)]), results.Average(r => r.BalancedAccuracy));

@@ -23,10 +23,13 @@ public sealed record OutOfScopeResult(double Threshold, double ValidationAccurac
 /// </summary>
 public static class OutOfScopeEvaluator
 {
-    /// <summary>Runs the protocol; the out-of-scope parts' labels are ignored (every one of their texts is out of scope).</summary>
+    /// <summary>
+    /// Runs the protocol; the out-of-scope parts' labels are ignored (every one of their texts is out of scope).
+    /// <paramref name="progress"/> is called after each batch with the queries scored so far over all four parts and their total.
+    /// </summary>
     public static OutOfScopeResult Evaluate(IFewShotLearner learner, IReadOnlyList<TextExample> support,
         IReadOnlyList<TextExample> validation, IReadOnlyList<TextExample> validationOutOfScope,
-        IReadOnlyList<TextExample> test, IReadOnlyList<TextExample> testOutOfScope, int batchSize = 256)
+        IReadOnlyList<TextExample> test, IReadOnlyList<TextExample> testOutOfScope, int batchSize = 256, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         foreach (var (part, name) in new[] { (validation, nameof(validation)), (validationOutOfScope, nameof(validationOutOfScope)), (test, nameof(test)), (testOutOfScope, nameof(testOutOfScope)) })
@@ -37,11 +40,17 @@ public static class OutOfScopeEvaluator
         try
         {
             using var classifier = learner.Adapt(support);
-            var validationIn = Score(classifier, validation, batchSize);
-            var validationOut = Score(classifier, validationOutOfScope, batchSize);
+            int total = validation.Count + validationOutOfScope.Count + test.Count + testOutOfScope.Count, done = 0;
+            (bool Correct, double Probability)[] Scored(IReadOnlyList<TextExample> part) => Score(classifier, part, batchSize, n =>
+            {
+                done += n;
+                progress?.Invoke(done, total);
+            });
+            var validationIn = Scored(validation);
+            var validationOut = Scored(validationOutOfScope);
             var (threshold, validationAccuracy) = ChooseThreshold(validationIn, validationOut.Select(s => s.Probability).ToArray());
-            var testIn = Score(classifier, test, batchSize);
-            var testOut = Score(classifier, testOutOfScope, batchSize);
+            var testIn = Scored(test);
+            var testOut = Scored(testOutOfScope);
             int inRight = testIn.Count(s => s.Correct && s.Probability >= threshold);
             int outRight = testOut.Count(s => s.Probability < threshold);
             return new OutOfScopeResult(threshold, validationAccuracy, (double)inRight / testIn.Length, (double)outRight / testOut.Length,
@@ -81,7 +90,7 @@ public static class OutOfScopeEvaluator
         return (bestThreshold, best);
     }
 
-    private static (bool Correct, double Probability)[] Score(IFewShotClassifier classifier, IReadOnlyList<TextExample> queries, int batchSize)
+    private static (bool Correct, double Probability)[] Score(IFewShotClassifier classifier, IReadOnlyList<TextExample> queries, int batchSize, Action<int> scored)
     {
         var scores = new List<(bool, double)>(queries.Count);
         for (int start = 0; start < queries.Count; start += batchSize)
@@ -89,6 +98,7 @@ public static class OutOfScopeEvaluator
             var chunk = queries.Skip(start).Take(batchSize).ToArray();
             var predictions = classifier.Predict(chunk.Select(q => q.Text).ToArray());
             for (int i = 0; i < chunk.Length; i++) scores.Add((predictions[i].Label == chunk[i].Label, predictions[i].Probability));
+            scored(chunk.Length);
         }
         return [.. scores];
     }
