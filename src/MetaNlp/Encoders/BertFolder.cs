@@ -107,11 +107,13 @@ public static class BertFolder
     /// tokenizer_config.json and model.safetensors with the encoder's current weights under BertModel's names.
     /// </summary>
     /// <param name="encoder">The encoder.</param>
-    /// <param name="folder">The folder to write (created; its files of those names are replaced).</param>
+    /// <param name="folder">The folder to write (created; its files of those names are replaced); not the folder a "bert" encoder was read from.</param>
     public static void Export(MiniLmEncoder encoder, string folder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (encoder.Options.Kind == KindName && Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) == Folder(encoder.Options).TrimEnd(Path.DirectorySeparatorChar))
+            throw new ArgumentException($"'{folder}' is the folder the encoder was read from; export to another one.", nameof(folder));
         Directory.CreateDirectory(folder);
         encoder.Config.Write(Path.Combine(folder, ConfigFile));
         using (var vocabulary = encoder.Options.Kind == KindName ? File.OpenRead(FilePath(Folder(encoder.Options), VocabularyFile)) : MiniLmWeights.OpenVocabulary())

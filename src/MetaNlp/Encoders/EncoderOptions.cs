@@ -130,8 +130,11 @@ public sealed record EncoderOptions
     /// <summary>Whether the encoder reads MiniLM's WordPiece ids (so no vocabulary is fitted to training texts).</summary>
     public bool UsesWordPiece() => IsPretrained(Kind) || Tokenizer == WordPieceTokens;
 
-    /// <summary>The encoder kinds this build knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer", MiniLmEncoder.KindName, BertFolder.KindName];
+    /// <summary>The built-in encoder kinds: each has a training recipe (<c>TrainingRecipe</c>) and is a value of the command line's <c>--encoder</c>.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer", MiniLmEncoder.KindName];
+
+    /// <summary><see cref="Kinds"/> and "bert", a BERT-family model read from a local folder (<see cref="Path"/>, <see cref="BertFolder"/>), built through the library.</summary>
+    public static IReadOnlyList<string> AllKinds { get; } = [.. Kinds, BertFolder.KindName];
 
     /// <summary>Whether <paramref name="kind"/> is a pretrained encoder (with its own fixed tokenizer).</summary>
     public static bool IsPretrained(string kind) => kind is MiniLmEncoder.KindName or BertFolder.KindName;
@@ -170,7 +173,7 @@ public sealed record EncoderOptions
     /// <exception cref="ArgumentException">A field is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown name.</exception>
     public void Validate()
     {
-        OptionBounds.OneOf("Encoder", Kind, Kinds);
+        OptionBounds.OneOf("Encoder", Kind, AllKinds);
         OptionBounds.Check(nameof(EmbeddingDim), EmbeddingDim, 1, MaxSize);
         OptionBounds.Check(nameof(Filters), Filters, 1, MaxSize);
         if (FilterWidths is null || FilterWidths.Count is < 1 or > MaxFilterWidth)

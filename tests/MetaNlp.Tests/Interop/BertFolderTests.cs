@@ -147,7 +147,8 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         Assert.Throws<ArgumentException>(() => new EncoderOptions { Kind = "cnn", Path = "somewhere" }.Validate());
         Assert.Throws<ArgumentException>(() => new EncoderOptions { Kind = BertFolder.KindName, Path = "x", WeightsSha256 = "abc" }.Validate());
         new EncoderOptions { Kind = BertFolder.KindName, Path = "x", FineTuneLayers = 12 }.Validate();
-        Assert.Contains(BertFolder.KindName, EncoderOptions.Kinds);
+        Assert.Contains(BertFolder.KindName, EncoderOptions.AllKinds);
+        Assert.DoesNotContain(BertFolder.KindName, EncoderOptions.Kinds); // no recipe, no --encoder value: a folder is needed
         Assert.True(EncoderOptions.IsPretrained(BertFolder.KindName));
     }
 }
