@@ -14,8 +14,9 @@ namespace MetaNlp.Encoders;
 /// pooler and heads are ignored). It is the encoder kind "bert" (<see cref="EncoderOptions.Path"/> names the folder) and
 /// runs the same code as the built-in MiniLM (<see cref="MiniLmEncoder"/>, <see cref="BertLayer"/>): mean pooling over
 /// the text, scaled to unit length, as a sentence-transformers model with mean pooling. A spec records the folder's
-/// full path and the SHA-256 of its weights file (<see cref="EncoderOptions.WeightsSha256"/>, filled by
-/// <see cref="Pin"/>), so a checkpoint of such a model rebuilds from the same weights or is refused.
+/// full path and the SHA-256 of its weights and vocabulary files (<see cref="EncoderOptions.WeightsSha256"/>,
+/// <see cref="EncoderOptions.VocabularySha256"/>, filled by <see cref="Pin"/>), so a checkpoint of such a model
+/// rebuilds from the same weights and ids or is refused.
 /// </summary>
 public static class BertFolder
 {
@@ -36,16 +37,22 @@ public static class BertFolder
 
     /// <summary>Lower-case hex SHA-256 of a folder's <see cref="WeightsFile"/>.</summary>
     /// <exception cref="FileNotFoundException">The folder has no weights file.</exception>
-    public static string WeightsSha256(string folder)
+    public static string WeightsSha256(string folder) => Sha256(FilePath(folder, WeightsFile));
+
+    /// <summary>Lower-case hex SHA-256 of a folder's <see cref="VocabularyFile"/>.</summary>
+    /// <exception cref="FileNotFoundException">The folder has no vocabulary file.</exception>
+    public static string VocabularySha256(string folder) => Sha256(FilePath(folder, VocabularyFile));
+
+    private static string Sha256(string file)
     {
-        string file = FilePath(folder, WeightsFile);
         using var stream = File.OpenRead(file);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <summary>
     /// Options of kind "bert" with <see cref="EncoderOptions.Path"/> made absolute and <see cref="EncoderOptions.WeightsSha256"/>
-    /// filled from the folder when it is not yet set (other kinds are returned as they are). Specs made by
+    /// and <see cref="EncoderOptions.VocabularySha256"/> filled from the folder when they are not yet set (other kinds
+    /// are returned as they are). Specs made by
     /// <c>FewShotModel.NewSpec</c> and models made by <c>FewShotModel.Create</c> are pinned this way.
     /// </summary>
     public static EncoderOptions Pin(EncoderOptions options)
@@ -53,13 +60,13 @@ public static class BertFolder
         ArgumentNullException.ThrowIfNull(options);
         if (options.Kind != KindName || options.WeightsSha256 is not null) return options;
         string folder = Folder(options);
-        return options with { Path = folder, WeightsSha256 = WeightsSha256(folder) };
+        return options with { Path = folder, WeightsSha256 = WeightsSha256(folder), VocabularySha256 = options.VocabularySha256 ?? VocabularySha256(folder) };
     }
 
     /// <summary>The uncased WordPiece tokenizer over the folder's <c>vocab.txt</c>.</summary>
     /// <param name="options">Options of kind "bert".</param>
     /// <param name="maxLength">Longest id sequence, [CLS] and [SEP] included (at most the model's positions).</param>
-    /// <exception cref="InvalidDataException">A file is missing or malformed, or the model is cased; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">A file is missing or malformed, the model is cased, or vocab.txt changed since the spec was pinned; the message names the file.</exception>
     public static BertWordPieceTokenizer Tokenizer(EncoderOptions options, int maxLength)
     {
         string folder = Folder(options);
@@ -68,7 +75,10 @@ public static class BertFolder
             throw new ArgumentOutOfRangeException(nameof(maxLength), $"The BERT model in '{folder}' reads at most {config.MaxPositions} tokens; the tokenizer's MaxLength is {maxLength}.");
         RequireUncased(folder);
         string vocabulary = FilePath(folder, VocabularyFile);
-        using var stream = File.OpenRead(vocabulary);
+        byte[] bytes = File.ReadAllBytes(vocabulary);
+        if (options.VocabularySha256 is string expected && Convert.ToHexStringLower(SHA256.HashData(bytes)) is var actual && actual != expected)
+            throw new InvalidDataException($"The BERT vocabulary '{vocabulary}' changed since this model was made: its SHA-256 is {actual}, the model's spec records {expected}. Restore that file, or build a new model from the folder.");
+        using var stream = new MemoryStream(bytes, writable: false);
         try
         {
             return BertWordPieceTokenizer.FromVocabulary(stream, maxLength);

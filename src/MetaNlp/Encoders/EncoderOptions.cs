@@ -97,6 +97,12 @@ public sealed record EncoderOptions
     /// </summary>
     public string? WeightsSha256 { get; init; }
 
+    /// <summary>
+    /// bert: lower-case hex SHA-256 of the folder's vocab.txt, recorded with <see cref="WeightsSha256"/>: another
+    /// vocabulary would give other ids to the same weights, so a checkpoint is refused if the file changed since.
+    /// </summary>
+    public string? VocabularySha256 { get; init; }
+
     /// <summary>Longest <see cref="Path"/>, in characters.</summary>
     public const int MaxPathLength = 4096;
 
@@ -166,7 +172,7 @@ public sealed record EncoderOptions
     /// <see cref="Layers"/> and <see cref="Heads"/> 1 to 64; <see cref="MaxPositions"/> 1 to 8,192; 1 to 32
     /// <see cref="FilterWidths"/> of 1 to 32 tokens; <see cref="EntityPositionDim"/> 0 to 256; <see cref="Dropout"/>
     /// and <see cref="WordDropout"/> 0 to 1; <see cref="FineTuneLayers"/> -1 to 6 (bert: to 64; the model's layer
-    /// count is checked when it is read); bert: a <see cref="Path"/>, and a well-formed <see cref="WeightsSha256"/> if any; kind, pooling,
+    /// count is checked when it is read); bert: a <see cref="Path"/>, and well-formed hashes if any; kind, pooling,
     /// tokenizer and embeddings among the known names. Run when a spec is made or read from a checkpoint, before any
     /// tensor exists (sizes that reach LibTorch unchecked crash the process).
     /// </summary>
@@ -196,12 +202,15 @@ public sealed record EncoderOptions
         {
             if (string.IsNullOrWhiteSpace(Path) || Path.Length > MaxPathLength)
                 throw new ArgumentException($"The '{BertFolder.KindName}' encoder needs the folder of its model ({nameof(Path)}, at most {MaxPathLength} characters).", nameof(Path));
-            if (WeightsSha256 is not null && (WeightsSha256.Length != 64 || !WeightsSha256.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')))
-                throw new ArgumentException($"{nameof(WeightsSha256)} must be 64 lower-case hex digits.", nameof(WeightsSha256));
+            foreach (var (name, hash) in new[] { (nameof(WeightsSha256), WeightsSha256), (nameof(VocabularySha256), VocabularySha256) })
+            {
+                if (hash is not null && (hash.Length != 64 || !hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')))
+                    throw new ArgumentException($"{name} must be 64 lower-case hex digits.", name);
+            }
         }
-        else if (Path is not null || WeightsSha256 is not null)
+        else if (Path is not null || WeightsSha256 is not null || VocabularySha256 is not null)
         {
-            throw new ArgumentException($"{nameof(Path)} and {nameof(WeightsSha256)} are for the '{BertFolder.KindName}' encoder only, not '{Kind}'.", nameof(Path));
+            throw new ArgumentException($"{nameof(Path)}, {nameof(WeightsSha256)} and {nameof(VocabularySha256)} are for the '{BertFolder.KindName}' encoder only, not '{Kind}'.", nameof(Path));
         }
     }
 }

@@ -91,12 +91,48 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         var header = Checkpoint.ReadHeader(checkpoint);
         Assert.Equal(Path.GetFullPath(folder), header.Spec.Encoder.Path);
         Assert.Equal(Sha256(Path.Combine(folder, "model.safetensors")), header.Spec.Encoder.WeightsSha256);
+        Assert.Equal(Sha256(Path.Combine(folder, "vocab.txt")), header.Spec.Encoder.VocabularySha256);
+        Assert.Equal(Embed(model, texts), Embed(Checkpoint.LoadModel(checkpoint), texts));
+
+        string vocabulary = Path.Combine(folder, "vocab.txt");
+        string original = File.ReadAllText(vocabulary);
+        File.WriteAllText(vocabulary, original.Replace("cat\nsat", "sat\ncat")); // same size, other ids
+        var ids = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(checkpoint));
+        Assert.Contains(Path.Combine(Path.GetFullPath(folder), "vocab.txt"), ids.Message);
+        Assert.Contains("changed", ids.Message);
+        File.WriteAllText(vocabulary, original);
         Assert.Equal(Embed(model, texts), Embed(Checkpoint.LoadModel(checkpoint), texts));
 
         TinyBert.Write(folder, seed: 12); // other weights in the same place
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadModel(checkpoint));
         Assert.Contains(Path.Combine(Path.GetFullPath(folder), "model.safetensors"), e.Message);
         Assert.Contains("changed", e.Message);
+    }
+
+    [Fact]
+    public void AModelWithItsOwnModuleBesideTheEncoderExportsTheEncoderUnderBertNamesAndTheRestUnderItsOwn()
+    {
+        using var dir = new TempDir();
+        string folder = Path.Combine(dir.Path, "tiny");
+        TinyBert.Write(folder);
+        var spec = FewShotModel.NewSpec(RelationNetwork.Name, null, new EncoderOptions { Kind = BertFolder.KindName, Path = folder, FineTuneLayers = -1 }, []);
+        var model = FewShotModel.Create(spec);
+        var names = MetaNlp.Interop.ModelSafetensors.Names(model);
+        Assert.Contains(("encoder.layers.1.query_weight", "encoder.layer.1.attention.self.query.weight"), names);
+        Assert.Contains(("encoder.word_embedding", "embeddings.word_embeddings.weight"), names);
+        var own = names.Where(n => !n.Module.StartsWith("encoder.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(own); // the relation module
+        Assert.All(own, n => Assert.Equal(n.Module, n.Exported));
+
+        string path = Path.Combine(dir.Path, "relation.safetensors");
+        MetaNlp.Interop.ModelSafetensors.Export(model, path);
+        string[] texts = ["the cat sat on the mat.", "pay my bill"];
+        var again = MetaNlp.Interop.ModelSafetensors.Load(path);
+        Assert.Equal(Embed(model, texts), Embed(again, texts));
+
+        var exported = Assert.IsType<MiniLmEncoder>(model.Learner.Embedder.Encoder);
+        var e = Assert.Throws<ArgumentException>(() => BertFolder.Export(exported, folder)); // would overwrite what it reads
+        Assert.Contains("read from", e.Message);
     }
 
     [Fact]
