@@ -37,7 +37,19 @@ public sealed class BertLayer : nn.Module
     /// <param name="intermediate">Feed-forward size.</param>
     /// <param name="heads">Attention heads (must divide <paramref name="hidden"/>).</param>
     /// <param name="epsilon">Layer-norm epsilon.</param>
-    public BertLayer(OnnxWeights weights, string prefix, int hidden, int intermediate, int heads, double epsilon) : base(nameof(BertLayer))
+    public BertLayer(OnnxWeights weights, string prefix, int hidden, int intermediate, int heads, double epsilon)
+        : this((weights ?? throw new ArgumentNullException(nameof(weights))).Get, prefix, hidden, intermediate, heads, epsilon)
+    {
+    }
+
+    /// <summary>Creates the layer from pretrained weights read by name (an ONNX model's, a safetensors file's).</summary>
+    /// <param name="weights">The float32 values of a weight in row-major order by its name and expected shape; throws if it is missing or of another shape.</param>
+    /// <param name="prefix">The layer's name prefix there ("encoder.layer.3.").</param>
+    /// <param name="hidden">Hidden size.</param>
+    /// <param name="intermediate">Feed-forward size.</param>
+    /// <param name="heads">Attention heads (must divide <paramref name="hidden"/>).</param>
+    /// <param name="epsilon">Layer-norm epsilon.</param>
+    public BertLayer(Func<string, long[], float[]> weights, string prefix, int hidden, int intermediate, int heads, double epsilon) : base(nameof(BertLayer))
     {
         ArgumentNullException.ThrowIfNull(weights);
         if (heads < 1 || hidden % heads != 0) throw new ArgumentException($"{heads} heads do not divide the hidden size {hidden}.", nameof(heads));
@@ -54,7 +66,7 @@ public sealed class BertLayer : nn.Module
                 _ when pretrained.EndsWith(".weight", StringComparison.Ordinal) && !pretrained.Contains("LayerNorm", StringComparison.Ordinal) => [hidden, hidden],
                 _ => [hidden],
             };
-            register_parameter(name, new Parameter(tensor(weights.Get(prefix + pretrained, shape), shape)));
+            register_parameter(name, new Parameter(tensor(weights(prefix + pretrained, shape), shape)));
         }
     }
 

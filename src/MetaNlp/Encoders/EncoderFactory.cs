@@ -15,8 +15,9 @@ public static class EncoderFactory
         ArgumentOutOfRangeException.ThrowIfNegative(vocabularySize);
         if (options.EntityPositionDim > 0 && options.Kind != "cnn")
             throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
-        if (options.Pooling != EncoderOptions.MaxPooling && options.Kind is not ("cnn" or MiniLmEncoder.KindName))
-            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn and minilm encoders only, not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
+        if (options.Pooling != EncoderOptions.MaxPooling && options.Kind is not ("cnn" or MiniLmEncoder.KindName or BertFolder.KindName))
+            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn and minilm encoders only (bert runs minilm's code), not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
+        if (options.Kind == BertFolder.KindName) return BertFolder.CreateEncoder(options, vocabularySize, entitySpans);
         if (EncoderOptions.IsPretrained(options.Kind))
         {
             return vocabularySize == MiniLmWeights.VocabularySize
@@ -30,7 +31,7 @@ public static class EncoderFactory
             "boe" => new BagOfEmbeddingsEncoder(vocabularySize, options),
             "bilstm" => new BiLstmEncoder(vocabularySize, options),
             "transformer" => new TransformerEncoder(vocabularySize, options),
-            _ => throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.Kinds)}."),
+            _ => throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.AllKinds)}."),
         };
         if (options.Embeddings == EncoderOptions.MiniLmEmbeddings) PretrainedTokenTable.CopyInto(encoder);
         return encoder;

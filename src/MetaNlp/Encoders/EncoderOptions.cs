@@ -3,7 +3,7 @@ namespace MetaNlp.Encoders;
 /// <summary>Which encoder to build and its sizes. Stored in checkpoints, so a saved model rebuilds itself.</summary>
 public sealed record EncoderOptions
 {
-    /// <summary>Encoder kind: "cnn" (Kim 2014), "boe" (bag of embeddings), "bilstm" (BiLSTM with self-attention), "transformer", or "minilm" (pretrained all-MiniLM-L6-v2).</summary>
+    /// <summary>Encoder kind: "cnn" (Kim 2014), "boe" (bag of embeddings), "bilstm" (BiLSTM with self-attention), "transformer", "minilm" (pretrained all-MiniLM-L6-v2, built in), or "bert" (a BERT-family model from a local folder, <see cref="Path"/>).</summary>
     public string Kind { get; init; } = "cnn";
 
     /// <summary>Word embedding size.</summary>
@@ -85,6 +85,27 @@ public sealed record EncoderOptions
     /// </summary>
     public int FineTuneLayers { get; init; }
 
+    /// <summary>
+    /// bert: the local folder with the model's config.json, vocab.txt and model.safetensors (<see cref="BertFolder"/>);
+    /// recorded as a full path. Null for every other kind.
+    /// </summary>
+    public string? Path { get; init; }
+
+    /// <summary>
+    /// bert: lower-case hex SHA-256 of the folder's model.safetensors, recorded when the spec is made
+    /// (<see cref="BertFolder.Pin"/>): a checkpoint is refused if the file changed since. Null for every other kind.
+    /// </summary>
+    public string? WeightsSha256 { get; init; }
+
+    /// <summary>
+    /// bert: lower-case hex SHA-256 of the folder's vocab.txt, recorded with <see cref="WeightsSha256"/>: another
+    /// vocabulary would give other ids to the same weights, so a checkpoint is refused if the file changed since.
+    /// </summary>
+    public string? VocabularySha256 { get; init; }
+
+    /// <summary>Longest <see cref="Path"/>, in characters.</summary>
+    public const int MaxPathLength = 4096;
+
     /// <summary><see cref="Tokenizer"/>: a vocabulary fitted to the training texts' words.</summary>
     public const string WordTokens = "words";
 
@@ -115,11 +136,14 @@ public sealed record EncoderOptions
     /// <summary>Whether the encoder reads MiniLM's WordPiece ids (so no vocabulary is fitted to training texts).</summary>
     public bool UsesWordPiece() => IsPretrained(Kind) || Tokenizer == WordPieceTokens;
 
-    /// <summary>The encoder kinds this build knows.</summary>
+    /// <summary>The built-in encoder kinds: each has a training recipe (<c>TrainingRecipe</c>) and is a value of the command line's <c>--encoder</c>.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer", MiniLmEncoder.KindName];
 
+    /// <summary><see cref="Kinds"/> and "bert", a BERT-family model read from a local folder (<see cref="Path"/>, <see cref="BertFolder"/>), built through the library.</summary>
+    public static IReadOnlyList<string> AllKinds { get; } = [.. Kinds, BertFolder.KindName];
+
     /// <summary>Whether <paramref name="kind"/> is a pretrained encoder (with its own fixed tokenizer).</summary>
-    public static bool IsPretrained(string kind) => kind == MiniLmEncoder.KindName;
+    public static bool IsPretrained(string kind) => kind is MiniLmEncoder.KindName or BertFolder.KindName;
 
     /// <summary>Largest <see cref="EmbeddingDim"/>, <see cref="Filters"/>, <see cref="HiddenSize"/> and <see cref="AttentionSize"/>.</summary>
     public const int MaxSize = 4096;
@@ -147,14 +171,15 @@ public sealed record EncoderOptions
     /// <see cref="HiddenSize"/>, <see cref="AttentionSize"/> 1 to 4,096; <see cref="FeedForwardSize"/> 1 to 16,384;
     /// <see cref="Layers"/> and <see cref="Heads"/> 1 to 64; <see cref="MaxPositions"/> 1 to 8,192; 1 to 32
     /// <see cref="FilterWidths"/> of 1 to 32 tokens; <see cref="EntityPositionDim"/> 0 to 256; <see cref="Dropout"/>
-    /// and <see cref="WordDropout"/> 0 to 1; <see cref="FineTuneLayers"/> -1 to 6; kind, pooling,
+    /// and <see cref="WordDropout"/> 0 to 1; <see cref="FineTuneLayers"/> -1 to 6 (bert: to 64; the model's layer
+    /// count is checked when it is read); bert: a <see cref="Path"/>, and well-formed hashes if any; kind, pooling,
     /// tokenizer and embeddings among the known names. Run when a spec is made or read from a checkpoint, before any
     /// tensor exists (sizes that reach LibTorch unchecked crash the process).
     /// </summary>
     /// <exception cref="ArgumentException">A field is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown name.</exception>
     public void Validate()
     {
-        OptionBounds.OneOf("Encoder", Kind, Kinds);
+        OptionBounds.OneOf("Encoder", Kind, AllKinds);
         OptionBounds.Check(nameof(EmbeddingDim), EmbeddingDim, 1, MaxSize);
         OptionBounds.Check(nameof(Filters), Filters, 1, MaxSize);
         if (FilterWidths is null || FilterWidths.Count is < 1 or > MaxFilterWidth)
@@ -172,6 +197,20 @@ public sealed record EncoderOptions
         OptionBounds.OneOf(nameof(Embeddings), Embeddings, EmbeddingInits);
         OptionBounds.Check(nameof(Dropout), Dropout, 0, 1);
         OptionBounds.Check(nameof(WordDropout), WordDropout, 0, 1);
-        OptionBounds.Check(nameof(FineTuneLayers), FineTuneLayers, -1, MiniLmWeights.Layers);
+        OptionBounds.Check(nameof(FineTuneLayers), FineTuneLayers, -1, Kind == BertFolder.KindName ? MaxLayers : MiniLmWeights.Layers);
+        if (Kind == BertFolder.KindName)
+        {
+            if (string.IsNullOrWhiteSpace(Path) || Path.Length > MaxPathLength)
+                throw new ArgumentException($"The '{BertFolder.KindName}' encoder needs the folder of its model ({nameof(Path)}, at most {MaxPathLength} characters).", nameof(Path));
+            foreach (var (name, hash) in new[] { (nameof(WeightsSha256), WeightsSha256), (nameof(VocabularySha256), VocabularySha256) })
+            {
+                if (hash is not null && (hash.Length != 64 || !hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f')))
+                    throw new ArgumentException($"{name} must be 64 lower-case hex digits.", name);
+            }
+        }
+        else if (Path is not null || WeightsSha256 is not null || VocabularySha256 is not null)
+        {
+            throw new ArgumentException($"{nameof(Path)}, {nameof(WeightsSha256)} and {nameof(VocabularySha256)} are for the '{BertFolder.KindName}' encoder only, not '{Kind}'.", nameof(Path));
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace MetaNlp.Encoders;
 
 /// <summary>
 /// The pretrained sentence encoder all-MiniLM-L6-v2 (<see cref="MiniLmWeights"/>) as our own TorchSharp BERT: word,
-/// position and token-type embeddings with a layer norm, six <see cref="BertLayer"/>s, and as the sentence vector the
+/// position and token-type embeddings with a layer norm, six <see cref="BertLayer"/>s (any other BERT's sizes and
+/// weights with the <see cref="BertFolder"/> kind "bert": <see cref="BertConfig"/>), and as the sentence vector the
 /// mean of a text's token states over its attention mask, scaled to unit length: the model's sentence-transformers
 /// pipeline (Transformer, mean Pooling, Normalize). Unnormalised vectors have norms of about 7 and squared distances
 /// of 50 to 90 between unrelated sentences, which saturates a softmax over negative squared distances (ProtoNet,
@@ -47,6 +48,7 @@ public sealed class MiniLmEncoder : TextEncoder
     private readonly ModuleList<BertLayer> layers;
 #pragma warning restore IDE1006
     private readonly EncoderOptions _options;
+    private readonly BertConfig _config;
     private readonly EntitySpans? _entitySpans;
     private readonly Parameter[] _weights;
     private readonly Dictionary<string, LinkedListNode<CachedVector>> _cache = new(StringComparer.Ordinal);
@@ -72,36 +74,52 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <param name="weights">The pretrained model.</param>
     /// <param name="options">Its options.</param>
     /// <param name="entitySpans">Where the entities are, for <see cref="EncoderOptions.EntityPooling"/> (the marker tokens' ids).</param>
-    public MiniLmEncoder(OnnxWeights weights, EncoderOptions options, EntitySpans? entitySpans = null) : base(nameof(MiniLmEncoder))
+    public MiniLmEncoder(OnnxWeights weights, EncoderOptions options, EntitySpans? entitySpans = null)
+        : this(BertConfig.MiniLm, (weights ?? throw new ArgumentNullException(nameof(weights))).Get, options, entitySpans)
     {
+    }
+
+    /// <summary>
+    /// Creates a BERT sentence encoder of any size from pretrained weights read by their Hugging Face BertModel names
+    /// (<see cref="HuggingFaceName"/>; a <see cref="BertFolder"/>'s safetensors file). The tensors are copies.
+    /// </summary>
+    /// <param name="config">The model's sizes.</param>
+    /// <param name="weights">The float32 values of a weight in row-major order by its name and expected shape; throws if it is missing or of another shape.</param>
+    /// <param name="options">Its options: kind "minilm" or "bert".</param>
+    /// <param name="entitySpans">Where the entities are, for <see cref="EncoderOptions.EntityPooling"/> (the marker tokens' ids).</param>
+    public MiniLmEncoder(BertConfig config, Func<string, long[], float[]> weights, EncoderOptions options, EntitySpans? entitySpans = null) : base(nameof(MiniLmEncoder))
+    {
+        ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Kind != KindName) throw new ArgumentException($"Options for a '{options.Kind}' encoder.", nameof(options));
+        config.Validate();
+        if (options.Kind is not (KindName or BertFolder.KindName)) throw new ArgumentException($"Options for a '{options.Kind}' encoder.", nameof(options));
         if (options.WordDropout > 0) throw new ArgumentException("Word dropout is not supported by the MiniLM encoder (its unknown token is not MetaNlp's).", nameof(options));
-        if (options.FineTuneLayers < -1 || options.FineTuneLayers > MiniLmWeights.Layers)
-            throw new ArgumentException($"FineTuneLayers must be -1 (everything), 0 (frozen) or up to {MiniLmWeights.Layers} top layers; it is {options.FineTuneLayers}.", nameof(options));
+        if (options.FineTuneLayers < -1 || options.FineTuneLayers > config.Layers)
+            throw new ArgumentException($"FineTuneLayers must be -1 (everything), 0 (frozen) or up to {config.Layers} top layers; it is {options.FineTuneLayers}.", nameof(options));
         if (options.Pooling == EncoderOptions.EntityPooling)
             _entitySpans = entitySpans ?? throw new ArgumentException("Entity pooling needs the ids of the entity marker tokens.", nameof(entitySpans));
         else if (options.Pooling != EncoderOptions.MaxPooling)
             throw new ArgumentException($"MiniLM pools by the mean over the text, or with '{EncoderOptions.EntityPooling}' over the text and each marked entity; not '{options.Pooling}'.", nameof(options));
         _options = options;
-        const int d = MiniLmWeights.HiddenSize;
-        Parameter Load(string name, params long[] shape) => new(tensor(weights.Get(name, shape), shape));
-        word_embedding = Load("embeddings.word_embeddings.weight", MiniLmWeights.VocabularySize, d);
-        position_embedding = Load("embeddings.position_embeddings.weight", MiniLmWeights.MaxPositions, d);
-        token_type_embedding = Load("embeddings.token_type_embeddings.weight", 2, d);
+        _config = config;
+        int d = config.HiddenSize;
+        Parameter Load(string name, params long[] shape) => new(tensor(weights(name, shape), shape));
+        word_embedding = Load("embeddings.word_embeddings.weight", config.VocabularySize, d);
+        position_embedding = Load("embeddings.position_embeddings.weight", config.MaxPositions, d);
+        token_type_embedding = Load("embeddings.token_type_embeddings.weight", config.TokenTypes, d);
         embedding_norm_weight = Load("embeddings.LayerNorm.weight", d);
         embedding_norm_bias = Load("embeddings.LayerNorm.bias", d);
         layers = new ModuleList<BertLayer>();
-        for (int l = 0; l < MiniLmWeights.Layers; l++)
-            layers.Add(new BertLayer(weights, $"encoder.layer.{l}.", d, MiniLmWeights.IntermediateSize, MiniLmWeights.Heads, MiniLmWeights.LayerNormEpsilon));
+        for (int l = 0; l < config.Layers; l++)
+            layers.Add(new BertLayer(weights, $"encoder.layer.{l}.", d, config.IntermediateSize, config.Heads, config.LayerNormEpsilon));
         RegisterComponents();
 
         bool embeddingsTrain = options.FineTuneLayers == -1 && !options.FreezeEmbeddings;
-        int firstTrained = options.FineTuneLayers == -1 ? 0 : MiniLmWeights.Layers - options.FineTuneLayers;
+        int firstTrained = options.FineTuneLayers == -1 ? 0 : config.Layers - options.FineTuneLayers;
         foreach (var p in new[] { word_embedding, position_embedding, token_type_embedding, embedding_norm_weight, embedding_norm_bias })
             p.requires_grad = embeddingsTrain;
-        for (int l = 0; l < MiniLmWeights.Layers; l++)
+        for (int l = 0; l < config.Layers; l++)
         {
             foreach (var p in layers[l].parameters()) p.requires_grad = l >= firstTrained;
         }
@@ -115,7 +133,41 @@ public sealed class MiniLmEncoder : TextEncoder
     private static int LayerIndex(string name) => int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public override int OutputDim => MiniLmWeights.HiddenSize * (_entitySpans is null ? 1 : 3);
+    public override int OutputDim => _config.HiddenSize * (_entitySpans is null ? 1 : 3);
+
+    /// <summary>The model's sizes.</summary>
+    public BertConfig Config => _config;
+
+    /// <summary>
+    /// The Hugging Face BertModel name of one of the encoder's parameters ("layers.2.query_weight" is
+    /// "encoder.layer.2.attention.self.query.weight", "word_embedding" is "embeddings.word_embeddings.weight"): the
+    /// names its weights are read by, and exported under (<see cref="Interop.ModelSafetensors"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The encoder has no parameter of that name.</exception>
+    public static string HuggingFaceName(string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(parameterName);
+        foreach (var (name, pretrained) in EmbeddingNames)
+        {
+            if (name == parameterName) return pretrained;
+        }
+        var parts = parameterName.Split('.', 3);
+        if (parts.Length == 3 && parts[0] == nameof(layers) && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int layer))
+        {
+            foreach (var (name, pretrained) in BertLayer.WeightNames)
+            {
+                if (name == parts[2]) return $"encoder.layer.{layer}.{pretrained}";
+            }
+        }
+        throw new ArgumentException($"The BERT encoder has no parameter '{parameterName}'.", nameof(parameterName));
+    }
+
+    private static readonly (string Name, string Pretrained)[] EmbeddingNames =
+    [
+        (nameof(word_embedding), "embeddings.word_embeddings.weight"), (nameof(position_embedding), "embeddings.position_embeddings.weight"),
+        (nameof(token_type_embedding), "embeddings.token_type_embeddings.weight"), (nameof(embedding_norm_weight), "embeddings.LayerNorm.weight"),
+        (nameof(embedding_norm_bias), "embeddings.LayerNorm.bias"),
+    ];
 
     /// <inheritdoc />
     public override EncoderOptions Options => _options;
@@ -176,7 +228,7 @@ public sealed class MiniLmEncoder : TextEncoder
         }
     }
 
-    /// <summary>Token states [batch, length, 384] after the last layer.</summary>
+    /// <summary>Token states [batch, length, hidden size] after the last layer.</summary>
     /// <remarks>
     /// With 1 to 5 top layers fine-tuned and the frozen bottom run with the module's own weights, the bottom's states
     /// come from <see cref="HiddenStates"/> (each distinct text computed once), so only the trained layers run here.
@@ -184,14 +236,14 @@ public sealed class MiniLmEncoder : TextEncoder
     public Tensor States(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Length > MiniLmWeights.MaxPositions)
-            throw new ArgumentException($"MiniLM reads at most {MiniLmWeights.MaxPositions} tokens; this batch is {batch.Length} long (lower the tokenizer's MaxLength).", nameof(batch));
+        if (batch.Length > _config.MaxPositions)
+            throw new ArgumentException($"The encoder reads at most {_config.MaxPositions} tokens; this batch is {batch.Length} long (lower the tokenizer's MaxLength).", nameof(batch));
         using var scope = NewDisposeScope();
         var keyBias = KeyBias(batch);
         var x = CachesBottom && _hiddenStates.Enabled && FrozenBottomIsOwn(weights)
             ? CachedBottom(batch)
             : RunLayers(Embeddings(batch, weights), keyBias, 0, _firstTrainedLayer, weights);
-        return RunLayers(x, keyBias, _firstTrainedLayer, MiniLmWeights.Layers, weights).MoveToOuterDisposeScope();
+        return RunLayers(x, keyBias, _firstTrainedLayer, _config.Layers, weights).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -219,7 +271,7 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <summary>Texts whose frozen bottom layers the network has run (each distinct text once while the hidden-state cache has room).</summary>
     public long BottomEncodedTexts { get; private set; }
 
-    private bool CachesBottom => _options.FineTuneLayers is >= 1 and < MiniLmWeights.Layers;
+    private bool CachesBottom => _options.FineTuneLayers >= 1 && _options.FineTuneLayers < _config.Layers;
 
     private static Tensor KeyBias(TokenBatch batch) => batch.Mask.sub(One).mul(MaskScale).unsqueeze(1).unsqueeze(1); // [B, 1, 1, T]: 0 or -10000
 
@@ -231,7 +283,7 @@ public sealed class MiniLmEncoder : TextEncoder
         var x = Embed(Weight(weights, nameof(word_embedding)), batch)
             .add(Weight(weights, nameof(position_embedding))[..length].unsqueeze(0), One)
             .add(Weight(weights, nameof(token_type_embedding))[0], One); // one segment: every token has type 0
-        return nn.functional.layer_norm(x, [MiniLmWeights.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), MiniLmWeights.LayerNormEpsilon)
+        return nn.functional.layer_norm(x, [_config.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), _config.LayerNormEpsilon)
             .MoveToOuterDisposeScope();
     }
 
@@ -269,7 +321,7 @@ public sealed class MiniLmEncoder : TextEncoder
                     if (!_hiddenStates.TryAdd(keys[missing[i]], row)) fresh[keys[missing[i]]] = row;
                 }
             }
-            var x = zeros(batch.Count, batch.Length, MiniLmWeights.HiddenSize);
+            var x = zeros(batch.Count, batch.Length, _config.HiddenSize);
             for (int row = 0; row < batch.Count; row++)
                 x[row].narrow(0, 0, batch.Lengths[row]).copy_(_hiddenStates.Get(keys[row]) ?? fresh[keys[row]]);
             return x.MoveToOuterDisposeScope();
@@ -308,7 +360,7 @@ public sealed class MiniLmEncoder : TextEncoder
         }
     }
 
-    /// <summary>The mean of each text's token states over its mask, [batch, 384], before <see cref="Forward"/> scales it to unit length.</summary>
+    /// <summary>The mean of each text's token states over its mask, [batch, hidden size], before <see cref="Forward"/> scales it to unit length.</summary>
     public Tensor Pooled(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -324,7 +376,7 @@ public sealed class MiniLmEncoder : TextEncoder
         return states.mul(weights).sum(1).div(weights.sum(1));
     }
 
-    /// <summary>Sentence vectors [batch, 384] of unit length (see the class remarks); served from a cache when the encoder is frozen.</summary>
+    /// <summary>Sentence vectors [batch, hidden size] (3 x hidden size with entity pooling) of unit length (see the class remarks); served from a cache when the encoder is frozen.</summary>
     public override Tensor Forward(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);

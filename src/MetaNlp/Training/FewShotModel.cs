@@ -26,13 +26,16 @@ public sealed class FewShotModel
 
     /// <summary>
     /// Builds a freshly initialised model from a spec (weights from the current torch seed), in inference mode
-    /// (dropout off); the trainer switches it to training mode for its steps.
+    /// (dropout off); the trainer switches it to training mode for its steps. A "bert" encoder's options without a
+    /// weights hash are pinned first (<see cref="BertFolder.Pin"/>), so the model's <see cref="Spec"/>, and every
+    /// checkpoint of it, records the hash of the weights it was built from.
     /// </summary>
     /// <exception cref="ArgumentException">The spec is out of bounds (<see cref="ModelSpec.Validate"/>) or does not fit its data.</exception>
     public static FewShotModel Create(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
+        if (BertFolder.Pin(spec.Encoder) is var pinned && !ReferenceEquals(pinned, spec.Encoder)) spec = spec with { Encoder = pinned };
         var tokenizer = CreateTokenizer(spec);
         int Positions(string marker) => MarkerId(tokenizer, marker, "Entity position embeddings");
         int Pooling(string marker) => MarkerId(tokenizer, marker, "Entity pooling");
@@ -58,7 +61,7 @@ public sealed class FewShotModel
     };
 
     /// <summary>
-    /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (at most <see cref="WordTokenizerOptions.MaxLength"/>
+    /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (a "bert" encoder's: its folder's vocab.txt) (at most <see cref="WordTokenizerOptions.MaxLength"/>
     /// ids) for the MiniLM encoder, the same with one token per entity marker for <see cref="EncoderOptions.WordPieceTokens"/>
     /// and for MiniLM with <see cref="EncoderOptions.EntityPooling"/> (<see cref="BertWordPieceTokenizer.WithEntityMarkerTokens"/>),
     /// otherwise a word tokenizer over the spec's vocabulary.
@@ -67,7 +70,9 @@ public sealed class FewShotModel
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (!spec.Encoder.UsesWordPiece()) return new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
-        var pieces = BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength);
+        var pieces = spec.Encoder.Kind == BertFolder.KindName
+            ? BertFolder.Tokenizer(spec.Encoder, spec.TokenizerOptions.MaxLength)
+            : BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength);
         // MiniLM reads the markers as the pieces it was pretrained on, unless it pools over the entities they mark.
         bool markerTokens = !EncoderOptions.IsPretrained(spec.Encoder.Kind) || spec.Encoder.Pooling == EncoderOptions.EntityPooling;
         return markerTokens ? pieces.WithEntityMarkerTokens() : pieces;
@@ -81,6 +86,7 @@ public sealed class FewShotModel
     public static ModelSpec NewSpec(string algorithm, JsonElement? algorithmOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
+        encoder = BertFolder.Pin(encoder); // a BERT folder's spec records the full path and the weights' hash
         tokenizerOptions ??= new WordTokenizerOptions();
         LearnerRegistry.ValidateOptions(algorithm, algorithmOptions);
         encoder.Validate();
