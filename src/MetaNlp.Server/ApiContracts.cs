@@ -3,7 +3,10 @@ namespace MetaNlp.Server;
 /// <summary>A labelled example in a request.</summary>
 public sealed record ExampleInput(string? Text, string? Label);
 
-/// <summary>POST /api/classifiers: a name, an optional base model and threshold, and labelled examples (at least two labels).</summary>
+/// <summary>
+/// POST /api/classifiers: a name, an optional base model and threshold (without one, the base model's
+/// <see cref="BaseModelOutput.DefaultThreshold"/>), and labelled examples (at least two labels).
+/// </summary>
 public sealed record CreateClassifierRequest(string? Name, string? BaseModel, double? Threshold, IReadOnlyList<ExampleInput>? Examples);
 
 /// <summary>PATCH /api/classifiers/{id}/examples: examples to add and example ids to remove, in one change.</summary>
@@ -58,7 +61,12 @@ public sealed record NeighbourOutput(long ExampleId, string Text, string Label, 
 public sealed record ExplainResponse(string ClassifierId, long Version, PredictionOutput Prediction, IReadOnlyList<NeighbourOutput> Nearest);
 
 /// <summary>A base model in GET /api/models.</summary>
-public sealed record BaseModelOutput(string Name, string Algorithm, string Encoder, bool IsDefault);
+/// <param name="Name">The name a create request gives as baseModel.</param>
+/// <param name="Algorithm">The few-shot learner.</param>
+/// <param name="Encoder">The sentence encoder.</param>
+/// <param name="IsDefault">Whether a create request without baseModel gets this one.</param>
+/// <param name="DefaultThreshold">The "none of these" threshold a classifier of this model gets when created without one (measured for minilm; 0 for a checkpoint).</param>
+public sealed record BaseModelOutput(string Name, string Algorithm, string Encoder, bool IsDefault, double DefaultThreshold);
 
 /// <summary>GET /health: ok, degraded (some classifiers cannot answer) or unhealthy (503), with what is wrong.</summary>
 /// <param name="Status">"ok", "degraded" or "unhealthy".</param>
