@@ -43,7 +43,7 @@ public static class ApiContract
             + (keysForReads ? " (on this server reads too)" : "")
             + "; a classifier belongs to the key (or tenant) that created it, and other keys get 404 on it (admin keys manage all). "
             + "Every error is an application/problem+json body. Every /api operation can answer 429 (over the client's rate limit, with Retry-After) "
-            + "and 503 (the database failed). The API reference page is at /reference.html.";
+            + "and 503 (the database failed). The API reference page is at /reference.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SecuritySchemeName] = new OpenApiSecurityScheme
