@@ -35,15 +35,19 @@ public static class ApiContract
         endpoint.ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>Adds the document's title, description and the API-key security scheme.</summary>
-    public static Task DescribeDocument(OpenApiDocument document, bool keysForReads)
+    /// <param name="document">The OpenAPI document.</param>
+    /// <param name="keysForReads">Whether reads need a key too (<see cref="ServerOptions.KeysForReads"/>).</param>
+    /// <param name="rateLimited">Whether clients have a rate limit (<see cref="ServerOptions.RateLimit"/> above 0).</param>
+    public static Task DescribeDocument(OpenApiDocument document, bool keysForReads, bool rateLimited)
     {
         ArgumentNullException.ThrowIfNull(document);
         document.Info.Title = "MetaNlp few-shot classification service";
         document.Info.Description = "Create a classifier from a few labelled examples, classify, explain. Writes need an X-Api-Key header"
             + (keysForReads ? " (on this server reads too)" : "")
             + "; a classifier belongs to the key (or tenant) that created it, and other keys get 404 on it (admin keys manage all). "
-            + "Every error is an application/problem+json body. Every /api operation can answer 429 (over the client's rate limit, with Retry-After) "
-            + "and 503 (the database failed). The API reference page is at /reference.";
+            + "Every error is an application/problem+json body. Every /api operation can answer "
+            + (rateLimited ? "429 (over the client's rate limit, with Retry-After) and " : "")
+            + "503 (the database failed). The API reference page is at /reference.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[SecuritySchemeName] = new OpenApiSecurityScheme

@@ -52,7 +52,7 @@ public static class ServerApp
         builder.Services.AddExceptionHandler<DatabaseExceptionHandler>();
         builder.Services.AddOpenApi(o =>
         {
-            o.AddDocumentTransformer((document, _, _) => ApiContract.DescribeDocument(document, options.KeysForReads));
+            o.AddDocumentTransformer((document, _, _) => ApiContract.DescribeDocument(document, options.KeysForReads, options.RateLimit > 0));
             o.AddOperationTransformer((operation, context, _) => ApiContract.DescribeOperation(operation, context));
         });
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
