@@ -1,18 +1,32 @@
 namespace MetaNlp.Server;
 
 /// <summary>A labelled example in a request.</summary>
+/// <param name="Text">The example's text (a visible character at least; at most the text length limit).</param>
+/// <param name="Label">Its label (a visible character at least; at most 200 characters).</param>
 public sealed record ExampleInput(string? Text, string? Label);
 
-/// <summary>POST /api/classifiers: a name, an optional base model and threshold, and labelled examples (at least two labels).</summary>
+/// <summary>
+/// POST /api/classifiers: a name, an optional base model and threshold (without one, the base model's
+/// <see cref="BaseModelOutput.DefaultThreshold"/>), and labelled examples (at least two labels).
+/// </summary>
+/// <param name="Name">A name for people (at most 200 characters; need not be unique).</param>
+/// <param name="BaseModel">A base model of GET /api/models; without it, the server's default.</param>
+/// <param name="Threshold">From 0 to 1: a best probability under it answers "none of these"; without it, the base model's defaultThreshold.</param>
+/// <param name="Examples">Labelled examples of at least two labels.</param>
 public sealed record CreateClassifierRequest(string? Name, string? BaseModel, double? Threshold, IReadOnlyList<ExampleInput>? Examples);
 
 /// <summary>PATCH /api/classifiers/{id}/examples: examples to add and example ids to remove, in one change.</summary>
+/// <param name="Add">Examples to add.</param>
+/// <param name="Remove">Ids of the classifier's examples to remove (the ids GET /api/classifiers/{id} shows).</param>
 public sealed record ChangeExamplesRequest(IReadOnlyList<ExampleInput>? Add, IReadOnlyList<long>? Remove);
 
 /// <summary>POST /api/classifiers/{id}/classify: texts to classify.</summary>
+/// <param name="Texts">The texts, at least one (at most the batch and character limits).</param>
 public sealed record ClassifyRequest(IReadOnlyList<string>? Texts);
 
 /// <summary>POST /api/classifiers/{id}/explain: one text and how many nearest examples to return (default 5).</summary>
+/// <param name="Text">The text to classify and explain.</param>
+/// <param name="Top">How many nearest examples to return, 1 to 100 (default 5).</param>
 public sealed record ExplainRequest(string? Text, int? Top);
 
 /// <summary>A label and how many examples it has.</summary>
@@ -58,7 +72,12 @@ public sealed record NeighbourOutput(long ExampleId, string Text, string Label, 
 public sealed record ExplainResponse(string ClassifierId, long Version, PredictionOutput Prediction, IReadOnlyList<NeighbourOutput> Nearest);
 
 /// <summary>A base model in GET /api/models.</summary>
-public sealed record BaseModelOutput(string Name, string Algorithm, string Encoder, bool IsDefault);
+/// <param name="Name">The name a create request gives as baseModel.</param>
+/// <param name="Algorithm">The few-shot learner.</param>
+/// <param name="Encoder">The sentence encoder.</param>
+/// <param name="IsDefault">Whether a create request without baseModel gets this one.</param>
+/// <param name="DefaultThreshold">The "none of these" threshold a classifier of this model gets when created without one (measured for minilm; 0 for a checkpoint).</param>
+public sealed record BaseModelOutput(string Name, string Algorithm, string Encoder, bool IsDefault, double DefaultThreshold);
 
 /// <summary>GET /health: ok, degraded (some classifiers cannot answer) or unhealthy (503), with what is wrong.</summary>
 /// <param name="Status">"ok", "degraded" or "unhealthy".</param>

@@ -33,7 +33,10 @@ public sealed class BaseModelCatalog
                 miniLm.SentenceCacheLimitBytes = bytes;
                 miniLm.HiddenStates = new HiddenStateCache(bytes, miniLm.HiddenStates.Storage);
             }
-            _models.Add(source.Name, new BaseModel(source.Name, model));
+            _models.Add(source.Name, new BaseModel(source.Name, model)
+            {
+                DefaultThreshold = source.CheckpointPath is null ? NoneOfThese.PretrainedDefault : NoneOfThese.CheckpointDefault,
+            });
         }
         DefaultName = sources[0].Name;
     }
@@ -62,4 +65,7 @@ public sealed record BaseModel(string Name, FewShotModel Model)
 {
     /// <summary>Held for each bounded turn of work (a chunk of texts to classify or embed, one adaptation) on this model, first come first served.</summary>
     public FairGate Gate { get; } = new();
+
+    /// <summary>The threshold of "none of these" for a classifier created without one (<see cref="NoneOfThese"/>).</summary>
+    public double DefaultThreshold { get; init; }
 }

@@ -24,14 +24,19 @@ public static class ClassifierEndpoints
             store.GetWithExamples(id) is { } found && (ApiKeys.Caller(context) is not { } caller || caller.Owns(found.Classifier)) ? found : null;
         bool Manages(HttpContext context, string id) => store.Get(id) is { } c && ApiKeys.Caller(context) is { } caller && caller.Owns(c);
         var validator = new RequestValidator(options.Limits);
-        var api = app.MapGroup("/api").WithTags("classifiers");
+        var api = app.MapGroup("/api").WithTags("classifiers").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        if (options.RateLimit > 0) api.ProducesProblem(StatusCodes.Status429TooManyRequests);
         var reads = api.MapGroup("");
-        var writes = api.MapGroup("");
+        var writes = api.MapGroup("").RequireKey();
         writes.AddEndpointFilterFactory(keys.Require);
-        if (options.KeysForReads) reads.AddEndpointFilterFactory(keys.Require);
+        if (options.KeysForReads)
+        {
+            reads.RequireKey();
+            reads.AddEndpointFilterFactory(keys.Require);
+        }
         Task<(T? Body, IResult? Problem)> ReadValid<T>(HttpRequest request, Func<T, Dictionary<string, string[]>> check) where T : class => ReadValidBody(request, json, check);
 
-        reads.MapGet("/models", () => runtime.Catalog.All.Select(m => new BaseModelOutput(m.Name, m.Model.Spec.Algorithm, m.Model.Spec.Encoder.Kind, m.Name == runtime.Catalog.DefaultName)).ToArray())
+        reads.MapGet("/models", () => runtime.Catalog.All.Select(m => new BaseModelOutput(m.Name, m.Model.Spec.Algorithm, m.Model.Spec.Encoder.Kind, m.Name == runtime.Catalog.DefaultName, m.DefaultThreshold)).ToArray())
             .WithName("ListModels").WithSummary("The base models a classifier can be made from.");
 
         writes.MapPost("/classifiers", async (HttpRequest request) =>
@@ -42,13 +47,13 @@ public static class ClassifierEndpoints
             if (validator.CheckClassifier(examples.Select(e => e.Item2).ToArray(), examples.Length) is { } invalid)
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["examples"] = [invalid] });
             string baseModel = body.BaseModel ?? runtime.Catalog.DefaultName;
-            if (runtime.Catalog.Find(baseModel) is null)
+            if (runtime.Catalog.Find(baseModel) is not { } model)
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["baseModel"] = [$"'{baseModel}' is not a base model of this server; see GET /api/models"] });
-            var created = store.Create(body.Name!.Trim(), baseModel, body.Threshold ?? 0, examples, ApiKeys.Caller(request.HttpContext)?.Owner);
+            var created = store.Create(body.Name!.Trim(), baseModel, body.Threshold ?? model.DefaultThreshold, examples, ApiKeys.Caller(request.HttpContext)?.Owner);
             var stored = store.GetWithExamples(created.Id)!.Value;
             return Results.Created($"/api/classifiers/{created.Id}", ClassifierResponse.From(stored.Classifier, stored.Examples, withExamples: true));
-        }).Accepts<CreateClassifierRequest>("application/json").Produces<ClassifierResponse>(StatusCodes.Status201Created).ProducesValidationProblem()
-          .WithName("CreateClassifier").WithSummary("Creates a classifier from labelled examples (at least two labels).");
+        }).Accepts<CreateClassifierRequest>("application/json").Produces<ClassifierResponse>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesBodyProblems()
+          .WithName("CreateClassifier").WithSummary("Creates a classifier from labelled examples (at least two labels); without a threshold it gets its base model's defaultThreshold (GET /api/models).");
 
         reads.MapGet("/classifiers", (HttpContext context, HttpResponse response, int? offset, int? limit) =>
         {
@@ -70,7 +75,7 @@ public static class ClassifierEndpoints
             if (!Manages(context, id) || !store.Delete(id)) return NotFound(id);
             runtime.Forget(id);
             return Results.NoContent();
-        }).ProducesProblem(StatusCodes.Status404NotFound).WithName("DeleteClassifier").WithSummary("Deletes a classifier and its examples.");
+        }).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).WithName("DeleteClassifier").WithSummary("Deletes a classifier and its examples.");
 
         writes.MapPatch("/classifiers/{id}/examples", async (string id, HttpRequest request) =>
         {
@@ -96,7 +101,8 @@ public static class ClassifierEndpoints
             }
             var stored = store.GetWithExamples(id);
             return stored is { } s ? Results.Ok(ClassifierResponse.From(s.Classifier, s.Examples, withExamples: true)) : NotFound(id);
-        }).Accepts<ChangeExamplesRequest>("application/json").Produces<ClassifierResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+        }).Accepts<ChangeExamplesRequest>("application/json").Produces<ClassifierResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+          .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems()
           .WithName("ChangeExamples").WithSummary("Adds and removes examples in one change; the classifier re-adapts.");
 
         reads.MapPost("/classifiers/{id}/classify", async (string id, HttpRequest request) =>
@@ -110,7 +116,7 @@ public static class ClassifierEndpoints
             var predictions = await runtime.ClassifyAsync(found.Classifier, found.Examples, texts, request.HttpContext.RequestAborted);
             return Results.Ok(new ClassifyResponse(id, found.Classifier.Version, predictions.Select((p, i) => Output(texts[i], p)).ToArray()));
         }).Accepts<ClassifyRequest>("application/json").Produces<ClassifyResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-          .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).WithName("Classify")
+          .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems().WithName("Classify")
           .WithSummary(string.Create(System.Globalization.CultureInfo.InvariantCulture,
               $"Labels and probabilities for a batch of texts; \"none of these\" under the threshold. A batch over {options.Limits.MaxRequestCharacters:N0} characters in all answers 413."));
 
@@ -124,7 +130,7 @@ public static class ClassifierEndpoints
             return Results.Ok(new ExplainResponse(id, found.Classifier.Version, Output(body.Text!, prediction),
                 nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
         }).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-          .ProducesProblem(StatusCodes.Status409Conflict).WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
+          .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems().WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
     }
 
     private static async Task<(T? Body, IResult? Problem)> ReadValidBody<T>(HttpRequest request, JsonSerializerOptions json, Func<T, Dictionary<string, string[]>> check) where T : class

@@ -17,12 +17,12 @@ namespace MetaNlp.Server;
 
 /// <summary>
 /// The few-shot classification service: the classifier API (<see cref="ClassifierEndpoints"/>), its OpenAPI
-/// description at <c>/openapi/v1.json</c>, <c>/health</c>, and the web page at <c>/</c>. Started by
+/// description at <c>/openapi/v1.json</c> and its reference page at <c>/reference</c>, <c>/health</c>, and the web page at <c>/</c>. Started by
 /// <c>metanlp serve</c>; tests start it on 127.0.0.1 with port 0.
 /// </summary>
 public static class ServerApp
 {
-    private static readonly string[] PageFiles = ["index.html", "app.js", "style.css"];
+    private static readonly string[] PageFiles = ["index.html", "app.js", "style.css", "reference.html", "reference.js"];
 
     /// <summary>
     /// Builds the application. The database is checked first (<see cref="ClassifierStore"/>: a directory, a file that
@@ -50,12 +50,11 @@ public static class ServerApp
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(store);
         builder.Services.AddExceptionHandler<DatabaseExceptionHandler>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(o =>
         {
-            document.Info.Title = "MetaNlp few-shot classification service";
-            document.Info.Description = "Create a classifier from a few labelled examples, classify, explain. Writes need an X-Api-Key header; a classifier belongs to the key (or tenant) that created it, and other keys get 404 on it (admin keys manage all).";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) => ApiContract.DescribeDocument(document, options.KeysForReads, options.RateLimit > 0));
+            o.AddOperationTransformer((operation, context, _) => ApiContract.DescribeOperation(operation, context));
+        });
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
 
         if (options.RateLimit > 0) builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, options, keys));
@@ -93,6 +92,7 @@ public static class ServerApp
         ClassifierEndpoints.Map(app, options, store, runtime, keys, json);
         foreach (var file in PageFiles) MapPageFile(app, file);
         app.MapGet("/", () => PageFile("index.html")).ExcludeFromDescription();
+        app.MapGet("/reference", () => PageFile("reference.html")).ExcludeFromDescription();   // the API reference, rendered from /openapi/v1.json
         return app;
     }
 
