@@ -72,8 +72,8 @@ public sealed class MetaTrainer
         var options = info.Trainer! with { MaxEpisodes = maxEpisodes ?? info.Trainer!.MaxEpisodes };
         options.Validate();
         var (model, progress, optimizer) = Checkpoint.LoadTrainingState(statePath, m => CreateOptimizer(m, options));
-        if (progress.StopReason is not null && progress.StopReason.StartsWith("reached", StringComparison.Ordinal) && progress.EpisodesDone < options.MaxEpisodes)
-            progress = progress with { StopReason = null };
+        if (progress.StoppedAtBudget && progress.EpisodesDone < options.MaxEpisodes)
+            progress = progress with { StopReason = null, Stop = null };
         return Run(model, options, optimizer, progress, train, validation, outputDirectory, info, cancellation);
     }
 
@@ -112,7 +112,7 @@ public sealed class MetaTrainer
         learner.Embedder.Encoder.Warning += message => OnWarning?.Invoke(message);
         var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0 && progress.StopReason is null)
-            progress = progress with { StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
+            progress = progress with { Stop = TrainingStop.NothingToTrain, StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
         // The run's own randomness (dropout, word dropout, a learner's sampling) starts from the seed; a resumed run
         // starts from the seed plus the episodes done, so resuming the same state twice gives the same run.
         torch.manual_seed(options.Seed + progress.EpisodesDone);
@@ -131,7 +131,7 @@ public sealed class MetaTrainer
         {
             if (progress.EpisodesDone >= options.MaxEpisodes)
             {
-                progress = progress with { StopReason = $"reached {options.MaxEpisodes} episodes" };
+                progress = progress with { Stop = TrainingStop.EpisodeBudget, StopReason = $"reached {options.MaxEpisodes} episodes" };
                 break;
             }
             if (cancellation.IsCancellationRequested)
@@ -200,7 +200,7 @@ public sealed class MetaTrainer
             {
                 progress = progress with { ValidationsWithoutImprovement = progress.ValidationsWithoutImprovement + 1 };
                 if (progress.ValidationsWithoutImprovement >= options.Patience)
-                    progress = progress with { StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
+                    progress = progress with { Stop = TrainingStop.EarlyStop, StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
             }
         }
     }

@@ -27,8 +27,22 @@ public sealed record TrainingProgress
     /// <summary>Optimizer steps since the last validation.</summary>
     public int StepsSinceValidation { get; init; }
 
-    /// <summary>Why training stopped, once it has.</summary>
+    /// <summary>Why training stopped, once it has, in words for people (see <see cref="Stop"/> for programs).</summary>
     public string? StopReason { get; init; }
+
+    /// <summary>
+    /// Why training stopped, once it has; null while it runs, and in training states written before this field
+    /// (whose <see cref="StopReason"/> then says it).
+    /// </summary>
+    public TrainingStop? Stop { get; init; }
+
+    /// <summary>
+    /// Whether a run with a larger episode budget would continue from here: it stopped only because it reached its
+    /// budget (an early stop or a run with nothing to train is over).
+    /// </summary>
+    public bool StoppedAtBudget => Stop == TrainingStop.EpisodeBudget
+        // States written before Stop existed say it only in words.
+        || (Stop is null && StopReason is not null && StopReason.StartsWith("reached", StringComparison.Ordinal));
 
     /// <summary>Every validation so far.</summary>
     public IReadOnlyList<ValidationPoint> History { get; init; } = [];
@@ -45,8 +59,22 @@ public sealed record TrainingProgress
         OptionBounds.Check(nameof(TrainSeconds), TrainSeconds, 0, double.MaxValue);
         OptionBounds.Check(nameof(LossSinceValidation), LossSinceValidation, double.MinValue, double.MaxValue);
         if (BestValidationAccuracy is double best) OptionBounds.Check(nameof(BestValidationAccuracy), best, 0, 1);
+        if (Stop is { } stop && !Enum.IsDefined(stop)) throw new ArgumentException($"Unknown stop reason {(int)stop}.", nameof(Stop));
         if (History is null || History.Any(p => p is null)) throw new ArgumentException("The training history is missing or has an empty entry.", nameof(History));
     }
+}
+
+/// <summary>Why a training run stopped.</summary>
+public enum TrainingStop
+{
+    /// <summary>It trained the episodes it was given (<see cref="MetaTrainerOptions.MaxEpisodes"/>); a larger budget continues it.</summary>
+    EpisodeBudget,
+
+    /// <summary>Validation did not improve for <see cref="MetaTrainerOptions.Patience"/> validations; the best weights are kept.</summary>
+    EarlyStop,
+
+    /// <summary>No weight of the model requires a gradient.</summary>
+    NothingToTrain,
 }
 
 /// <summary>

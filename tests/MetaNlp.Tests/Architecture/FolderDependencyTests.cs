@@ -13,7 +13,7 @@ public partial class FolderDependencyTests
     private static readonly string[][] Layers =
     [
         [FolderDependencyScan.Root],        // OptionBounds, StaleTempFiles: checks every layer shares
-        ["Functional", "Text"],            // tensor maths; tokenizers and text rules
+        ["Functional", "Text", "Interop"], // tensor maths; tokenizers and text rules; the safetensors file format
         ["Data"],                          // datasets, splits, episodes, the registry
         ["Encoders"],                      // text encoders over token ids
         ["Algorithms"],                    // learners over an embedder

@@ -107,11 +107,19 @@ public class SafetensorsFileTests
         manual_seed(3);
         var tensors = new Dictionary<string, Tensor>
         {
-            ["f32"] = randn(3, 4), ["f64"] = randn(5, dtype: ScalarType.Float64), ["f16"] = randn(2, 2).to_type(ScalarType.Float16),
-            ["bf16"] = randn(6).to_type(ScalarType.BFloat16), ["i64"] = randint(-1000, 1000, [4]), ["i32"] = randint(-1000, 1000, [4], dtype: ScalarType.Int32),
-            ["i16"] = randint(-1000, 1000, [2], dtype: ScalarType.Int16), ["i8"] = randint(-100, 100, [3], dtype: ScalarType.Int8),
-            ["u8"] = randint(0, 255, [3], dtype: ScalarType.Byte), ["bool"] = tensor(new[] { true, false, true }),
-            ["scalar"] = tensor(2.5f), ["empty"] = zeros(0, 7), ["strided"] = randn(4, 3).t(),
+            ["f32"] = randn(3, 4),
+            ["f64"] = randn(5, dtype: ScalarType.Float64),
+            ["f16"] = randn(2, 2).to_type(ScalarType.Float16),
+            ["bf16"] = randn(6).to_type(ScalarType.BFloat16),
+            ["i64"] = randint(-1000, 1000, [4]),
+            ["i32"] = randint(-1000, 1000, [4], dtype: ScalarType.Int32),
+            ["i16"] = randint(-1000, 1000, [2], dtype: ScalarType.Int16),
+            ["i8"] = randint(-100, 100, [3], dtype: ScalarType.Int8),
+            ["u8"] = randint(0, 255, [3], dtype: ScalarType.Byte),
+            ["bool"] = tensor(new[] { true, false, true }),
+            ["scalar"] = tensor(2.5f),
+            ["empty"] = zeros(0, 7),
+            ["strided"] = randn(4, 3).t(),
         };
         Safetensors.Write(path, tensors, new Dictionary<string, string> { ["k"] = "v" });
         using var file = SafetensorsFile.Open(path);

@@ -56,6 +56,8 @@ public class TrainingTests
         var options = Options(1000) with { LearningRate = 1e-9, Patience = 2 };
         var result = new MetaTrainer().Train(NewModel(), options, train, validation, dir.Path);
         Assert.StartsWith("early stop", result.Progress.StopReason);
+        Assert.Equal(TrainingStop.EarlyStop, result.Progress.Stop);
+        Assert.False(result.Progress.StoppedAtBudget);
         Assert.Equal(3, result.Progress.History.Count); // the starting weights, then 2 without improvement
         Assert.Equal(20, result.Progress.EpisodesDone);
         // Nothing beat the starting weights, so they are the model kept.
@@ -93,6 +95,11 @@ public class TrainingTests
         Assert.Equal(straight.Progress.History, resumed.Progress.History);
         AssertSameWeights(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), Path.Combine(killedDir.Path, MetaTrainer.StateFileName));
         AssertSameWeights(straight.ModelPath, resumed.ModelPath);
+
+        // Patience 100 never stops it early: the run ended at its budget, so a larger budget continues it.
+        Assert.Equal(TrainingStop.EpisodeBudget, resumed.Progress.Stop);
+        var longer = new MetaTrainer().Resume(killedDir.Path, train, validation, maxEpisodes: 44);
+        Assert.Equal(44, longer.Progress.EpisodesDone);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using MetaNlp.Encoders;
-using MetaNlp.Training;
+using MetaNlp.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MetaNlp.Interop;
+namespace MetaNlp.Training;
 
 /// <summary>
 /// A model's weights as a safetensors file, for PyTorch (<c>safetensors.torch.load_file</c>) and back
