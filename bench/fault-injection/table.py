@@ -20,9 +20,10 @@ for config, t in r.get("train", {}).items():
 files = r.get("files", {}).get("per_kind", {})
 for kind, s in files.items():
     justified = {k: v for k, v in s.items() if k.startswith("ok_") and v and isinstance(v, int)}
-    held = f"{s.get('clean', 0)} clean errors naming the file"
+    n = lambda k: f"{s.get(k, 0)} clean error{'' if s.get(k, 0) == 1 else 's'}"
+    held = f"{n('clean')} naming the file"
     if s.get("clean_other"):
-        held += f", {s['clean_other']} clean errors naming the content"
+        held += f", {n('clean_other')} naming the content"
     if justified:
         held += ", exit 0: " + ", ".join(f"{v} {k[3:].replace('_', ' ')}" for k, v in justified.items())
     bad = []
