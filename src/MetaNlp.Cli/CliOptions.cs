@@ -54,10 +54,26 @@ internal static class CliOptions
         if (value is T v) option.DefaultValueFactory = _ => v;
         option.Validators.Add(result =>
         {
-            var x = result.GetValueOrDefault<T>();
-            if (x.CompareTo(default) <= 0) result.AddError($"{name} must be positive (got {x}).");
+            if (Converted<T>(result) is T x && x.CompareTo(default) <= 0) result.AddError($"{name} must be positive (got {x}).");
         });
         return option;
+    }
+
+    /// <summary>
+    /// The option's value, or null when its text did not convert to <typeparamref name="T"/> ("abc", "3.5" for an
+    /// integer, a number out of range): the parser reports that error itself, and asking for the value then throws,
+    /// which inside a validator would end the process.
+    /// </summary>
+    public static T? Converted<T>(System.CommandLine.Parsing.OptionResult result) where T : struct
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static Option<int> NonNegative(string name, string description)
@@ -65,8 +81,7 @@ internal static class CliOptions
         var option = new Option<int>(name) { Description = description };
         option.Validators.Add(result =>
         {
-            int x = result.GetValueOrDefault<int>();
-            if (x < 0) result.AddError($"{name} cannot be negative (got {x}).");
+            if (Converted<int>(result) is int x && x < 0) result.AddError($"{name} cannot be negative (got {x}).");
         });
         return option;
     }

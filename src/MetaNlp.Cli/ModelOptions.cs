@@ -128,8 +128,7 @@ internal sealed class ModelOptions
         };
         option.Validators.Add(r =>
         {
-            int value = r.GetValueOrDefault<int>();
-            if (value < -1 || value > MiniLmWeights.Layers) r.AddError($"--finetune-layers must be -1, 0 or up to {MiniLmWeights.Layers}; got {value}.");
+            if (CliOptions.Converted<int>(r) is int value && (value < -1 || value > MiniLmWeights.Layers)) r.AddError($"--finetune-layers must be -1, 0 or up to {MiniLmWeights.Layers}; got {value}.");
         });
         return option;
     }

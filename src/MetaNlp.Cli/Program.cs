@@ -28,10 +28,21 @@ public static class Program
         {
             string command = parsed.CommandResult.Command.Name == Name ? Name : $"{Name} {parsed.CommandResult.Command.Name}";
             string more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more)" : "";
-            Console.Error.WriteLine($"error: {parsed.Errors[0].Message.TrimEnd('.')}{more}; see `{command} --help`.");
+            Console.Error.WriteLine($"error: {OneLine(parsed.Errors[0].Message).TrimEnd('.')}{more}; see `{command} --help`.");
             return CommandRunner.BadInput;
         }
         return parsed.Invoke();
+    }
+
+    // A parser message on one line and in the user's words: the choices of an option listed with commas, and no .NET
+    // type names ("as expected type 'System.Int32'").
+    private static string OneLine(string message)
+    {
+        string joined = string.Join(", ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Replace(":, ", ": ", StringComparison.Ordinal);
+        return joined.Replace("as expected type 'System.Int32'", "as a whole number", StringComparison.Ordinal)
+            .Replace("as expected type 'System.Int64'", "as a whole number", StringComparison.Ordinal)
+            .Replace("as expected type 'System.Double'", "as a number", StringComparison.Ordinal)
+            .Replace("as expected type 'System.Single'", "as a number", StringComparison.Ordinal);
     }
 
     /// <summary>The command's name, as installed and as help and errors show it.</summary>

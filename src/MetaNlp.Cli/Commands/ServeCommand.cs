@@ -76,8 +76,7 @@ internal static class ServeCommand
         var option = new Option<int>(name) { Description = $"{description} Default {value:N0}; {min:N0} to {max:N0}.", DefaultValueFactory = _ => value };
         option.Validators.Add(r =>
         {
-            int x = r.GetValueOrDefault<int>();
-            if (x < min || x > max) r.AddError($"{name} must be from {min:N0} to {max:N0} (got {x:N0}).");
+            if (CliOptions.Converted<int>(r) is int x && (x < min || x > max)) r.AddError($"{name} must be from {min:N0} to {max:N0} (got {x:N0}).");
         });
         return option;
     }

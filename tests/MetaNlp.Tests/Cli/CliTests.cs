@@ -67,6 +67,12 @@ public class CliTests
     [InlineData("eval --threads abc", "Cannot parse argument 'abc' for option '--threads'", "metanlp eval")]
     [InlineData("predict --model", "Required argument missing for option: '--model'", "metanlp predict")]
     [InlineData("nosuch", "Required command was not provided", "metanlp")]
+    // A value that does not convert reached the option's validator, which asked for the value and aborted the process (exit 134).
+    [InlineData("train --filters abc", "Cannot parse argument 'abc' for option '--filters' as a whole number", "metanlp train")]
+    [InlineData("train --finetune-layers 3.5", "Cannot parse argument '3.5' for option '--finetune-layers' as a whole number", "metanlp train")]
+    [InlineData("train --contrastive-epochs 99999999999", "Cannot parse argument '99999999999' for option '--contrastive-epochs'", "metanlp train")]
+    [InlineData("serve --text-cache-mb abc", "Cannot parse argument 'abc' for option '--text-cache-mb' as a whole number", "metanlp serve")]
+    [InlineData("eval --classes abc", "Argument 'abc' not recognized. Must be one of: 'test', 'val', 'train', 'all'", "metanlp eval")]
     public void ParserErrorsAreOneLineAndExitCode2(string args, string says, string command)
     {
         var result = CliRunner.Run(args.Split(' '));
