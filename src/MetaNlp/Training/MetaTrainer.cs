@@ -31,7 +31,8 @@ public sealed class MetaTrainer
 
     /// <summary>
     /// Trains a new model; <paramref name="model"/>'s spec gets the training info. LibTorch's generator is seeded
-    /// with <see cref="MetaTrainerOptions.Seed"/> when the run starts; the weight initialisation (done when the model
+    /// with <see cref="MetaTrainerOptions.Seed"/> plus the episode before each training step, so a resumed run draws
+    /// what an uninterrupted one drew; the weight initialisation (done when the model
     /// was built) and the episodes (seeded by their samplers) are the caller's to seed, as
     /// <see cref="Api.MetaLearner.Train(Data.TextDataset, Data.ClassSplit, Api.MetaLearnerOptions?, CancellationToken)"/> does.
     /// Cancelling <paramref name="cancellation"/> saves the training state before the
@@ -113,9 +114,10 @@ public sealed class MetaTrainer
         var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0 && progress.StopReason is null)
             progress = progress with { Stop = TrainingStop.NothingToTrain, StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
-        // The run's own randomness (dropout, word dropout, a learner's sampling) starts from the seed; a resumed run
-        // starts from the seed plus the episodes done, so resuming the same state twice gives the same run.
-        torch.manual_seed(options.Seed + progress.EpisodesDone);
+        // A run killed before its first checkpoint must still be resumable: the state of the untrained model is
+        // written before anything else (the validation of the starting weights writes model.ckpt, and a folder with a
+        // model but no state could neither resume nor start again).
+        if (progress.EpisodesDone == 0 && !File.Exists(statePath)) Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
         var clock = new Stopwatch();
 
@@ -142,6 +144,9 @@ public sealed class MetaTrainer
                     $"Training was cancelled after {progress.EpisodesDone} episodes; its state is saved in '{Path.GetFullPath(statePath)}': resume it (--resume, MetaTrainer.Resume, MetaLearner.Resume).",
                     cancellation);
             }
+            // The step's own randomness (dropout, word dropout, a learner's sampling) comes from the seed and the episode,
+            // so a resumed run draws what the uninterrupted run drew at the same episode.
+            torch.manual_seed(options.Seed + progress.EpisodesDone);
             learner.Model.train();
             bool timed = progress.EpisodesDone >= WarmUpEpisodes;
             clock.Restart();

@@ -34,8 +34,8 @@ public sealed record MetaTrainerOptions
     public int CheckpointEvery { get; init; } = 100;
 
     /// <summary>
-    /// The run's seed: <see cref="MetaTrainer"/> seeds LibTorch's generator with it when the run starts (with it plus
-    /// the episodes done when a run resumes), which fixes dropout and every other random draw of training.
+    /// The run's seed: <see cref="MetaTrainer"/> seeds LibTorch's generator with it plus the episode before each
+    /// training step, which fixes dropout and every other random draw of training, the same for a run resumed there.
     /// <see cref="Api.MetaLearner"/> (and <c>metanlp train</c>) also seed the weight initialisation and the episode
     /// samplers with it, so two runs with the same seed, data and options give the same history and weights (on the
     /// same LibTorch thread count).

@@ -103,6 +103,42 @@ public class TrainingTests
     }
 
     [Fact]
+    public void WithDropoutAResumedRunDrawsWhatTheUninterruptedRunDrew()
+    {
+        using var straightDir = new TempDir();
+        using var killedDir = new TempDir();
+        using var startDir = new TempDir();
+        manual_seed(5);
+        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "cnn", EmbeddingDim = 16, Filters = 8, Dropout = 0.3, WordDropout = 0.2 },
+            Pool.Where(e => ToyData.Classes(0, 24).Contains(e.Label)).Select(e => e.Text));
+        var start = Path.Combine(startDir.Path, "start.ckpt");
+        Checkpoint.SaveModel(start, FewShotModel.Create(spec));
+        var (train, validation) = Samplers();
+        var straight = new MetaTrainer().Train(Checkpoint.LoadModel(start), Options(), train, validation, straightDir.Path);
+
+        // Seeded once per start (as before), the dropout masks after the resume at 20 differed from the straight run's.
+        var killer = new MetaTrainer { OnProgress = e => { if (e.Episode >= 26) throw new SimulatedKill(); } };
+        Assert.Throws<SimulatedKill>(() => killer.Train(Checkpoint.LoadModel(start), Options(), train, validation, killedDir.Path));
+        var resumed = new MetaTrainer().Resume(killedDir.Path, train, validation);
+        Assert.Equal(straight.Progress.History, resumed.Progress.History);
+        AssertSameWeights(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), Path.Combine(killedDir.Path, MetaTrainer.StateFileName));
+    }
+
+    [Fact]
+    public void ARunKilledBeforeItsFirstCheckpointResumes()
+    {
+        using var dir = new TempDir();
+        var (train, validation) = Samplers();
+        // Killed right after the starting weights were validated and saved as model.ckpt, long before episode 10's state.
+        var killer = new MetaTrainer { OnProgress = _ => throw new SimulatedKill() };
+        Assert.Throws<SimulatedKill>(() => killer.Train(NewModel(), Options(), train, validation, dir.Path));
+        Assert.True(File.Exists(Path.Combine(dir.Path, MetaTrainer.ModelFileName)));
+        Assert.True(MetaTrainer.CanResume(dir.Path), "no training state to resume from");
+        var resumed = new MetaTrainer().Resume(dir.Path, train, validation);
+        Assert.Equal(40, resumed.Progress.EpisodesDone);
+    }
+
+    [Fact]
     public void ACheckpointRoundTripGivesTheSamePredictions()
     {
         using var dir = new TempDir();
