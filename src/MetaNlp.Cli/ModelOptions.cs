@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Pretrained;
 using MetaNlp.Training;
 
 namespace MetaNlp.Cli;

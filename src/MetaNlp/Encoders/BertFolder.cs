@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaNlp.Interop;
+using MetaNlp.Pretrained;
 using MetaNlp.Text;
 
 namespace MetaNlp.Encoders;

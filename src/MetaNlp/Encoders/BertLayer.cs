@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using MetaNlp.Pretrained;
 using static TorchSharp.torch;
 using static MetaNlp.Functional.Scalars;
 

@@ -1,3 +1,5 @@
+using MetaNlp.Pretrained;
+
 namespace MetaNlp.Encoders;
 
 /// <summary>Builds an encoder from its options (for the CLI and for checkpoints).</summary>

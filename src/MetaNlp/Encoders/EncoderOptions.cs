@@ -1,3 +1,5 @@
+using MetaNlp.Pretrained;
+
 namespace MetaNlp.Encoders;
 
 /// <summary>Which encoder to build and its sizes. Stored in checkpoints, so a saved model rebuilds itself.</summary>

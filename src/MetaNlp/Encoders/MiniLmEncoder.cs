@@ -1,4 +1,5 @@
 using MetaNlp.Functional;
+using MetaNlp.Pretrained;
 using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,4 +1,5 @@
 using TorchSharp;
+using MetaNlp.Pretrained;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Encoders;

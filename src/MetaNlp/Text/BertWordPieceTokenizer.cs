@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using MetaNlp.Encoders;
 using Microsoft.ML.Tokenizers;
+using MetaNlp.Pretrained;
 
 namespace MetaNlp.Text;
 

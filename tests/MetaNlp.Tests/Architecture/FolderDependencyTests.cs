@@ -13,7 +13,8 @@ public partial class FolderDependencyTests
     private static readonly string[][] Layers =
     [
         [FolderDependencyScan.Root],        // OptionBounds, StaleTempFiles: checks every layer shares
-        ["Functional", "Text", "Interop"], // tensor maths; tokenizers and text rules; the safetensors file format
+        ["Functional", "Interop", "Pretrained"], // tensor maths; the safetensors format; the pretrained model's files
+        ["Text"],                          // tokenizers and text rules
         ["Data"],                          // datasets, splits, episodes, the registry
         ["Encoders"],                      // text encoders over token ids
         ["Algorithms"],                    // learners over an embedder
@@ -28,7 +29,6 @@ public partial class FolderDependencyTests
         ("Data", "Algorithms", "DatasetRegistry declares each dataset's training recipes (learner names and options); recipes belong to Training"),
         ("Data", "Encoders", "DatasetRegistry's recipes name encoder options"),
         ("Data", "Training", "DatasetInfo carries TrainingRecipe; the registry should hand protocols to Training, not hold recipes"),
-        ("Text", "Encoders", "BertWordPieceTokenizer reads MiniLM's vocabulary through MiniLmWeights; a Pretrained folder that both use removes it"),
     ];
 
     private static string Library => Path.Combine(TestData.RepositoryRoot() ?? throw new InvalidOperationException("MetaNlp.slnx not found above the test binaries"), "src", "MetaNlp");

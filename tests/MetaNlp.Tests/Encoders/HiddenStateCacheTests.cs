@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Pretrained;
 using MetaNlp.Text;
 using Xunit.Abstractions;
 using TorchSharp;

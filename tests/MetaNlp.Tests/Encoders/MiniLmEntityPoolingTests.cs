@@ -1,6 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Pretrained;
 using MetaNlp.Tests.Data;
 using MetaNlp.Text;
 using MetaNlp.Training;

@@ -1,4 +1,5 @@
 using MetaNlp.Encoders;
+using MetaNlp.Pretrained;
 using MetaNlp.Text;
 
 namespace MetaNlp.Tests.Encoders;

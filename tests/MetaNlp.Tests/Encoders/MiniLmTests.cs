@@ -3,6 +3,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Functional;
+using MetaNlp.Pretrained;
 using MetaNlp.Tests.Data;
 using MetaNlp.Text;
 using MetaNlp.Training;

@@ -1,5 +1,6 @@
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Pretrained;
 using MetaNlp.Tests.Data;
 using MetaNlp.Text;
 using MetaNlp.Training;

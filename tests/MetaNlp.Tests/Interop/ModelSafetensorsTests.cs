@@ -1,6 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 using MetaNlp.Interop;
+using MetaNlp.Pretrained;
 using MetaNlp.Tests.Checkpoints;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Encoders;

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace MetaNlp.Encoders;
+namespace MetaNlp.Pretrained;
 
 /// <summary>
 /// all-MiniLM-L6-v2 (Wang et al. 2020's MiniLM, fine-tuned by sentence-transformers; Apache-2.0) as shipped in the

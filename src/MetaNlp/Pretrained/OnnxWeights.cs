@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace MetaNlp.Encoders;
+namespace MetaNlp.Pretrained;
 
 /// <summary>
 /// The float32 weights of an ONNX model exported from PyTorch, by their PyTorch names. Named initializers keep
