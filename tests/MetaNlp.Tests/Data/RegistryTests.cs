@@ -56,7 +56,7 @@ public class RegistryTests
         Assert.Equal(EncoderOptions.EntityPooling, DatasetRegistry.Get("fewrel").Recipe("cnn").Encoder.Pooling);
         Assert.Equal(0.3, DatasetRegistry.Get("huffpost").Recipe("cnn").Encoder.WordDropout);
         Assert.Equal(20, DatasetRegistry.Get("dnnc-banking77").Recipe().Ways);
-        Assert.Equal(2, DatasetRegistry.Get("arsc").Recipe().Encoder.FineTuneLayers);
+        Assert.Equal(4, DatasetRegistry.Get("arsc").Recipe().Encoder.FineTuneLayers); // the top 4 beat the top 2 on ARSC (85.32 against 82.64)
         Assert.Throws<ArgumentException>(() => DatasetRegistry.Get("arsc").Recipe("lstm"));
     }
 
