@@ -65,7 +65,8 @@ internal static class TrainCommand
             bool asJson = result.GetValue(json);
             string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{model.ReadAlgorithm(result, recipe)}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
             int runSeed = result.GetValue(seed);
-            ModelSpec? saved = result.GetValue(resume) && MetaTrainer.CanResume(output) ? Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)).Spec : null;
+            var savedState = result.GetValue(resume) && MetaTrainer.CanResume(output) ? Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)) : null;
+            ModelSpec? saved = savedState?.Spec;
             string? initPath = result.GetValue(initModel);
             FewShotModel? initial = initPath is null || saved is not null ? null : Checkpoint.LoadModel(initPath);
             if (initial is not null && (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == initial.Spec.Encoder.Kind))
@@ -158,7 +159,7 @@ internal static class TrainCommand
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
             var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
-            using var metrics = new MetricsLog(output, saved is null ? 0 : Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)).Progress?.EpisodesDone ?? 0);
+            using var metrics = new MetricsLog(output, savedState?.Progress?.EpisodesDone ?? 0);
             // Ctrl-C or a polite kill (SIGTERM) stops the run after its current step with its state saved, so nothing
             // since the last checkpoint is lost; a second Ctrl-C is left to the runtime and ends the process at once.
             using var interrupt = new CancellationTokenSource();
