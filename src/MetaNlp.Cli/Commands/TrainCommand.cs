@@ -192,9 +192,12 @@ internal static class TrainCommand
 
             TrainingResult Train() => ProgressDisplay.Run(asJson, "training", options.MaxEpisodes, report =>
             {
+                bool plotting = true;
                 trainer.OnProgress = e =>
                 {
                     metrics.Record(e);
+                    // The learning curves in the run folder are redrawn from the metrics at each validation (issue 22, item 3).
+                    if (plotting && e.Validation is not null) plotting = Reports.LearningCurvePlot.TrySaveForRun(output, message => Console.Error.WriteLine($"warning: {message}"));
                     report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
                 };
                 if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null, interrupt.Token);
