@@ -48,7 +48,7 @@ public static class LearningCurvePlot
             var validation = plot.Add.Scatter(episodes, accuracy);
             validation.LegendText = "validation accuracy";
             validation.Color = Colors.C1;
-            validation.MarkerSize = 6;
+            validation.MarkerSize = curve.Validation.Count > 40 ? 3 : 6;
             validation.Axes.YAxis = plot.Axes.Right;
         }
         plot.ShowLegend(Alignment.LowerRight);

@@ -1,0 +1,38 @@
+using System.Xml.Linq;
+
+namespace MetaNlp.Tests.Architecture;
+
+/// <summary>
+/// The projects above the library (docs/ARCHITECTURE.md): the plots live in src/MetaNlp.Reports, over the library,
+/// so the library and its package never carry ScottPlot, SkiaSharp 3 or HarfBuzz (docs/PACKAGING.md); the library
+/// never refers to the projects that use it.
+/// </summary>
+public class ProjectDependencyTests
+{
+    private static string Src => Path.Combine(TestData.RepositoryRoot() ?? throw new InvalidOperationException("MetaNlp.slnx not found above the test binaries"), "src");
+
+    private static (string[] Packages, string[] Projects) References(string project)
+    {
+        var xml = XDocument.Load(Path.Combine(Src, project, project + ".csproj"));
+        string[] Of(string item) => [.. xml.Descendants(item).Select(e => (string?)e.Attribute("Include") ?? "")];
+        return (Of("PackageReference"), [.. Of("ProjectReference").Select(p => Path.GetFileNameWithoutExtension(p))]);
+    }
+
+    [Fact]
+    public void TheLibraryCarriesNoPlottingAndReportsSitsOnTheLibraryAlone()
+    {
+        var library = References("MetaNlp");
+        Assert.Empty(library.Projects);
+        Assert.DoesNotContain(library.Packages, p => p.StartsWith("ScottPlot", StringComparison.OrdinalIgnoreCase) || p.StartsWith("SkiaSharp", StringComparison.OrdinalIgnoreCase) || p.StartsWith("HarfBuzz", StringComparison.OrdinalIgnoreCase));
+        var mentions = Directory.EnumerateFiles(Path.Combine(Src, "MetaNlp"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("MetaNlp.Reports", StringComparison.Ordinal) || File.ReadAllText(f).Contains("ScottPlot", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(Src, f)).ToList();
+        Assert.True(mentions.Count == 0, $"library files that refer to the plots: {string.Join(", ", mentions)}");
+
+        var reports = References("MetaNlp.Reports");
+        Assert.Equal(["MetaNlp"], reports.Projects);
+        Assert.Contains("ScottPlot", reports.Packages);
+        Assert.Contains("MetaNlp.Reports", References("MetaNlp.Cli").Projects);
+    }
+}
