@@ -28,6 +28,7 @@ public sealed class ClassifyBatcher : IDisposable
     private Job? _carried;   // read while gathering but over the batch's bounds: first of the next batch
     private long _batches;
     private long _jobsRun;
+    private int _largestBatch;
 
     /// <summary>Starts the reader of <paramref name="model"/>'s batches.</summary>
     public ClassifyBatcher(BaseModel model, BatchingOptions options)
@@ -43,6 +44,9 @@ public sealed class ClassifyBatcher : IDisposable
 
     /// <summary>Jobs (turns of requests) run so far; <see cref="Jobs"/> over <see cref="Batches"/> is the mean batch.</summary>
     public long Jobs => Interlocked.Read(ref _jobsRun);
+
+    /// <summary>Most texts one batch has held so far (over <see cref="BatchingOptions.Texts"/> only for a single larger turn).</summary>
+    public int LargestBatch => Volatile.Read(ref _largestBatch);
 
     /// <summary>
     /// The predictions of <paramref name="classifier"/> for <paramref name="texts"/>, computed in a batch with the
@@ -139,6 +143,8 @@ public sealed class ClassifyBatcher : IDisposable
         if (live.Count == 0) return;
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _jobsRun, live.Count);
+        int texts = live.Sum(j => j.Texts.Count);
+        if (texts > _largestBatch) Volatile.Write(ref _largestBatch, texts);   // one reader writes it
         try
         {
             using (await _model.Gate.EnterAsync().ConfigureAwait(false))
