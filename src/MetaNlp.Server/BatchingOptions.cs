@@ -8,7 +8,7 @@ namespace MetaNlp.Server;
 public sealed record BatchingOptions
 {
     /// <summary>Default of <see cref="Wait"/>.</summary>
-    public static readonly TimeSpan DefaultWait = TimeSpan.FromMilliseconds(2);
+    public static readonly TimeSpan DefaultWait = TimeSpan.Zero;
 
     /// <summary>Default of <see cref="Texts"/>.</summary>
     public const int DefaultTexts = 32;

@@ -375,14 +375,13 @@ public sealed class ClassifierRuntime : IDisposable
         // if any) and from one pass over the text; the examples' vectors are made on the first call.
         public (Prediction Prediction, IReadOnlyList<ExampleScore> Nearest) Explain(BaseModel model, string text, int top)
         {
-            var texts = Examples.Select(e => e.Text).ToArray();
             if (Classifier is EmbeddingClassifier embedding)
             {
-                _nearest ??= NearestExamples.Create(embedding, texts);
+                _nearest ??= NearestExamples.Create(embedding, SupportTexts());
                 var vector = embedding.EmbedNoGrad([text]);
                 return (embedding.PredictEmbedded(vector)[0], _nearest.Explain(vector, top));
             }
-            _nearest ??= NearestExamples.Create(model.Model.Learner.Embedder, texts);
+            _nearest ??= NearestExamples.Create(model.Model.Learner.Embedder, SupportTexts());
             return (Classifier.Predict([text])[0], _nearest.Explain(text, top));
         }
 
@@ -392,6 +391,8 @@ public sealed class ClassifierRuntime : IDisposable
             Classifier.Dispose();
             _nearest?.Dispose();
         }
+
+        private string[] SupportTexts() => [.. Examples.Select(e => e.Text)];
     }
 }
 
