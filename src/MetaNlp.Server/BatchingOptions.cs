@@ -11,7 +11,7 @@ public sealed record BatchingOptions
     public static readonly TimeSpan DefaultWait = TimeSpan.Zero;
 
     /// <summary>Default of <see cref="Texts"/>.</summary>
-    public const int DefaultTexts = 32;
+    public const int DefaultTexts = 16;
 
     /// <summary>Largest <see cref="Wait"/> accepted: one second.</summary>
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
