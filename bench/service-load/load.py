@@ -142,6 +142,7 @@ def main():
     parser.add_argument("--memory-length", type=int, default=0, help="characters per text in the memory phase (0: the sample sentences as they are)")
     parser.add_argument("--pid", type=int, help="the server's process id (for its RSS)")
     parser.add_argument("--cache-mb", type=float, help="the memory the server's caches may take (MiB): the bound is the RSS after warm-up plus this")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 32], help="texts per request of each throughput phase")
     parser.add_argument("--skip-throughput", action="store_true", help="run only the memory phase")
     args = parser.parse_args()
     with open(args.support, newline="", encoding="utf-8") as f:
@@ -156,7 +157,7 @@ def main():
     classifier = json.loads(body)["id"]
     request(connection, "POST", f"/api/classifiers/{classifier}/classify", {"texts": texts[:1]})   # adapts once before timing
     results = []
-    for batch in (() if args.skip_throughput else (1, 32)):
+    for batch in (() if args.skip_throughput else args.sizes):
         result = phase(args.url, classifier, texts, batch, args.clients, args.requests, args.seconds)
         print(f"{batch:2d} text(s)/request: {result['requests_per_second']} requests/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
               f"{result['errors']} errors ({result['requests']} requests in {result['seconds']} s, {args.clients} clients)", flush=True)

@@ -22,6 +22,10 @@ public static class ClassifierEndpoints
         // The classifier if this request may see it: reads without a key checked see all, keyed requests their owner's (admins all).
         (StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)? Visible(HttpContext context, string id) =>
             store.GetWithExamples(id) is { } found && (ApiKeys.Caller(context) is not { } caller || caller.Owns(found.Classifier)) ? found : null;
+        // The same check without reading the examples: classify and explain read them only when the adapted classifier
+        // of this id and version is not cached.
+        StoredClassifier? VisibleClassifier(HttpContext context, string id) =>
+            store.Get(id) is { } found && (ApiKeys.Caller(context) is not { } caller || caller.Owns(found)) ? found : null;
         bool Manages(HttpContext context, string id) => store.Get(id) is { } c && ApiKeys.Caller(context) is { } caller && caller.Owns(c);
         var validator = new RequestValidator(options.Limits);
         var api = app.MapGroup("/api").WithTags("classifiers").ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -109,12 +113,19 @@ public static class ClassifierEndpoints
         {
             var (body, problem) = await ReadValid<ClassifyRequest>(request, validator.Check);
             if (problem is not null) return problem;
-            if (Visible(request.HttpContext, id) is not { } found) return NotFound(id);
-            if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
+            if (VisibleClassifier(request.HttpContext, id) is not { } found) return NotFound(id);
+            if (runtime.Catalog.Find(found.BaseModel) is null) return BaseModelNotLoaded(found);
             var texts = body!.Texts!;
             if (validator.CheckCost(texts) is { } tooCostly) return tooCostly;
-            var predictions = await runtime.ClassifyAsync(found.Classifier, found.Examples, texts, request.HttpContext.RequestAborted);
-            return Results.Ok(new ClassifyResponse(id, found.Classifier.Version, predictions.Select((p, i) => Output(texts[i], p)).ToArray()));
+            try
+            {
+                var (version, predictions) = await runtime.ClassifyAsync(found, () => store.GetWithExamples(id), texts, request.HttpContext.RequestAborted);
+                return Results.Ok(new ClassifyResponse(id, version, predictions.Select((p, i) => Output(texts[i], p)).ToArray()));
+            }
+            catch (KeyNotFoundException)
+            {
+                return NotFound(id);   // deleted between the look-up and the reading of its examples
+            }
         }).Accepts<ClassifyRequest>("application/json").Produces<ClassifyResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
           .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems().WithName("Classify")
           .WithSummary(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -124,11 +135,18 @@ public static class ClassifierEndpoints
         {
             var (body, problem) = await ReadValid<ExplainRequest>(request, validator.Check);
             if (problem is not null) return problem;
-            if (Visible(request.HttpContext, id) is not { } found) return NotFound(id);
-            if (runtime.Catalog.Find(found.Classifier.BaseModel) is null) return BaseModelNotLoaded(found.Classifier);
-            var (prediction, nearest) = await runtime.ExplainAsync(found.Classifier, found.Examples, body!.Text!, body.Top ?? 5, request.HttpContext.RequestAborted);
-            return Results.Ok(new ExplainResponse(id, found.Classifier.Version, Output(body.Text!, prediction),
-                nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
+            if (VisibleClassifier(request.HttpContext, id) is not { } found) return NotFound(id);
+            if (runtime.Catalog.Find(found.BaseModel) is null) return BaseModelNotLoaded(found);
+            try
+            {
+                var (version, prediction, nearest) = await runtime.ExplainAsync(found, () => store.GetWithExamples(id), body!.Text!, body.Top ?? 5, request.HttpContext.RequestAborted);
+                return Results.Ok(new ExplainResponse(id, version, Output(body.Text!, prediction),
+                    nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
+            }
+            catch (KeyNotFoundException)
+            {
+                return NotFound(id);   // deleted between the look-up and the reading of its examples
+            }
         }).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
           .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems().WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
     }

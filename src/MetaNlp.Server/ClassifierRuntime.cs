@@ -7,17 +7,15 @@ using static TorchSharp.torch;
 namespace MetaNlp.Server;
 
 /// <summary>
-/// Stored classifiers made ready to answer: each is adapted from its examples once per version (the support
-/// embeddings and class vectors are cached, bounded by count and by bytes), and every use runs in turns under its
-/// base model's <see cref="FairGate"/>, each turn inside a dispose scope and <c>no_grad</c>. A turn is bounded (at most
-/// <see cref="TextsPerTurn"/> texts and <see cref="CharactersPerTurn"/> characters), so a long request on one
-/// classifier and a short request on another take turns: no request holds a base model for the whole of a long batch
-/// or a long adaptation.
+/// Stored classifiers made ready to answer: each is adapted from its examples once per version (the adapted
+/// classifiers are cached, bounded by count and by bytes, and a request finds its classifier by id and version before
+/// any example is read), and every use runs in turns under its base model's <see cref="FairGate"/>, each turn inside
+/// a dispose scope and <c>no_grad</c>. A turn is bounded (at most <see cref="TextsPerTurn"/> texts and
+/// <see cref="CharactersPerTurn"/> characters), so a long request on one classifier and a short request on another
+/// take turns: no request holds a base model for the whole of a long batch or a long adaptation. Classify turns of
+/// concurrent requests on one base model are gathered into one forward pass (<see cref="ClassifyBatcher"/>).
 /// </summary>
-/// <param name="catalog">The base models.</param>
-/// <param name="capacity">Most adapted classifiers kept.</param>
-/// <param name="cacheBytes">Most bytes of adapted classifiers kept (an estimate: see <see cref="EstimateBytes"/>); the least recently used go first.</param>
-public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 256, long cacheBytes = ClassifierRuntime.DefaultCacheBytes) : IDisposable
+public sealed class ClassifierRuntime : IDisposable
 {
     /// <summary>Default bound on the memory of the adapted classifiers kept: 256 MiB.</summary>
     public const long DefaultCacheBytes = 256L << 20;
@@ -30,11 +28,34 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
 
     private readonly Dictionary<string, Adapted> _cache = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Id, long Version), Pending> _adapting = [];
+    private readonly Dictionary<string, ClassifyBatcher> _batchers = new(StringComparer.Ordinal);
     private readonly object _cacheGate = new();
+    private readonly int _capacity;
+    private readonly long _cacheBytes;
     private long _cachedBytes;
 
+    /// <summary>Creates the runtime and one <see cref="ClassifyBatcher"/> per base model.</summary>
+    /// <param name="catalog">The base models.</param>
+    /// <param name="capacity">Most adapted classifiers kept.</param>
+    /// <param name="cacheBytes">Most bytes of adapted classifiers kept (an estimate: see <see cref="EstimateBytes"/>); the least recently used go first.</param>
+    /// <param name="batching">How classify requests are gathered into one forward pass; null for the defaults.</param>
+    public ClassifierRuntime(BaseModelCatalog catalog, int capacity = 256, long cacheBytes = DefaultCacheBytes, BatchingOptions? batching = null)
+    {
+        Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        _capacity = capacity;
+        _cacheBytes = cacheBytes;
+        Batching = batching ?? new BatchingOptions();
+        foreach (var model in catalog.All) _batchers[model.Name] = new ClassifyBatcher(model, Batching);
+    }
+
     /// <summary>The base models.</summary>
-    public BaseModelCatalog Catalog { get; } = catalog ?? throw new ArgumentNullException(nameof(catalog));
+    public BaseModelCatalog Catalog { get; }
+
+    /// <summary>How classify requests are gathered into one forward pass.</summary>
+    public BatchingOptions Batching { get; }
+
+    /// <summary>The batcher of base model <paramref name="name"/> (its counters show how requests were gathered).</summary>
+    public ClassifyBatcher BatcherOf(string name) => _batchers[name];
 
     /// <summary>Adapted classifiers kept now.</summary>
     public int CachedClassifiers
@@ -54,27 +75,31 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         }
     }
 
-    /// <summary>Predictions for <paramref name="texts"/>; a best probability under the threshold answers "none of these".</summary>
-    public async Task<IReadOnlyList<LabelPrediction>> ClassifyAsync(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, IReadOnlyList<string> texts,
-        CancellationToken cancellation = default)
+    /// <summary>
+    /// Predictions for <paramref name="texts"/>; a best probability under the threshold answers "none of these". The
+    /// adapted classifier of <paramref name="classifier"/>'s id and version is looked up first; only when it is not
+    /// cached does <paramref name="load"/> read the classifier with its examples (null: it is gone, and
+    /// <see cref="KeyNotFoundException"/> is thrown). Returns the version that answered: the loaded one, which is newer
+    /// than <paramref name="classifier"/>'s when its examples changed in between.
+    /// </summary>
+    public async Task<(long Version, IReadOnlyList<LabelPrediction> Predictions)> ClassifyAsync(StoredClassifier classifier,
+        Func<(StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)?> load, IReadOnlyList<string> texts, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(texts);
         var model = ModelOf(classifier);
-        var adapted = await AcquireAsync(model, classifier, examples, cancellation).ConfigureAwait(false);
+        var batcher = _batchers[model.Name];
+        var adapted = await AcquireAsync(model, classifier, load, cancellation).ConfigureAwait(false);
         try
         {
             var predictions = new List<LabelPrediction>(texts.Count);
+            // One turn at a time: a long request's next turn queues behind the turns that arrived meanwhile.
             foreach (var chunk in Turns(texts))
             {
-                using (await model.Gate.EnterAsync(cancellation).ConfigureAwait(false))
-                {
-                    using var noGrad = no_grad();
-                    using var scope = NewDisposeScope();
-                    predictions.AddRange(adapted.Classifier.Predict(chunk).Select(p => LabelPrediction.From(p, adapted.Classifier.Labels, classifier.Threshold)));
-                }
+                var turn = await batcher.PredictAsync(adapted.Classifier, chunk, cancellation).ConfigureAwait(false);
+                predictions.AddRange(turn.Select(p => LabelPrediction.From(p, adapted.Classifier.Labels, classifier.Threshold)));
             }
-            return predictions;
+            return (adapted.Version, predictions);
         }
         finally
         {
@@ -82,22 +107,31 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         }
     }
 
-    /// <summary>The prediction for <paramref name="text"/> and the <paramref name="top"/> most similar examples with their cosine scores.</summary>
-    public async Task<(LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest)> ExplainAsync(StoredClassifier classifier,
-        IReadOnlyList<StoredExample> examples, string text, int top, CancellationToken cancellation = default)
+    /// <summary>Predictions for <paramref name="texts"/> by the classifier made of <paramref name="examples"/>.</summary>
+    public async Task<IReadOnlyList<LabelPrediction>> ClassifyAsync(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, IReadOnlyList<string> texts,
+        CancellationToken cancellation = default) =>
+        (await ClassifyAsync(classifier, () => (classifier, examples), texts, cancellation).ConfigureAwait(false)).Predictions;
+
+    /// <summary>
+    /// The prediction for <paramref name="text"/> and the <paramref name="top"/> most similar examples with their
+    /// cosine scores in the adapted classifier's own sentence space, from one encoder pass over the text. The cache
+    /// is looked up and <paramref name="load"/> called as by <see cref="ClassifyAsync(StoredClassifier, Func{ValueTuple{StoredClassifier, IReadOnlyList{StoredExample}}?}, IReadOnlyList{string}, CancellationToken)"/>.
+    /// </summary>
+    public async Task<(long Version, LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest)> ExplainAsync(StoredClassifier classifier,
+        Func<(StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)?> load, string text, int top, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         var model = ModelOf(classifier);
-        var adapted = await AcquireAsync(model, classifier, examples, cancellation).ConfigureAwait(false);
+        var adapted = await AcquireAsync(model, classifier, load, cancellation).ConfigureAwait(false);
         try
         {
             using (await model.Gate.EnterAsync(cancellation).ConfigureAwait(false))
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
-                var prediction = LabelPrediction.From(adapted.Classifier.Predict([text])[0], adapted.Classifier.Labels, classifier.Threshold);
-                var nearest = adapted.Nearest.Explain(text, top).Select(s => (adapted.Examples[s.Index], s.Score)).ToArray();
-                return (prediction, nearest);
+                var (prediction, nearest) = adapted.Explain(model, text, top);
+                return (adapted.Version, LabelPrediction.From(prediction, adapted.Classifier.Labels, classifier.Threshold),
+                    nearest.Select(s => (adapted.Examples[s.Index], s.Score)).ToArray());
             }
         }
         finally
@@ -106,11 +140,19 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         }
     }
 
-    /// <summary>Synchronous <see cref="ClassifyAsync"/>.</summary>
+    /// <summary>The explanation of <paramref name="text"/> by the classifier made of <paramref name="examples"/>.</summary>
+    public async Task<(LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest)> ExplainAsync(StoredClassifier classifier,
+        IReadOnlyList<StoredExample> examples, string text, int top, CancellationToken cancellation = default)
+    {
+        var (_, prediction, nearest) = await ExplainAsync(classifier, () => (classifier, examples), text, top, cancellation).ConfigureAwait(false);
+        return (prediction, nearest);
+    }
+
+    /// <summary>Synchronous <see cref="ClassifyAsync(StoredClassifier, IReadOnlyList{StoredExample}, IReadOnlyList{string}, CancellationToken)"/>.</summary>
     public IReadOnlyList<LabelPrediction> Classify(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, IReadOnlyList<string> texts) =>
         ClassifyAsync(classifier, examples, texts).GetAwaiter().GetResult();
 
-    /// <summary>Synchronous <see cref="ExplainAsync"/>.</summary>
+    /// <summary>Synchronous <see cref="ExplainAsync(StoredClassifier, IReadOnlyList{StoredExample}, string, int, CancellationToken)"/>.</summary>
     public (LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest) Explain(StoredClassifier classifier, IReadOnlyList<StoredExample> examples, string text, int top) =>
         ExplainAsync(classifier, examples, text, top).GetAwaiter().GetResult();
 
@@ -128,6 +170,7 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
     /// <inheritdoc />
     public void Dispose()
     {
+        foreach (var batcher in _batchers.Values) batcher.Dispose();
         var dispose = new List<Adapted>();
         lock (_cacheGate)
         {
@@ -174,7 +217,8 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
     // which runs once per classifier and version however many requests wait for it. While requests wait, the
     // adaptation holds one use of its result, so a result pushed out of the cache at once (a small cache under load)
     // is still whole when each waiter takes its own use; the last waiter gives the hold back.
-    private async Task<Adapted> AcquireAsync(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples, CancellationToken cancellation)
+    private async Task<Adapted> AcquireAsync(BaseModel model, StoredClassifier classifier,
+        Func<(StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)?> load, CancellationToken cancellation)
     {
         var key = (classifier.Id, classifier.Version);
         Pending pending;
@@ -189,7 +233,7 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
             if (!_adapting.TryGetValue(key, out pending!))
             {
                 // Not cancelled with this request: others may be waiting for the same adaptation.
-                pending = new Pending(Task.Run(() => AdaptAsync(model, classifier, examples)));
+                pending = new Pending(Task.Run(() => AdaptAsync(model, load)));
                 _adapting[key] = pending;
             }
             pending.Waiters++;
@@ -225,11 +269,14 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         }
     }
 
-    // Embeds the support texts in turns first when the encoder caches sentence vectors (a frozen MiniLM), so the
-    // adaptation itself, one turn, reads cached vectors: a 5,000-example classifier does not hold the model for its
-    // whole adaptation. The result comes with one use held for its waiters (see AcquireAsync).
-    private async Task<Adapted> AdaptAsync(BaseModel model, StoredClassifier classifier, IReadOnlyList<StoredExample> examples)
+    // Reads the examples (only now: a cached version never reads them), then embeds the support texts in turns first
+    // when the encoder caches sentence vectors (a frozen MiniLM), so the adaptation itself, one turn, reads cached
+    // vectors: a 5,000-example classifier does not hold the model for its whole adaptation, and the support set goes
+    // through the encoder once. The result comes with one use held for its waiters (see AcquireAsync).
+    private async Task<Adapted> AdaptAsync(BaseModel model, Func<(StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)?> load)
     {
+        ArgumentNullException.ThrowIfNull(load);
+        var (classifier, examples) = load() ?? throw new KeyNotFoundException("The classifier was deleted.");
         var learner = model.Model.Learner;
         var support = examples.Select(e => new TextExample(e.Text, e.Label)).ToArray();
         var texts = support.Select(e => e.Text).ToArray();
@@ -248,10 +295,10 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
         using (await model.Gate.EnterAsync().ConfigureAwait(false))
         {
             using var noGrad = no_grad();
-            // Outside any scope: the adapted tensors outlive this request.
+            // Outside any scope: the adapted tensors outlive this request. The explanations' vectors of the examples
+            // are made on the first explain, not here: a classifier that only classifies embeds its examples once.
             var fewShot = learner.Adapt(support);
-            adapted = new Adapted(classifier.Version, examples, fewShot, NearestExamples.Create(learner.Embedder, texts),
-                EstimateBytes(examples, learner.Embedder.Encoder.OutputDim));
+            adapted = new Adapted(classifier.Version, examples, fewShot, EstimateBytes(examples, learner.Embedder.Encoder.OutputDim));
             adapted.Users = 1;
         }
         var dispose = new List<Adapted>();
@@ -269,7 +316,7 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
                     _cachedBytes -= old.Bytes;
                     RetireLocked(old, dispose);
                 }
-                while (_cache.Count > 0 && (_cache.Count >= capacity || _cachedBytes + adapted.Bytes > cacheBytes))
+                while (_cache.Count > 0 && (_cache.Count >= _capacity || _cachedBytes + adapted.Bytes > _cacheBytes))
                 {
                     var oldest = _cache.MinBy(kv => kv.Value.LastUse);
                     _cache.Remove(oldest.Key);
@@ -310,26 +357,42 @@ public sealed class ClassifierRuntime(BaseModelCatalog catalog, int capacity = 2
     }
 
     // An adapted classifier; disposed once it has left the cache and no request uses it. Users and IsRetired change
-    // only under the runtime's cache lock.
-    private sealed class Adapted(long version, IReadOnlyList<StoredExample> examples, IFewShotClassifier classifier, NearestExamples nearest, long bytes)
+    // only under the runtime's cache lock; Explain runs under the base model's gate.
+    private sealed class Adapted(long version, IReadOnlyList<StoredExample> examples, IFewShotClassifier classifier, long bytes)
     {
         private int _disposed;
+        private NearestExamples? _nearest;
 
         public long Version { get; } = version;
         public IReadOnlyList<StoredExample> Examples { get; } = examples;
         public IFewShotClassifier Classifier { get; } = classifier;
-        public NearestExamples Nearest { get; } = nearest;
         public long Bytes { get; } = bytes;
         public long LastUse { get; set; } = Environment.TickCount64;
         public int Users { get; set; }
         public bool IsRetired { get; set; }
 
+        // The prediction and the nearest examples, in the classifier's own sentence space (its adapted encoder weights,
+        // if any) and from one pass over the text; the examples' vectors are made on the first call.
+        public (Prediction Prediction, IReadOnlyList<ExampleScore> Nearest) Explain(BaseModel model, string text, int top)
+        {
+            if (Classifier is EmbeddingClassifier embedding)
+            {
+                _nearest ??= NearestExamples.Create(embedding, SupportTexts());
+                var vector = embedding.EmbedNoGrad([text]);
+                return (embedding.PredictEmbedded(vector)[0], _nearest.Explain(vector, top));
+            }
+            _nearest ??= NearestExamples.Create(model.Model.Learner.Embedder, SupportTexts());
+            return (Classifier.Predict([text])[0], _nearest.Explain(text, top));
+        }
+
         public void DisposeOnce()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             Classifier.Dispose();
-            Nearest.Dispose();
+            _nearest?.Dispose();
         }
+
+        private string[] SupportTexts() => [.. Examples.Select(e => e.Text)];
     }
 }
 
@@ -348,7 +411,9 @@ public sealed record LabelPrediction(string? Label, string BestLabel, double Pro
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(labels);
-        var probabilities = labels.Select((l, i) => (l, prediction.Probabilities[i])).ToDictionary(x => x.l, x => Math.Round(x.Item2, 6), StringComparer.Ordinal);
-        return new LabelPrediction(prediction.Probability >= threshold ? prediction.Label : null, prediction.Label, Math.Round(prediction.Probability, 6), probabilities);
+        // Rounded once, here, for the answer; the threshold compares the exact probability.
+        var probabilities = new Dictionary<string, double>(labels.Count, StringComparer.Ordinal);
+        for (int i = 0; i < labels.Count; i++) probabilities[labels[i]] = Math.Round(prediction.Probabilities[i], 6);
+        return new LabelPrediction(prediction.Probability >= threshold ? prediction.Label : null, prediction.Label, probabilities[prediction.Label], probabilities);
     }
 }

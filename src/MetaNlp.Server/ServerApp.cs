@@ -59,7 +59,7 @@ public static class ServerApp
 
         if (options.RateLimit > 0) builder.Services.AddRateLimiter(o => ConfigureRateLimits(o, options, keys));
         var catalog = new BaseModelCatalog(options.BaseModels, options.TextCacheBytes);
-        var runtime = new ClassifierRuntime(catalog, cacheBytes: options.ClassifierCacheBytes);
+        var runtime = new ClassifierRuntime(catalog, cacheBytes: options.ClassifierCacheBytes, batching: options.Batching);
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(runtime);
         var app = builder.Build();

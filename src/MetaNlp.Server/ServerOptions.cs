@@ -59,6 +59,9 @@ public sealed record ServerOptions
     /// <summary>The window of <see cref="RateLimit"/> (fixed windows; default one minute). <c>--rate-window</c>.</summary>
     public TimeSpan RateWindow { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How concurrent classify requests on one base model are gathered into one forward pass (<c>--batch-wait-ms</c>, <c>--batch-texts</c>).</summary>
+    public BatchingOptions Batching { get; init; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option out of its bounds.</summary>
     public void Validate()
     {
@@ -67,6 +70,7 @@ public sealed record ServerOptions
         if (RateLimit < 0) throw new ArgumentException($"The rate limit cannot be negative (got {RateLimit}; 0 turns it off).");
         if (RateWindow <= TimeSpan.Zero || RateWindow > TimeSpan.FromDays(1)) throw new ArgumentException($"The rate window must be from 1 second to 1 day (got {RateWindow}).");
         if (Limits.MaxRequestCharacters < 1) throw new ArgumentException($"The request cost limit must be positive (got {Limits.MaxRequestCharacters} characters).");
+        Batching.Validate();
     }
 }
 

@@ -39,8 +39,11 @@ internal static class ServeCommand
         var rateLimit = Bounded("--rate-limit", 0, 1_000_000, ServerOptions.DefaultRateLimit,
             "API requests one client (its API key, else its IP address) may make per --rate-window; above it the answer is 429 with Retry-After. 0 turns it off.");
         var rateWindow = Bounded("--rate-window", 1, 86_400, 60, "Seconds of one --rate-limit window.");
+        var batchWait = Bounded("--batch-wait-ms", 0, (int)BatchingOptions.MaxWait.TotalMilliseconds, (int)BatchingOptions.DefaultWait.TotalMilliseconds,
+            "Most milliseconds concurrent classify requests on one base model are gathered for, after the first, to be encoded in one forward pass; 0 batches only what is already waiting.");
+        var batchTexts = Bounded("--batch-texts", 1, BatchingOptions.MaxTexts, BatchingOptions.DefaultTexts, "Most texts encoded in one batched forward pass.");
         var command = new Command("serve", "Run the few-shot classification service with its web page.");
-        foreach (var option in new Option[] { urls, db, models, keys, keysForReads, allowedHosts, threads, textCache, classifierCache, maxRequestChars, rateLimit, rateWindow })
+        foreach (var option in new Option[] { urls, db, models, keys, keysForReads, allowedHosts, threads, textCache, classifierCache, maxRequestChars, rateLimit, rateWindow, batchWait, batchTexts })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -59,6 +62,7 @@ internal static class ServeCommand
                 Limits = new ServiceLimits { MaxRequestCharacters = result.GetValue(maxRequestChars) },
                 RateLimit = result.GetValue(rateLimit),
                 RateWindow = TimeSpan.FromSeconds(result.GetValue(rateWindow)),
+                Batching = new BatchingOptions { Wait = TimeSpan.FromMilliseconds(result.GetValue(batchWait)), Texts = result.GetValue(batchTexts) },
             };
             if (options.ApiKeys.Count == 0) Console.Error.WriteLine($"warning: no API key given (--api-key or ${KeysVariable}): every write will be refused.");
             using var app = ServerApp.Build(options, warn: message => Console.Error.WriteLine($"warning: {message}"));

@@ -42,18 +42,43 @@ public sealed class EmbeddingClassifier : IFewShotClassifier
     /// <inheritdoc />
     public IReadOnlyList<string> Labels { get; }
 
+    /// <summary>The tokenizer and encoder that embed the texts (with <see cref="EncoderWeights"/> when there are adapted ones).</summary>
+    public TextEmbedder Embedder => _embedder;
+
+    /// <summary>
+    /// The adapted encoder weights the texts are embedded with (gradient learners); null when the encoder runs with its
+    /// own weights (metric learners), so one pass of <see cref="TextEmbedder.EmbedNoGrad"/> serves every classifier of
+    /// the same embedder (a server batches the texts of several classifiers that way).
+    /// </summary>
+    public ParameterSet? EncoderWeights => _encoderWeights;
+
+    /// <summary>Sentence vectors [texts, dim] as this classifier sees them (its adapted weights, if any), without gradients.</summary>
+    public Tensor EmbedNoGrad(IReadOnlyList<string> texts) => _embedder.EmbedNoGrad(texts, weights: _encoderWeights);
+
     /// <inheritdoc />
     public IReadOnlyList<Prediction> Predict(IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
         if (texts.Count == 0) return [];
+        using var scope = NewDisposeScope();
+        return PredictEmbedded(EmbedNoGrad(texts));
+    }
+
+    /// <summary>
+    /// The predictions for sentence vectors [texts, dim] embedded as <see cref="EmbedNoGrad"/> does (by this
+    /// classifier, or by <see cref="Embedder"/> in one pass with other texts when <see cref="EncoderWeights"/> is null).
+    /// </summary>
+    public IReadOnlyList<Prediction> PredictEmbedded(Tensor vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var probabilities = _scores(_embedder.EmbedNoGrad(texts, weights: _encoderWeights)).softmax(1).to(float64).cpu();
+        int rows = (int)vectors.shape[0];
+        var probabilities = _scores(vectors).softmax(1).to(float64).cpu();
         var values = probabilities.data<double>().ToArray();
         int n = Labels.Count;
-        var result = new Prediction[texts.Count];
-        for (int row = 0; row < texts.Count; row++)
+        var result = new Prediction[rows];
+        for (int row = 0; row < rows; row++)
         {
             var p = new double[n];
             Array.Copy(values, row * n, p, 0, n);

@@ -165,6 +165,8 @@ public class ServiceProtectionTests
     [InlineData("--max-request-chars", "0")]
     [InlineData("--text-cache-mb", "-5")]
     [InlineData("--classifier-cache-mb", "0")]
+    [InlineData("--batch-wait-ms", "1001")]
+    [InlineData("--batch-texts", "0")]
     public void ServeRefusesALimitOutOfItsBoundsWithOneLineNamingTheOption(string option, string value)
     {
         using var dir = new TempDir();
