@@ -42,10 +42,10 @@ public sealed record TrainingRecipe
     public static IReadOnlyList<TrainingRecipe> General { get; } =
     [
         MiniLm(2, 1e-5, "General: cosine ProtoNet over MiniLM with its top 2 layers meta-trained, which added to the frozen encoder on HuffPost 5-shot (69.64 at 1e-5, 68.78 at 5e-5, against 67.32) and FewRel 5-shot (79.05 at 5e-5 against 72.12); the lower rate, the better one on HuffPost, overfits later; not measured on this data."),
-        WordEncoder("cnn", wordDropout: 0.2, "General: cosine ProtoNet-CNN with word dropout 0.2, which raised HuffPost 1- and 5-shot and FewRel 5-shot (docs/BENCHMARKS.md, word dropout); not measured on this data."),
-        WordEncoder("boe", 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
-        WordEncoder("bilstm", 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
-        WordEncoder("transformer", 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
+        WordEncoder(CnnEncoder.KindName, wordDropout: 0.2, "General: cosine ProtoNet-CNN with word dropout 0.2, which raised HuffPost 1- and 5-shot and FewRel 5-shot (docs/BENCHMARKS.md, word dropout); not measured on this data."),
+        WordEncoder(BagOfEmbeddingsEncoder.KindName, 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
+        WordEncoder(BiLstmEncoder.KindName, 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
+        WordEncoder(TransformerEncoder.KindName, 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
     ];
 
     /// <summary>
