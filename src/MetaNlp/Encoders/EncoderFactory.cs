@@ -32,7 +32,7 @@ public static class EncoderFactory
         if (options.EntityPositionDim > 0 && !descriptor.EntityPositionEmbeddings)
             throw new ArgumentException($"Entity position embeddings are built into the {KindsWith(d => d.EntityPositionEmbeddings)} encoder only, not '{options.Kind}'.");
         if (options.Pooling != EncoderOptions.MaxPooling && !descriptor.EntityPooling)
-            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the {KindsWith(d => d.EntityPooling)} encoders only, not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
+            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the {KindsWith(d => d.EntityPooling && d.BuiltIn)} encoders only (and {KindsWith(d => d.EntityPooling && !d.BuiltIn)}, read from a folder), not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
         if (descriptor.Pretrained) return descriptor.Create(options, vocabularySize, entityPositions, entitySpans);
         ValidateTokenTable(options);
         var encoder = descriptor.Create(options, vocabularySize, entityPositions, entitySpans);
