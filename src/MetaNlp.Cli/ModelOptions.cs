@@ -217,8 +217,6 @@ internal sealed class ModelOptions
             throw new ArgumentException($"{string.Join(", ", foreign)}: not an option of the learner '{learner.Name}' ({(foreign.Count == 1 ? "it does" : "they do")} not apply to it, so {(foreign.Count == 1 ? "it" : "they")} would be ignored); "
                 + $"'{learner.Name}' takes {(takes.Count == 0 ? "no learner options" : string.Join(", ", takes))}.");
         }
-        if (!settings.ContainsKey(nameof(PrototypicalOptions.Distance)) && learner.Accepts(nameof(PrototypicalOptions.Distance), typeof(MetricDistance)))
-            settings[nameof(PrototypicalOptions.Distance)] = recipe.Distance;
-        return learner.Build(settings);
+        return recipe.LearnerOptions(learner, settings);
     }
 }

@@ -128,12 +128,11 @@ public static class MetaLearner
         (new EpisodeSampler(dataset.All, split.Train, episodes, seed),
          split.Validation.Count >= 2 ? new EpisodeSampler(dataset.All, split.Validation, episodes, seed + 1) : null);
 
-    // A learner left at its defaults takes the recipe's metric where it has one (ProtoNet, k-NN), as `metanlp train` does.
+    // A learner left at its defaults takes the recipe's metric where it has one (ProtoNet, k-NN), as `metanlp train`
+    // does; the others keep null options (their defaults), as their checkpoints always recorded.
     private static object? RecipeMetric(string algorithm, TrainingRecipe recipe)
     {
         var learner = LearnerRegistry.Find(algorithm);
-        return learner.Accepts(nameof(PrototypicalOptions.Distance), typeof(MetricDistance))
-            ? learner.Build(new Dictionary<string, object> { [nameof(PrototypicalOptions.Distance)] = recipe.Distance })
-            : null;
+        return learner.Accepts(nameof(PrototypicalOptions.Distance), typeof(MetricDistance)) ? recipe.LearnerOptions(learner, new Dictionary<string, object>()) : null;
     }
 }

@@ -70,11 +70,27 @@ public sealed record TrainingRecipe
         return [.. own, .. General.Where(g => own.All(r => r.Encoder.Kind != g.Encoder.Kind))];
     }
 
+    /// <summary>
+    /// The options record of <paramref name="learner"/> with <paramref name="given"/> set (property C# name to value,
+    /// <see cref="LearnerDescriptor.Build"/>) and, where the learner has a metric and none is given, this recipe's
+    /// <see cref="Distance"/>; the record's defaults for the rest. Checked when the spec is made.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting names no property of the learner's record.</exception>
+    public object LearnerOptions(LearnerDescriptor learner, IReadOnlyDictionary<string, object> given)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(given);
+        if (given.ContainsKey(nameof(PrototypicalOptions.Distance)) || !TakesDistance(learner)) return learner.Build(given);
+        return learner.Build(new Dictionary<string, object>(given) { [nameof(PrototypicalOptions.Distance)] = Distance });
+    }
+
+    private static bool TakesDistance(LearnerDescriptor learner) => learner.Accepts(nameof(PrototypicalOptions.Distance), typeof(MetricDistance));
+
     /// <summary>The settings in one line, as the command line would spell them.</summary>
     public string Describe()
     {
         var parts = new List<string> { $"--algo {Algorithm}" };
-        if (Algorithm is PrototypicalNetwork.Name or NearestNeighbour.Name) parts.Add($"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}"); // the only learners that read it
+        if (TakesDistance(LearnerRegistry.Find(Algorithm))) parts.Add($"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}"); // only learners whose options have a metric read it
         parts.Add($"--encoder {Encoder.Kind}");
         if (Encoder.FineTuneLayers != 0) parts.Add($"--finetune-layers {Encoder.FineTuneLayers}");
         if (Encoder.Pooling != EncoderOptions.MaxPooling) parts.Add($"--pooling {Encoder.Pooling}");

@@ -93,6 +93,18 @@ public class LearnerDescriptorTests
     }
 
     [Fact]
+    public void TheRecipesMetricFillsInOnlyWhereTheLearnerHasOneAndNoneIsGiven()
+    {
+        var recipe = TrainingRecipe.General[0] with { Distance = MetricDistance.Cosine };
+        var none = new Dictionary<string, object>();
+        Assert.Equal(MetricDistance.Cosine, ((PrototypicalOptions)recipe.LearnerOptions(LearnerRegistry.Find(PrototypicalNetwork.Name), none)).Distance);
+        var given = new Dictionary<string, object> { [nameof(PrototypicalOptions.Distance)] = MetricDistance.SquaredEuclidean };
+        Assert.Equal(MetricDistance.SquaredEuclidean, ((NearestNeighbourOptions)recipe.LearnerOptions(LearnerRegistry.Find(NearestNeighbour.Name), given)).Distance);
+        Assert.Equal(new GradientLearnerOptions(), recipe.LearnerOptions(LearnerRegistry.Find(Maml.Name), none));
+        Assert.Throws<ArgumentException>(() => recipe.LearnerOptions(LearnerRegistry.Find(Maml.Name), given));
+    }
+
+    [Fact]
     public void BuildSetsTheGivenPropertiesAndRefusesOthers()
     {
         var matching = LearnerRegistry.Find(MatchingNetwork.Name);
