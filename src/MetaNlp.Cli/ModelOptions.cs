@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 using MetaNlp.Pretrained;
@@ -174,45 +173,50 @@ internal sealed class ModelOptions
     /// <summary>The learner: the one named on the command line, else <paramref name="recipe"/>'s.</summary>
     public string ReadAlgorithm(ParseResult result, TrainingRecipe recipe) => result.GetValue(Algorithm) ?? recipe.Algorithm;
 
-    /// <summary>The learner's options: each option given on the command line, the metric from <paramref name="recipe"/> otherwise.</summary>
-    public JsonElement AlgorithmOptions(ParseResult result, TrainingRecipe recipe)
-    {
-        var metric = result.GetValue(Distance) switch { "euclidean" => MetricDistance.SquaredEuclidean, "cosine" => MetricDistance.Cosine, _ => recipe.Distance };
-        double scale = result.GetValue(CosineScale);
-        string algorithm = ReadAlgorithm(result, recipe);
-        if (LearnerRegistry.IsGradientBased(algorithm))
-        {
-            var options = new GradientLearnerOptions
-            {
-                InnerSteps = result.GetValue(InnerSteps),
-                TestInnerSteps = result.GetValue(TestInnerSteps),
-                InnerLearningRate = result.GetValue(InnerLr),
-                InnerOptimizer = result.GetValue(InnerOptimizer) == "adam" ? Algorithms.InnerOptimizer.Adam : Algorithms.InnerOptimizer.Sgd,
-                FirstOrder = result.GetValue(FirstOrder) || algorithm == Maml.FirstOrderName,
-            };
-            options.Validate();
-            return LearnerRegistry.ToJson(options);
-        }
-        var relationLoss = result.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy;
-        // Each record checks its own bounds before it is written (JSON cannot even hold a NaN scale).
-        return algorithm switch
-        {
-            NearestNeighbour.Name => Checked(new NearestNeighbourOptions { Distance = metric, CosineScale = scale }, o => o.Validate()),
-            MatchingNetwork.Name => Checked(new MatchingOptions { CosineScale = scale, FullContextEmbeddings = result.GetValue(FullContext) }, o => o.Validate()),
-            SiameseNetwork.Name => Checked(new SiameseOptions
-            {
-                CosineScale = scale,
-                Loss = result.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine,
-            }, o => o.Validate()),
-            RelationNetwork.Name => Checked(new RelationOptions { Loss = relationLoss }, o => o.Validate()),
-            InductionNetwork.Name => Checked(new InductionOptions { RoutingIterations = result.GetValue(RoutingIterations), Loss = relationLoss }, o => o.Validate()),
-            _ => Checked(new PrototypicalOptions { Distance = metric, CosineScale = scale }, o => o.Validate()),
-        };
-    }
+    /// <summary>
+    /// Each command-line option that sets a learner option: the property of the learners' options records it sets
+    /// (by C# name) and its value there. A learner takes an option when its own record has that property with that
+    /// type (<see cref="LearnerDescriptor.Accepts"/>), so nothing here names a learner.
+    /// </summary>
+    private IEnumerable<(Option Option, string Property, Func<ParseResult, object> Value)> LearnerSettings() =>
+    [
+        (Distance, nameof(PrototypicalOptions.Distance), r => r.GetValue(Distance) == "cosine" ? MetricDistance.Cosine : MetricDistance.SquaredEuclidean),
+        (CosineScale, nameof(PrototypicalOptions.CosineScale), r => r.GetValue(CosineScale)),
+        (InnerSteps, nameof(GradientLearnerOptions.InnerSteps), r => r.GetValue(InnerSteps)),
+        (TestInnerSteps, nameof(GradientLearnerOptions.TestInnerSteps), r => r.GetValue(TestInnerSteps)),
+        (InnerLr, nameof(GradientLearnerOptions.InnerLearningRate), r => r.GetValue(InnerLr)),
+        (InnerOptimizer, nameof(GradientLearnerOptions.InnerOptimizer), r => r.GetValue(InnerOptimizer) == "adam" ? Algorithms.InnerOptimizer.Adam : Algorithms.InnerOptimizer.Sgd),
+        (FirstOrder, nameof(GradientLearnerOptions.FirstOrder), r => r.GetValue(FirstOrder)),
+        (FullContext, nameof(MatchingOptions.FullContextEmbeddings), r => r.GetValue(FullContext)),
+        (SiameseLoss, nameof(SiameseOptions.Loss), r => r.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine),
+        (RelationLoss, nameof(RelationOptions.Loss), r => r.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy),
+        (RoutingIterations, nameof(InductionOptions.RoutingIterations), r => r.GetValue(RoutingIterations)),
+    ];
 
-    private static JsonElement Checked<T>(T options, Action<T> validate)
+    /// <summary>
+    /// The learner's options as its own record (<see cref="LearnerDescriptor.OptionsType"/>): each learner option given
+    /// on the command line, the recipe's metric where the learner has one and <c>--distance</c> is not given, the
+    /// record's defaults for the rest. Checked against their bounds where the spec is made, not here.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option given does not apply to the chosen learner; the message names both.</exception>
+    public object AlgorithmOptions(ParseResult result, TrainingRecipe recipe)
     {
-        validate(options);
-        return LearnerRegistry.ToJson(options);
+        var learner = LearnerRegistry.Find(ReadAlgorithm(result, recipe));
+        var settings = new Dictionary<string, object>(StringComparer.Ordinal);
+        var foreign = new List<string>();
+        foreach (var (option, property, value) in LearnerSettings())
+        {
+            if (result.GetResult(option) is not { Implicit: false }) continue;
+            object given = value(result);
+            if (learner.Accepts(property, given.GetType())) settings[property] = given;
+            else foreign.Add(option.Name);
+        }
+        if (foreign.Count > 0)
+        {
+            var takes = LearnerSettings().Where(s => learner.Accepts(s.Property, s.Value(result).GetType())).Select(s => s.Option.Name).ToList();
+            throw new ArgumentException($"{string.Join(", ", foreign)}: not an option of the learner '{learner.Name}' ({(foreign.Count == 1 ? "it does" : "they do")} not apply to it, so {(foreign.Count == 1 ? "it" : "they")} would be ignored); "
+                + $"'{learner.Name}' takes {(takes.Count == 0 ? "no learner options" : string.Join(", ", takes))}.");
+        }
+        return recipe.LearnerOptions(learner, settings);
     }
 }

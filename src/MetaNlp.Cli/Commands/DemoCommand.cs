@@ -47,7 +47,7 @@ internal static class DemoCommand
             // A bag of embeddings with cosine prototypes: on 224 training sentences it generalises as well as the CNN
             // and trains in seconds. The pretrained encoder will replace it here.
             var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }),
-                new EncoderOptions { Kind = "boe", EmbeddingDim = 100 },
+                new EncoderOptions { Kind = BagOfEmbeddingsEncoder.KindName, EmbeddingDim = 100 },
                 samples.Intents.Where(e => split.Train.Contains(e.Label)).Select(e => e.Text));
             var untrained = EpisodeEvaluator.Evaluate(FewShotModel.Create(spec).Learner, test, 200);
 

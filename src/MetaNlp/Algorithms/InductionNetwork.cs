@@ -37,6 +37,10 @@ public sealed class InductionNetwork : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "induction";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<InductionNetwork, InductionOptions>(Name, LearnerFamily.Metric, o => o.Validate(), (e, o) => new InductionNetwork(e, o));
+
     /// <summary>Creates the learner.</summary>
     public InductionNetwork(TextEmbedder embedder, InductionOptions? options = null)
         : base(embedder, new InductionModule((embedder ?? throw new ArgumentNullException(nameof(embedder))).Encoder.OutputDim, (options ?? new InductionOptions()).TensorSlices))

@@ -14,6 +14,10 @@ public sealed class LearnedOptimizer : GradientLearner
     /// <summary>Registry name.</summary>
     public const string Name = "learned-opt";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<LearnedOptimizer, GradientLearnerOptions>(Name, LearnerFamily.Gradient, o => o.Validate(), (e, o) => new LearnedOptimizer(e, o));
+
     /// <summary>Creates the learner; its rule has one learned rate per training inner step.</summary>
     public LearnedOptimizer(TextEmbedder embedder, GradientLearnerOptions? options = null)
         : base(embedder, options, rule: CreateRule(embedder, options ?? new GradientLearnerOptions()))

@@ -39,6 +39,10 @@ public sealed class MatchingNetwork : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "matching";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<MatchingNetwork, MatchingOptions>(Name, LearnerFamily.Metric, o => o.Validate(), (e, o) => new MatchingNetwork(e, o));
+
     private static readonly Scalar Floor = 1e-12.ToScalar();
 
     /// <summary>Creates the learner.</summary>

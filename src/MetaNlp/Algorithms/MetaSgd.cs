@@ -12,6 +12,10 @@ public sealed class MetaSgd : GradientLearner
     /// <summary>Registry name.</summary>
     public const string Name = "metasgd";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<MetaSgd, GradientLearnerOptions>(Name, LearnerFamily.Gradient, o => o.Validate(), (e, o) => new MetaSgd(e, o));
+
     /// <summary>Creates the learner.</summary>
     public MetaSgd(TextEmbedder embedder, GradientLearnerOptions? options = null)
         : base(embedder, options, rule: CreateRates(embedder, options ?? new GradientLearnerOptions()))

@@ -33,6 +33,10 @@ public sealed class NearestNeighbour : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "knn";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<NearestNeighbour, NearestNeighbourOptions>(Name, LearnerFamily.Metric, o => o.Validate(), (e, o) => new NearestNeighbour(e, o));
+
     private static readonly Scalar ExcludedScale = 1e30f.ToScalar(); // (member - 1) * 1e30: 0 in the class, -1e30 outside
 
     /// <summary>Creates the baseline over an embedder.</summary>

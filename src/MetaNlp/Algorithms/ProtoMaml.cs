@@ -15,6 +15,10 @@ public sealed class ProtoMaml : GradientLearner
     /// <summary>Registry name.</summary>
     public const string Name = "protomaml";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<ProtoMaml, GradientLearnerOptions>(Name, LearnerFamily.Gradient, o => o.Validate(), (e, o) => new ProtoMaml(e, o));
+
     private static readonly Scalar Two = 2.0.ToScalar();
 
     /// <summary>Creates the learner.</summary>

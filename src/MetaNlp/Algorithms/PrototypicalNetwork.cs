@@ -31,6 +31,10 @@ public sealed class PrototypicalNetwork : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "protonet";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<PrototypicalNetwork, PrototypicalOptions>(Name, LearnerFamily.Metric, o => o.Validate(), (e, o) => new PrototypicalNetwork(e, o));
+
     /// <summary>Creates the learner over an embedder.</summary>
     public PrototypicalNetwork(TextEmbedder embedder, PrototypicalOptions? options = null) : base(embedder)
     {

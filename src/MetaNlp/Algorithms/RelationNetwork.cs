@@ -32,6 +32,10 @@ public sealed class RelationNetwork : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "relation";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<RelationNetwork, RelationOptions>(Name, LearnerFamily.Metric, o => o.Validate(), (e, o) => new RelationNetwork(e, o));
+
     /// <summary>Creates the learner.</summary>
     public RelationNetwork(TextEmbedder embedder, RelationOptions? options = null)
         : base(embedder, new RelationModule((embedder ?? throw new ArgumentNullException(nameof(embedder))).Encoder.OutputDim, (options ?? new RelationOptions()).HiddenSize))

@@ -17,6 +17,10 @@ public sealed class Reptile : GradientLearner
     /// <summary>Registry name.</summary>
     public const string Name = "reptile";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<Reptile, GradientLearnerOptions>(Name, LearnerFamily.Gradient, o => o.Validate(), (e, o) => new Reptile(e, o));
+
     private static readonly Scalar Half = 0.5.ToScalar();
 
     /// <summary>Creates the learner (always first order).</summary>

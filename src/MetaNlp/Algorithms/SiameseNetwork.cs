@@ -48,6 +48,10 @@ public sealed class SiameseNetwork : MetricLearner
     /// <summary>Registry name.</summary>
     public const string Name = "siamese";
 
+    /// <summary>Name, family, options and factory, for <see cref="LearnerRegistry"/>.</summary>
+    public static LearnerDescriptor Descriptor =>
+        LearnerDescriptor.For<SiameseNetwork, SiameseOptions>(Name, LearnerFamily.Metric, o => o.Validate(), (e, o) => new SiameseNetwork(e, o));
+
     private static readonly Scalar Zero = 0.0.ToScalar();
     private static readonly Scalar Tiny = 1e-12.ToScalar();
 

@@ -59,10 +59,28 @@ public sealed record Learner
     /// <summary>A learned inner-loop optimizer (learned momentum update rule).</summary>
     public static Learner LearnedOptimizer(GradientLearnerOptions? options = null) => new(Algorithms.LearnedOptimizer.Name, options);
 
-    /// <summary>The options as the checkpoint's spec stores them (<see cref="Training.ModelSpec.AlgorithmOptions"/>).</summary>
-    public JsonElement? ToJson() => Options is null ? null : JsonSerializer.SerializeToElement(Options, Options.GetType(), LearnerRegistry.Json);
+    /// <summary>
+    /// Any learner of <see cref="LearnerRegistry"/> by its name, with its options record
+    /// (<see cref="LearnerDescriptor.OptionsType"/>; null: its defaults): a learner added to the registry is usable
+    /// here without a factory of its own.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name, or options of another record; the message names them.</exception>
+    public static Learner Of(string algorithm, object? options = null)
+    {
+        var descriptor = LearnerRegistry.Find(algorithm);
+        if (options is not null && !descriptor.OptionsType.IsInstanceOfType(options))
+            throw new ArgumentException($"The options of '{algorithm}' are a {descriptor.OptionsType.Name} record, not {options.GetType().Name}.", nameof(options));
+        return new(algorithm, options);
+    }
 
-    /// <summary>Checks the options against their bounds (<see cref="LearnerRegistry.ValidateOptions"/>).</summary>
+    /// <summary>The options as the checkpoint's spec stores them (<see cref="Training.ModelSpec.AlgorithmOptions"/>).</summary>
+    public JsonElement? ToJson() => Options is null ? null : LearnerRegistry.Find(Algorithm).ToJson(Options);
+
+    /// <summary>Checks the options against their bounds (the record's own check, <see cref="LearnerDescriptor.Validate"/>).</summary>
     /// <exception cref="ArgumentException">A value is out of bounds; the message names it.</exception>
-    public void Validate() => LearnerRegistry.ValidateOptions(Algorithm, ToJson());
+    public void Validate()
+    {
+        var descriptor = LearnerRegistry.Find(Algorithm);
+        if (Options is not null) descriptor.Validate(Options);
+    }
 }

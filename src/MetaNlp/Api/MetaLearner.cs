@@ -74,7 +74,7 @@ public static class MetaLearner
         if (split.Train.Count < 2) throw new ArgumentException($"Meta-training needs at least two training classes; the split has {split.Train.Count}.", nameof(split));
 
         var recipe = TrainingRecipe.For(recipes, options.Encoder?.Kind);
-        var learner = options.Learner ?? LearnerOf(recipe.Algorithm);
+        var learner = options.Learner ?? Learner.Of(recipe.Algorithm);
         var trainerOptions = options.Trainer ?? recipe.Trainer;
         trainerOptions = trainerOptions with { Seed = options.Seed ?? trainerOptions.Seed };
         int seed = trainerOptions.Seed;
@@ -87,7 +87,7 @@ public static class MetaLearner
         episodes = episodes with { AllowFewerWays = true }; // fewer training classes than ways: episodes of them all
         var contrastive = options.Contrastive ?? recipe.Contrastive;
         var trainingExamples = dataset.WithClasses(split.Train);
-        var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options is null ? RecipeMetric(learner.Algorithm, recipe) : learner.ToJson(),
+        var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options ?? RecipeMetric(learner.Algorithm, recipe),
             options.Encoder ?? recipe.Encoder, trainingExamples.Select(e => e.Text));
         var (train, validation) = Samplers(dataset, split, episodes, seed);
 
@@ -128,29 +128,11 @@ public static class MetaLearner
         (new EpisodeSampler(dataset.All, split.Train, episodes, seed),
          split.Validation.Count >= 2 ? new EpisodeSampler(dataset.All, split.Validation, episodes, seed + 1) : null);
 
-    private static Learner LearnerOf(string algorithm) => algorithm switch
+    // A learner left at its defaults takes the recipe's metric where it has one (ProtoNet, k-NN), as `metanlp train`
+    // does; the others keep null options (their defaults), as their checkpoints always recorded.
+    private static object? RecipeMetric(string algorithm, TrainingRecipe recipe)
     {
-        PrototypicalNetwork.Name => Learner.PrototypicalNetwork(),
-        NearestNeighbour.Name => Learner.NearestNeighbour(),
-        MatchingNetwork.Name => Learner.MatchingNetwork(),
-        SiameseNetwork.Name => Learner.SiameseNetwork(),
-        RelationNetwork.Name => Learner.RelationNetwork(),
-        InductionNetwork.Name => Learner.InductionNetwork(),
-        Maml.Name => Learner.Maml(),
-        Maml.FirstOrderName => Learner.Maml(new GradientLearnerOptions { FirstOrder = true }),
-        Anil.Name => Learner.Anil(),
-        MetaSgd.Name => Learner.MetaSgd(),
-        Reptile.Name => Learner.Reptile(),
-        ProtoMaml.Name => Learner.ProtoMaml(),
-        LearnedOptimizer.Name => Learner.LearnedOptimizer(),
-        _ => throw new InvalidOperationException($"The recipe names '{algorithm}', which the API does not build."),
-    };
-
-    // A learner left at its defaults takes the recipe's metric where it has one (ProtoNet, k-NN), as `metanlp train` does.
-    private static JsonElement? RecipeMetric(string algorithm, TrainingRecipe recipe) => algorithm switch
-    {
-        PrototypicalNetwork.Name => LearnerRegistry.ToJson(new PrototypicalOptions { Distance = recipe.Distance }),
-        NearestNeighbour.Name => LearnerRegistry.ToJson(new NearestNeighbourOptions { Distance = recipe.Distance }),
-        _ => null,
-    };
+        var learner = LearnerRegistry.Find(algorithm);
+        return learner.Accepts(nameof(PrototypicalOptions.Distance), typeof(MetricDistance)) ? recipe.LearnerOptions(learner, new Dictionary<string, object>()) : null;
+    }
 }

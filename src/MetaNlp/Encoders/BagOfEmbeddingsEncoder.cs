@@ -8,6 +8,13 @@ namespace MetaNlp.Encoders;
 /// <summary>Bag of embeddings: the mean of a text's word embeddings (padding excluded).</summary>
 public sealed class BagOfEmbeddingsEncoder : TextEncoder
 {
+    /// <summary>The encoder kind (<see cref="EncoderOptions.Kind"/>).</summary>
+    public const string KindName = "boe";
+
+    /// <summary>Kind, features and factory, for <see cref="EncoderFactory"/> (a getter: reading a static field would run this class's Scalar initialisers).</summary>
+    public static EncoderDescriptor Descriptor =>
+        new(KindName, typeof(BagOfEmbeddingsEncoder), (options, vocabularySize, _, _) => new BagOfEmbeddingsEncoder(vocabularySize, options));
+
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
     private readonly Parameter embedding;
 #pragma warning restore IDE1006

@@ -24,6 +24,10 @@ public static class BertFolder
     /// <summary>Encoder kind name (<c>EncoderOptions.Kind</c>).</summary>
     public const string KindName = "bert";
 
+    /// <summary>Kind, features and factory, for <see cref="EncoderFactory"/>: MiniLM's code over the folder's weights; not a built-in kind (it needs <see cref="EncoderOptions.Path"/>).</summary>
+    public static EncoderDescriptor Descriptor =>
+        new(KindName, typeof(MiniLmEncoder), (options, vocabularySize, _, spans) => CreateEncoder(options, vocabularySize, spans)) { Pretrained = true, BuiltIn = false, EntityPooling = true };
+
     /// <summary>The sizes file.</summary>
     public const string ConfigFile = "config.json";
 

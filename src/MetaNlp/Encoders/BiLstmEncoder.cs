@@ -16,6 +16,13 @@ namespace MetaNlp.Encoders;
 /// </summary>
 public sealed class BiLstmEncoder : TextEncoder
 {
+    /// <summary>The encoder kind (<see cref="EncoderOptions.Kind"/>).</summary>
+    public const string KindName = "bilstm";
+
+    /// <summary>Kind, features and factory, for <see cref="EncoderFactory"/> (a getter: reading a static field would run this class's Scalar initialisers).</summary>
+    public static EncoderDescriptor Descriptor =>
+        new(KindName, typeof(BiLstmEncoder), (options, vocabularySize, _, _) => new BiLstmEncoder(vocabularySize, options));
+
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
     private readonly Parameter embedding;
     private readonly Parameter forward_input_weight;

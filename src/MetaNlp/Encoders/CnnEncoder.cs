@@ -18,6 +18,13 @@ namespace MetaNlp.Encoders;
 /// </summary>
 public sealed class CnnEncoder : TextEncoder
 {
+    /// <summary>The encoder kind (<see cref="EncoderOptions.Kind"/>).</summary>
+    public const string KindName = "cnn";
+
+    /// <summary>Kind, features and factory, for <see cref="EncoderFactory"/> (a getter: reading a static field would run this class's Scalar initialisers).</summary>
+    public static EncoderDescriptor Descriptor =>
+        new(KindName, typeof(CnnEncoder), (options, vocabularySize, positions, spans) => new CnnEncoder(vocabularySize, options, positions, spans)) { EntityPositionEmbeddings = true, EntityPooling = true };
+
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
     private readonly Parameter embedding;
     private readonly Parameter? head_position;

@@ -2,9 +2,22 @@ using MetaNlp.Pretrained;
 
 namespace MetaNlp.Encoders;
 
-/// <summary>Builds an encoder from its options (for the CLI and for checkpoints).</summary>
+/// <summary>
+/// The encoders this build knows (a list of the descriptors each encoder declares next to its own code,
+/// <see cref="EncoderDescriptor"/>) and how one is built from its options (for the CLI and for checkpoints).
+/// </summary>
 public static class EncoderFactory
 {
+    /// <summary>Every encoder kind, in the order help texts list them.</summary>
+    public static IReadOnlyList<EncoderDescriptor> Descriptors { get; } =
+    [
+        CnnEncoder.Descriptor, BagOfEmbeddingsEncoder.Descriptor, BiLstmEncoder.Descriptor, TransformerEncoder.Descriptor,
+        MiniLmEncoder.Descriptor, BertFolder.Descriptor,
+    ];
+
+    /// <summary>The descriptor of <paramref name="kind"/>, or null if no encoder has that name.</summary>
+    public static EncoderDescriptor? Find(string? kind) => Descriptors.FirstOrDefault(d => d.Kind == kind);
+
     /// <summary>A freshly initialised encoder of <see cref="EncoderOptions.Kind"/> (MiniLM: with its pretrained weights).</summary>
     /// <param name="options">Kind and sizes.</param>
     /// <param name="vocabularySize">Rows of the word embedding table.</param>
@@ -15,28 +28,22 @@ public static class EncoderFactory
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(vocabularySize);
-        if (options.EntityPositionDim > 0 && options.Kind != "cnn")
-            throw new ArgumentException($"Entity position embeddings are built into the cnn encoder only, not '{options.Kind}'.");
-        if (options.Pooling != EncoderOptions.MaxPooling && options.Kind is not ("cnn" or MiniLmEncoder.KindName or BertFolder.KindName))
-            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the cnn and minilm encoders only (bert runs minilm's code), not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
-        if (options.Kind == BertFolder.KindName) return BertFolder.CreateEncoder(options, vocabularySize, entitySpans);
-        if (EncoderOptions.IsPretrained(options.Kind))
-        {
-            return vocabularySize == MiniLmWeights.VocabularySize
-                ? new MiniLmEncoder(options, entitySpans)
-                : throw new ArgumentException($"MiniLM reads ids of its own {MiniLmWeights.VocabularySize}-token vocabulary, not of a {vocabularySize}-token one.");
-        }
+        var descriptor = Find(options.Kind) ?? throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.AllKinds)}.");
+        if (options.EntityPositionDim > 0 && !descriptor.EntityPositionEmbeddings)
+            throw new ArgumentException($"Entity position embeddings are built into the {KindsWith(d => d.EntityPositionEmbeddings)} encoder only, not '{options.Kind}'.");
+        if (options.Pooling != EncoderOptions.MaxPooling && !descriptor.EntityPooling)
+            throw new ArgumentException($"Pooling '{options.Pooling}' is built into the {KindsWith(d => d.EntityPooling && d.BuiltIn)} encoders only (and {KindsWith(d => d.EntityPooling && !d.BuiltIn)}, read from a folder), not '{options.Kind}' (poolings: {string.Join(", ", EncoderOptions.Poolings)}).");
+        if (descriptor.Pretrained) return descriptor.Create(options, vocabularySize, entityPositions, entitySpans);
         ValidateTokenTable(options);
-        TextEncoder encoder = options.Kind switch
-        {
-            "cnn" => new CnnEncoder(vocabularySize, options, entityPositions, entitySpans),
-            "boe" => new BagOfEmbeddingsEncoder(vocabularySize, options),
-            "bilstm" => new BiLstmEncoder(vocabularySize, options),
-            "transformer" => new TransformerEncoder(vocabularySize, options),
-            _ => throw new ArgumentException($"Unknown encoder '{options.Kind}'; known: {string.Join(", ", EncoderOptions.AllKinds)}."),
-        };
+        var encoder = descriptor.Create(options, vocabularySize, entityPositions, entitySpans);
         if (options.Embeddings == EncoderOptions.MiniLmEmbeddings) PretrainedTokenTable.CopyInto(encoder);
         return encoder;
+    }
+
+    private static string KindsWith(Func<EncoderDescriptor, bool> feature)
+    {
+        var kinds = Descriptors.Where(feature).Select(d => d.Kind).ToList();
+        return kinds.Count == 1 ? kinds[0] : $"{string.Join(", ", kinds[..^1])} and {kinds[^1]}";
     }
 
     private static void ValidateTokenTable(EncoderOptions options)

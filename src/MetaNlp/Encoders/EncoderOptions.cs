@@ -6,7 +6,7 @@ namespace MetaNlp.Encoders;
 public sealed record EncoderOptions
 {
     /// <summary>Encoder kind: "cnn" (Kim 2014), "boe" (bag of embeddings), "bilstm" (BiLSTM with self-attention), "transformer", "minilm" (pretrained all-MiniLM-L6-v2, built in), or "bert" (a BERT-family model from a local folder, <see cref="Path"/>).</summary>
-    public string Kind { get; init; } = "cnn";
+    public string Kind { get; init; } = CnnEncoder.KindName;
 
     /// <summary>Word embedding size.</summary>
     public int EmbeddingDim { get; init; } = 300;
@@ -139,13 +139,13 @@ public sealed record EncoderOptions
     public bool UsesWordPiece() => IsPretrained(Kind) || Tokenizer == WordPieceTokens;
 
     /// <summary>The built-in encoder kinds: each has a training recipe (<c>TrainingRecipe</c>) and is a value of the command line's <c>--encoder</c>.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["cnn", "boe", "bilstm", "transformer", MiniLmEncoder.KindName];
+    public static IReadOnlyList<string> Kinds { get; } = [.. EncoderFactory.Descriptors.Where(d => d.BuiltIn).Select(d => d.Kind)];
 
-    /// <summary><see cref="Kinds"/> and "bert", a BERT-family model read from a local folder (<see cref="Path"/>, <see cref="BertFolder"/>), built through the library.</summary>
-    public static IReadOnlyList<string> AllKinds { get; } = [.. Kinds, BertFolder.KindName];
+    /// <summary><see cref="Kinds"/> and the kinds built only through the library, such as "bert", a BERT-family model read from a local folder (<see cref="Path"/>, <see cref="BertFolder"/>).</summary>
+    public static IReadOnlyList<string> AllKinds { get; } = [.. EncoderFactory.Descriptors.Select(d => d.Kind)];
 
     /// <summary>Whether <paramref name="kind"/> is a pretrained encoder (with its own fixed tokenizer).</summary>
-    public static bool IsPretrained(string kind) => kind is MiniLmEncoder.KindName or BertFolder.KindName;
+    public static bool IsPretrained(string kind) => EncoderFactory.Find(kind)?.Pretrained == true;
 
     /// <summary>Largest <see cref="EmbeddingDim"/>, <see cref="Filters"/>, <see cref="HiddenSize"/> and <see cref="AttentionSize"/>.</summary>
     public const int MaxSize = 4096;

@@ -30,6 +30,13 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <summary>Encoder kind name (<c>--encoder minilm</c>).</summary>
     public const string KindName = "minilm";
 
+    /// <summary>Kind, features and factory, for <see cref="EncoderFactory"/> (a getter: reading a static field would run this class's Scalar initialisers).</summary>
+    public static EncoderDescriptor Descriptor =>
+        new(KindName, typeof(MiniLmEncoder), (options, vocabularySize, _, spans) => vocabularySize == MiniLmWeights.VocabularySize
+            ? new MiniLmEncoder(options, spans)
+            : throw new ArgumentException($"MiniLM reads ids of its own {MiniLmWeights.VocabularySize}-token vocabulary, not of a {vocabularySize}-token one."))
+        { Pretrained = true, EntityPooling = true };
+
     /// <summary>
     /// Bound on the memory of the frozen encoder's sentence-vector cache unless <see cref="SentenceCacheLimitBytes"/>
     /// says otherwise: 512 MiB, about 250,000 short texts (a vector is 1.5 kB, plus its key and bookkeeping).

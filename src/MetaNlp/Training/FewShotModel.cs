@@ -34,7 +34,7 @@ public sealed class FewShotModel
     public static FewShotModel Create(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
+        var learnerOptions = spec.ValidatedLearnerOptions();
         if (BertFolder.Pin(spec.Encoder) is var pinned && !ReferenceEquals(pinned, spec.Encoder)) spec = spec with { Encoder = pinned };
         var tokenizer = CreateTokenizer(spec);
         int Positions(string marker) => MarkerId(tokenizer, marker, "Entity position embeddings");
@@ -48,7 +48,7 @@ public sealed class FewShotModel
         var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize, entityPositions, entitySpans);
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
-        return new FewShotModel(spec, LearnerRegistry.Create(spec.Algorithm, embedder, spec.AlgorithmOptions));
+        return new FewShotModel(spec, LearnerRegistry.Find(spec.Algorithm).Create(embedder, learnerOptions));
     }
 
     // The id a tokenizer reads an entity marker as: a word of a fitted vocabulary, or a reserved WordPiece token.
@@ -81,14 +81,36 @@ public sealed class FewShotModel
     /// <summary>
     /// A spec for a new model whose vocabulary is fitted to <paramref name="trainingTexts"/>; with WordPiece (the
     /// pretrained encoder's, or chosen by <see cref="EncoderOptions.Tokenizer"/>) the vocabulary is fixed, so the texts
-    /// are not read and the spec's vocabulary stays empty.
+    /// are not read and the spec's vocabulary stays empty. <paramref name="algorithmOptions"/> is read by the learner's
+    /// own record (<see cref="LearnerDescriptor.ReadOptions"/>); an object is stored with every property of the record.
     /// </summary>
     public static ModelSpec NewSpec(string algorithm, JsonElement? algorithmOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions = null)
+    {
+        var learner = LearnerRegistry.Find(algorithm);
+        var options = learner.ReadOptions(algorithmOptions);
+        return NewSpec(learner, algorithmOptions is { ValueKind: JsonValueKind.Object } ? learner.ToJson(options) : algorithmOptions, encoder, trainingTexts, tokenizerOptions);
+    }
+
+    /// <summary>
+    /// <see cref="NewSpec(string, JsonElement?, EncoderOptions, IEnumerable{string}, WordTokenizerOptions?)"/> with the
+    /// learner's options as its own record (<see cref="LearnerDescriptor.OptionsType"/>), checked here
+    /// (<see cref="LearnerDescriptor.Validate"/>); null: the learner's defaults.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown algorithm, options of another record or out of bounds, or encoder or tokenizer options out of bounds.</exception>
+    public static ModelSpec NewSpec(string algorithm, object? algorithmOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions = null)
+    {
+        var learner = LearnerRegistry.Find(algorithm);
+        if (algorithmOptions is null) return NewSpec(learner, null, encoder, trainingTexts, tokenizerOptions);
+        learner.Validate(algorithmOptions);
+        return NewSpec(learner, learner.ToJson(algorithmOptions), encoder, trainingTexts, tokenizerOptions);
+    }
+
+    // The options are checked by the caller; the rest of the spec here.
+    private static ModelSpec NewSpec(LearnerDescriptor learner, JsonElement? checkedOptions, EncoderOptions encoder, IEnumerable<string> trainingTexts, WordTokenizerOptions? tokenizerOptions)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         encoder = BertFolder.Pin(encoder); // a BERT folder's spec records the full path and the weights' hash
         tokenizerOptions ??= new WordTokenizerOptions();
-        LearnerRegistry.ValidateOptions(algorithm, algorithmOptions);
         encoder.Validate();
         tokenizerOptions.Validate();
         // A fixed WordPiece vocabulary always has the marker tokens, so texts without markers are caught here, as a
@@ -98,8 +120,8 @@ public sealed class FewShotModel
             throw new ArgumentException($"Entity pooling needs texts that mark their entities with {string.Join(" ", EntityMarkers.All)} (FewRel); no training text has both {EntityMarkers.HeadStart} and {EntityMarkers.TailStart}.");
         return new ModelSpec
         {
-            Algorithm = algorithm,
-            AlgorithmOptions = algorithmOptions,
+            Algorithm = learner.Name,
+            AlgorithmOptions = checkedOptions,
             Encoder = encoder,
             TokenizerOptions = tokenizerOptions,
             Vocabulary = encoder.UsesWordPiece() ? [] : WordTokenizer.Fit(trainingTexts, tokenizerOptions).Vocabulary.Tokens,

@@ -32,24 +32,31 @@ public sealed record ModelSpec
 
     /// <summary>
     /// Checks every field against its bounds before any tensor is made: the algorithm and its options
-    /// (<see cref="LearnerRegistry.ValidateOptions"/>), <see cref="EncoderOptions.Validate"/>,
+    /// (<see cref="LearnerDescriptor.ReadOptions"/>), <see cref="EncoderOptions.Validate"/>,
     /// <see cref="WordTokenizerOptions.Validate"/>, at most <see cref="WordTokenizerOptions.VocabularyLimit"/>
     /// vocabulary tokens, and <see cref="TrainingInfo.Validate"/>. A checkpoint's header goes through this when it is
     /// read, so a damaged or hand-edited header is an error instead of a native crash.
     /// </summary>
     /// <exception cref="ArgumentException">A field is missing, unknown or out of bounds; the message names it.</exception>
-    public void Validate()
+    public void Validate() => ValidatedLearnerOptions();
+
+    /// <summary>
+    /// <see cref="Validate"/>, returning the learner's options as its own record, so the model factory builds the
+    /// learner from the values just checked instead of reading them again.
+    /// </summary>
+    internal object ValidatedLearnerOptions()
     {
         if (Algorithm is null) throw new ArgumentException("The spec names no algorithm.", nameof(Algorithm));
         if (Encoder is null) throw new ArgumentException("The spec has no encoder options.", nameof(Encoder));
         if (TokenizerOptions is null) throw new ArgumentException("The spec has no tokenizer options.", nameof(TokenizerOptions));
         if (Vocabulary is null) throw new ArgumentException("The spec has no vocabulary.", nameof(Vocabulary));
-        LearnerRegistry.ValidateOptions(Algorithm, AlgorithmOptions);
+        var learnerOptions = LearnerRegistry.Find(Algorithm).ReadOptions(AlgorithmOptions);
         Encoder.Validate();
         TokenizerOptions.Validate();
         OptionBounds.Check("Vocabulary size", Vocabulary.Count, 0, WordTokenizerOptions.VocabularyLimit);
         if (Vocabulary.Any(t => t is null)) throw new ArgumentException("The vocabulary holds a null token.", nameof(Vocabulary));
         Training?.Validate();
+        return learnerOptions;
     }
 }
 

@@ -42,10 +42,10 @@ public sealed record TrainingRecipe
     public static IReadOnlyList<TrainingRecipe> General { get; } =
     [
         MiniLm(2, 1e-5, "General: cosine ProtoNet over MiniLM with its top 2 layers meta-trained, which added to the frozen encoder on HuffPost 5-shot (69.64 at 1e-5, 68.78 at 5e-5, against 67.32) and FewRel 5-shot (79.05 at 5e-5 against 72.12); the lower rate, the better one on HuffPost, overfits later; not measured on this data."),
-        WordEncoder("cnn", wordDropout: 0.2, "General: cosine ProtoNet-CNN with word dropout 0.2, which raised HuffPost 1- and 5-shot and FewRel 5-shot (docs/BENCHMARKS.md, word dropout); not measured on this data."),
-        WordEncoder("boe", 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
-        WordEncoder("bilstm", 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
-        WordEncoder("transformer", 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
+        WordEncoder(CnnEncoder.KindName, wordDropout: 0.2, "General: cosine ProtoNet-CNN with word dropout 0.2, which raised HuffPost 1- and 5-shot and FewRel 5-shot (docs/BENCHMARKS.md, word dropout); not measured on this data."),
+        WordEncoder(BagOfEmbeddingsEncoder.KindName, 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
+        WordEncoder(BiLstmEncoder.KindName, 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
+        WordEncoder(TransformerEncoder.KindName, 0, "General: cosine ProtoNet with the trainer's defaults; not measured on this data."),
     ];
 
     /// <summary>
@@ -70,11 +70,27 @@ public sealed record TrainingRecipe
         return [.. own, .. General.Where(g => own.All(r => r.Encoder.Kind != g.Encoder.Kind))];
     }
 
+    /// <summary>
+    /// The options record of <paramref name="learner"/> with <paramref name="given"/> set (property C# name to value,
+    /// <see cref="LearnerDescriptor.Build"/>) and, where the learner has a metric and none is given, this recipe's
+    /// <see cref="Distance"/>; the record's defaults for the rest. Checked when the spec is made.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting names no property of the learner's record.</exception>
+    public object LearnerOptions(LearnerDescriptor learner, IReadOnlyDictionary<string, object> given)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(given);
+        if (given.ContainsKey(nameof(PrototypicalOptions.Distance)) || !TakesDistance(learner)) return learner.Build(given);
+        return learner.Build(new Dictionary<string, object>(given) { [nameof(PrototypicalOptions.Distance)] = Distance });
+    }
+
+    private static bool TakesDistance(LearnerDescriptor learner) => learner.Accepts(nameof(PrototypicalOptions.Distance), typeof(MetricDistance));
+
     /// <summary>The settings in one line, as the command line would spell them.</summary>
     public string Describe()
     {
         var parts = new List<string> { $"--algo {Algorithm}" };
-        if (Algorithm is PrototypicalNetwork.Name or NearestNeighbour.Name) parts.Add($"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}"); // the only learners that read it
+        if (TakesDistance(LearnerRegistry.Find(Algorithm))) parts.Add($"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}"); // only learners whose options have a metric read it
         parts.Add($"--encoder {Encoder.Kind}");
         if (Encoder.FineTuneLayers != 0) parts.Add($"--finetune-layers {Encoder.FineTuneLayers}");
         if (Encoder.Pooling != EncoderOptions.MaxPooling) parts.Add($"--pooling {Encoder.Pooling}");
