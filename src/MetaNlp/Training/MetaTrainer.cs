@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Evaluation;
 using MetaNlp.Functional;
-using MetaNlp.Algorithms;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -228,7 +228,7 @@ public sealed class MetaTrainer
     }
 
     // The word table whose rows are gathered during training steps: the encoder's, when it is trained and the options
-    // ask for row-sparse updates (and the optimizer takes row gradients), else null.
+    // ask for row-sparse updates, else null. Both outer optimizers CreateOptimizer makes take row gradients.
     private static SparseTableRows? SparseTableOf(IFewShotLearner learner, MetaTrainerOptions options)
     {
         var encoder = learner.Embedder.Encoder;
