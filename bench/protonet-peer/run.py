@@ -9,7 +9,8 @@ os.wait4 on the child), and prints a short summary then, as the LAST line, one J
 
 Usage: run.py [DATA_DIR | --data-dir DATA_DIR]
 Environment: TRAIN_EPISODES (200), EVAL_EPISODES (200), THREADS (2), SEED (42), METANLP_DATA,
-             TIMEOUT_SCALE (1.0, multiplies every child's time limit).
+             TIMEOUT_SCALE (1.0, multiplies every child's time limit),
+             EMBEDDING_UPDATES (MetaNlp's --embedding-updates: sparse or dense; default the CLI's, sparse).
 Driver testing only: METANLP_CMD replaces "dotnet <dll>" (shell-split) and skips the build.
 """
 
@@ -35,6 +36,11 @@ def main():
     eval_eps = peer.env_int("EVAL_EPISODES", 200)
     threads = peer.env_int("THREADS", 2) or 1
     seed = peer.env_int("SEED", 42)
+    # MetaNlp's word-table updates: "" leaves the CLI's default (sparse), or "sparse" / "dense" (--embedding-updates).
+    embedding_updates = os.environ.get("EMBEDDING_UPDATES", "")
+    if embedding_updates not in ("", "sparse", "dense"):
+        print(f"protonet-peer: EMBEDDING_UPDATES must be sparse or dense, not {embedding_updates!r}", file=sys.stderr)
+        sys.exit(2)
     scale = peer.timeout_scale()
 
     # Time limits per child (defaults: 210 + 110 + 260 s, so under 10 minutes even if every side is slow;
@@ -51,6 +57,7 @@ def main():
         "ways": WAYS, "shots": SHOTS, "queries": QUERIES, "texts_per_episode": WAYS * (SHOTS + QUERIES),
         "max_tokens": 128, "optimizer": "adam lr 1e-3, one episode per step",
         "warmup_episodes": WARMUP, "train_episodes": train_eps, "eval_episodes": eval_eps, "seed": seed,
+        "metanlp_embedding_updates": embedding_updates or "default (sparse)",
     }
     load_before = peer.warn_if_busy()
     log(f"protonet-peer: HuffPost 5-way 5-shot 25 queries, {train_eps} train + {eval_eps} eval episodes, "
@@ -77,7 +84,8 @@ def main():
             "train", "--data-dir", data_dir, "--dataset", "huffpost", "--algo", "protonet", "--encoder", "cnn",
             "--ways", str(WAYS), "--shots", str(SHOTS), "--queries", str(QUERIES),
             "--max-episodes", str(train_eps), "--val-every", "0", "--threads", str(threads),
-            "--seed", str(seed), "--out", tmp, "--json"], t_train, ["episodes_per_second"])
+            "--seed", str(seed), "--out", tmp, "--json"]
+            + (["--embedding-updates", embedding_updates] if embedding_updates else []), t_train, ["episodes_per_second"])
         model = os.path.join(tmp, "model.ckpt")
         if not os.path.isfile(model):
             fail("MetaNlp", f"train (no checkpoint at {model})", 0, "", "", False, t_train)

@@ -22,6 +22,12 @@ internal static class TrainCommand
         var lr = CliOptions.Positive<double>("--lr", $"Outer (meta) learning rate, above 0 and at most 10. {ModelOptions.RecipeDefault}");
         var outerOptimizer = new Option<string>("--outer-optimizer") { Description = "Outer optimizer: adam, or sgd (Reptile's plain step).", DefaultValueFactory = _ => "adam" }
             .AcceptOnlyFromAmong("adam", "sgd");
+        var embeddingUpdates = new Option<string>("--embedding-updates")
+        {
+            Description = "How the outer optimizer updates a trained word table: sparse (only the rows each step's episodes read get a gradient and move; "
+                + "lazy Adam as PyTorch's SparseAdam) or dense (every row, every step).",
+            DefaultValueFactory = _ => "sparse",
+        }.AcceptOnlyFromAmong("sparse", "dense");
         var weightDecay = new Option<double>("--weight-decay") { Description = "Weight decay (L2) of the outer optimizer, 0 to 10." };
         var clip = new Option<double>("--clip-grad") { Description = "Clip the gradient norm (0: off; at most 1,000,000)." };
         var valEvery = CliOptions.NonNegative("--val-every", $"Validate before the first episode and every N episodes after it (0: never; the last weights are kept). {ModelOptions.RecipeDefault}");
@@ -48,7 +54,7 @@ internal static class TrainCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
+        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -98,6 +104,7 @@ internal static class TrainCommand
                 MetaBatchSize = CliOptions.Given(result, metaBatch, recipe.Trainer.MetaBatchSize),
                 LearningRate = CliOptions.Given(result, lr, recipe.Trainer.LearningRate),
                 OuterOptimizer = CliOptions.Given(result, outerOptimizer, recipe.Trainer.OuterOptimizer),
+                SparseEmbeddings = CliOptions.Given(result, embeddingUpdates, recipe.Trainer.SparseEmbeddings ? "sparse" : "dense") == "sparse",
                 WeightDecay = CliOptions.Given(result, weightDecay, recipe.Trainer.WeightDecay),
                 ClipGradientNorm = CliOptions.Given(result, clip, recipe.Trainer.ClipGradientNorm),
                 ValidateEvery = CliOptions.Given(result, valEvery, recipe.Trainer.ValidateEvery),
@@ -132,6 +139,7 @@ internal static class TrainCommand
                     ["training.trainer.metaBatchSize"] = metaBatch,
                     ["training.trainer.learningRate"] = lr,
                     ["training.trainer.outerOptimizer"] = outerOptimizer,
+                    ["training.trainer.sparseEmbeddings"] = embeddingUpdates,
                     ["training.trainer.weightDecay"] = weightDecay,
                     ["training.trainer.clipGradientNorm"] = clip,
                     ["training.trainer.validateEvery"] = valEvery,

@@ -174,7 +174,12 @@ public abstract class GradientLearner : IFewShotLearner
     protected Tensor Localize(string name, Tensor metaTensor, TaskData task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        if (name == Encoder.TokenTableName && task.RowIndex is not null) return metaTensor.index_select(0, task.RowIndex);
+        if (name == Encoder.TokenTableName && task.RowIndex is not null)
+        {
+            // During a row-sparse training step the task rows are a leaf of their own, so the meta-gradient reaches
+            // only them (SparseTableRows); otherwise a gather from the table, whose backward is a dense gradient.
+            return Encoder.SparseTable is { } sparse && sparse.Reads(metaTensor) ? sparse.Gather(task.RowIndex) : metaTensor.index_select(0, task.RowIndex);
+        }
         if (name == MetaNetwork.HeadWeightName) return metaTensor.unsqueeze(0).expand(task.Ways, metaTensor.shape[0]);
         if (name == MetaNetwork.HeadBiasName) return metaTensor.expand(task.Ways);
         return metaTensor;

@@ -45,7 +45,7 @@ public sealed class BagOfEmbeddingsEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
         var mask = batch.Mask.unsqueeze(-1);
-        var sum = Embed(Weight(weights, "embedding"), batch).mul(mask).sum(1);
+        var sum = EmbedWords(weights, batch).mul(mask).sum(1);
         var sentence = sum.div(mask.sum(1));
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
         return sentence.MoveToOuterDisposeScope();

@@ -72,7 +72,7 @@ public sealed class BiLstmEncoder : TextEncoder
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var x = Embed(Weight(weights, nameof(embedding)), batch);                                   // [B, T, E]
+        var x = EmbedWords(weights, batch);                                   // [B, T, E]
         var mask = batch.Mask.unsqueeze(-1);                                                         // [B, T, 1]
         var forward = Run(x, mask, Weight(weights, nameof(forward_input_weight)), Weight(weights, nameof(forward_hidden_weight)), Weight(weights, nameof(forward_bias)), reverse: false);
         var backward = Run(x, mask, Weight(weights, nameof(backward_input_weight)), Weight(weights, nameof(backward_hidden_weight)), Weight(weights, nameof(backward_bias)), reverse: true);

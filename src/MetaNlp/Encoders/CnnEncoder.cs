@@ -95,7 +95,7 @@ public sealed class CnnEncoder : TextEncoder
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Length < MinLength) throw new ArgumentException($"The CNN needs batches padded to at least {MinLength} tokens.", nameof(batch));
         using var scope = NewDisposeScope();
-        var embedded = Embed(Weight(weights, "embedding"), batch);                                // [B, T, D]
+        var embedded = EmbedWords(weights, batch);                                // [B, T, D]
         if (_entityPositions is not null)
         {
             var (head, tail) = _entityPositions.Indices(batch);

@@ -288,7 +288,7 @@ public sealed class MiniLmEncoder : TextEncoder
     {
         using var scope = NewDisposeScope();
         int length = batch.Length;
-        var x = Embed(Weight(weights, nameof(word_embedding)), batch)
+        var x = EmbedWords(weights, batch)
             .add(Weight(weights, nameof(position_embedding))[..length].unsqueeze(0), One)
             .add(Weight(weights, nameof(token_type_embedding))[0], One); // one segment: every token has type 0
         return nn.functional.layer_norm(x, [_config.HiddenSize], Weight(weights, nameof(embedding_norm_weight)), Weight(weights, nameof(embedding_norm_bias)), _config.LayerNormEpsilon)

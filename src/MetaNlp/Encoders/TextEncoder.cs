@@ -72,10 +72,32 @@ public abstract class TextEncoder : nn.Module
     }
 
     /// <summary>
+    /// Row-sparse gradients for the word table during a training step (set by <c>Training.MetaTrainer</c>, null
+    /// otherwise): while set, lookups into the encoder's own <see cref="TokenTableName"/> table (a
+    /// <see cref="Forward"/> without explicit weights, or a gradient learner's task rows) gather the rows they read
+    /// into leaves of <see cref="SparseTableRows"/>, and the table itself gets no dense gradient.
+    /// </summary>
+    public SparseTableRows? SparseTable { get; set; }
+
+    /// <summary>
+    /// <see cref="Embed(Tensor, TokenBatch)"/> of the <see cref="TokenTableName"/> table from <paramref name="weights"/>
+    /// or the module's own; the own table goes through <see cref="SparseTable"/> when one is set. Explicit weights are
+    /// never gathered: a gradient learner differentiates its inner loss with respect to the tensors it passes in.
+    /// </summary>
+    protected Tensor EmbedWords(ParameterSet? weights, TokenBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var table = Weight(weights, TokenTableName ?? throw new InvalidOperationException($"{GetType().Name} has no word table."));
+        return Embed(table, batch, weights is null ? SparseTable : null);
+    }
+
+    /// <summary>
     /// Embedding lookup by gather (index_select), which, unlike embedding bags, is twice differentiable. In training
     /// mode, real tokens become the unknown token with probability <see cref="EncoderOptions.WordDropout"/>.
     /// </summary>
-    protected Tensor Embed(Tensor table, TokenBatch batch)
+    protected Tensor Embed(Tensor table, TokenBatch batch) => Embed(table, batch, sparse: null);
+
+    private Tensor Embed(Tensor table, TokenBatch batch, SparseTableRows? sparse)
     {
         var ids = batch.Ids;
         if (training && Options.WordDropout > 0)
@@ -84,6 +106,8 @@ public abstract class TextEncoder : nn.Module
             var dropped = rand(ids.shape, device: ids.device).lt(_wordDropoutScalar).logical_and(batch.Mask.gt(HalfScalar));
             ids = ids.masked_fill(dropped, UnknownIdScalar);
         }
+        if (sparse is not null && sparse.Reads(table))
+            return sparse.Gather(ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
         return Lookup(table, ids);
     }
 

@@ -103,7 +103,7 @@ public sealed class TransformerEncoder : TextEncoder
             throw new ArgumentException($"The Transformer has {_options.MaxPositions} learned positions; this batch is {batch.Length} tokens long (lower the tokenizer's MaxLength).", nameof(batch));
         using var scope = NewDisposeScope();
         long length = batch.Length;
-        var x = Embed(Weight(weights, nameof(embedding)), batch).add(Weight(weights, nameof(position))[..(int)length].unsqueeze(0), One);
+        var x = EmbedWords(weights, batch).add(Weight(weights, nameof(position))[..(int)length].unsqueeze(0), One);
         var padded = batch.Mask.lt(Half).unsqueeze(1).unsqueeze(1);                                       // [B, 1, 1, T]
         for (int l = 0; l < _options.Layers; l++)
         {

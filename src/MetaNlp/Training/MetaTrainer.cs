@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Evaluation;
+using MetaNlp.Functional;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -119,6 +121,7 @@ public sealed class MetaTrainer
         // model but no state could neither resume nor start again).
         if (progress.EpisodesDone == 0 && !File.Exists(statePath)) Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
+        using var sparseTable = SparseTableOf(learner, options);
         var clock = new Stopwatch();
 
         // The starting weights are validated too, so training that never improves on them (a pretrained encoder
@@ -155,16 +158,30 @@ public sealed class MetaTrainer
             using (var scope = NewDisposeScope())
             {
                 learner.Model.zero_grad(set_to_none: true); // no memset of the dense embedding gradient before it is recomputed
-                Tensor? total = null;
-                for (int b = 0; b < batch; b++)
+                var encoder = learner.Embedder.Encoder;
+                Tensor mean;
+                (Tensor Indices, Tensor Values)? rowGradient = null;
+                encoder.SparseTable = sparseTable;
+                try
                 {
-                    var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
-                    total = total is null ? loss : total.add(loss, One);
+                    Tensor? total = null;
+                    for (int b = 0; b < batch; b++)
+                    {
+                        var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
+                        total = total is null ? loss : total.add(loss, One);
+                    }
+                    using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
+                    mean = total!.mul(shortScale ?? batchScale);
+                    mean.backward();
+                    rowGradient = sparseTable?.Gradient();
                 }
-                using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
-                var mean = total!.mul(shortScale ?? batchScale);
-                mean.backward();
-                if (options.ClipGradientNorm > 0) nn.utils.clip_grad_norm_(parameters, options.ClipGradientNorm);
+                finally
+                {
+                    encoder.SparseTable = null;
+                    sparseTable?.Clear();
+                }
+                if (options.ClipGradientNorm > 0) ClipGradientNorm(parameters, rowGradient?.Values, options.ClipGradientNorm);
+                if (rowGradient is { } rows) ((IRowSparseOptimizer)optimizer).SetRowGradient(sparseTable!.Table, rows.Indices, rows.Values);
                 optimizer.step();
                 stepLoss = mean.item<float>();
                 progress = progress with { EpisodesDone = progress.EpisodesDone + batch };
@@ -208,6 +225,34 @@ public sealed class MetaTrainer
                     progress = progress with { Stop = TrainingStop.EarlyStop, StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
             }
         }
+    }
+
+    // The word table whose rows are gathered during training steps: the encoder's, when it is trained and the options
+    // ask for row-sparse updates, else null. Both outer optimizers CreateOptimizer makes take row gradients.
+    private static SparseTableRows? SparseTableOf(IFewShotLearner learner, MetaTrainerOptions options)
+    {
+        var encoder = learner.Embedder.Encoder;
+        if (!options.SparseEmbeddings || encoder.TokenTableName is not { } name) return null;
+        var table = encoder.named_parameters().FirstOrDefault(p => p.name == name).parameter;
+        return table is { requires_grad: true } ? new SparseTableRows(table) : null;
+    }
+
+    // PyTorch's clip_grad_norm_ (total 2-norm over every gradient, scaled by max / (norm + 1e-6) when above max), with
+    // the word table's row gradient counted in: its rows hold the only non-zero entries of the table's gradient.
+    private static void ClipGradientNorm(Parameter[] parameters, Tensor? rowValues, double maxNorm)
+    {
+        if (rowValues is null)
+        {
+            nn.utils.clip_grad_norm_(parameters, maxNorm);
+            return;
+        }
+        using var scope = NewDisposeScope();
+        var gradients = parameters.Select(p => p.grad).Where(g => g is not null).Select(g => g!).Append(rowValues).ToArray();
+        double total = stack(gradients.Select(g => g.norm()).ToArray()).norm().item<float>();
+        double coefficient = maxNorm / (total + 1e-6);
+        if (coefficient >= 1) return;
+        using var scale = coefficient.ToScalar();
+        foreach (var gradient in gradients) gradient.mul_(scale);
     }
 
     // Whether a step that ended at `done` episodes crossed a multiple of `every`.

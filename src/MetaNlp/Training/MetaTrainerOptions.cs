@@ -12,6 +12,15 @@ public sealed record MetaTrainerOptions
     /// <summary>Outer (meta) optimizer: "adam", or "sgd" (plain steps; Reptile's original outer update).</summary>
     public string OuterOptimizer { get; init; } = "adam";
 
+    /// <summary>
+    /// Row-sparse word-table updates: each step's backward pass computes gradients only for the rows of the encoder's
+    /// word table that its episodes read (<see cref="Functional.SparseTableRows"/>), and the outer optimizer updates
+    /// only those rows, lazily (<see cref="IRowSparseOptimizer"/>: PyTorch's <c>SparseAdam</c> semantics, the moments
+    /// of rows a step did not read neither decay nor move them). False takes dense steps over the whole table (moments
+    /// of unread rows decay and keep moving them). No effect on an encoder without a trained word table.
+    /// </summary>
+    public bool SparseEmbeddings { get; init; } = true;
+
     /// <summary>Outer learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
 
