@@ -60,7 +60,7 @@ internal static class EvalCommand
             string classes = result.GetValue(classesOption)!;
             var options = new ProtocolEvaluationOptions
             {
-                Sampling = protocolData.Parts is EpisodicParts ? episodes.Read(result, selected.Registry?.Protocol, fewShot.Spec.Training?.Episodes) : new EpisodeSamplerOptions(),
+                Sampling = protocolData.Parts is EpisodicParts ? episodes.Read(result, selected.Registry?.Protocol, fewShot.Spec.Training?.Episodes) : null,
                 Episodes = result.GetValue(count),
                 Classes = classes switch { "train" => ClassPool.Train, "val" => ClassPool.Validation, "all" => ClassPool.All, _ => ClassPool.Test },
                 Seed = result.GetValue(seed),

@@ -23,7 +23,19 @@ public enum BenchmarkKind
 /// <param name="QueriesPerClass">Queries per class per episode; 0 where the queries are a whole fixed set.</param>
 /// <param name="TestEpisodes">Test episodes (or, for fixed tasks, the number of tasks averaged).</param>
 /// <param name="Notes">What else the protocol says.</param>
-public sealed record BenchmarkProtocol(BenchmarkKind Kind, int Ways, IReadOnlyList<int> Shots, int QueriesPerClass, int TestEpisodes, string Notes);
+public sealed record BenchmarkProtocol(BenchmarkKind Kind, int Ways, IReadOnlyList<int> Shots, int QueriesPerClass, int TestEpisodes, string Notes)
+{
+    /// <summary>
+    /// The benchmark's episode shape: its ways where episodes have them (episodic, ARSC; an all-classes benchmark's
+    /// ways are its whole class count), its first shot setting and its queries per class, each else 5.
+    /// </summary>
+    public EpisodeSamplerOptions EpisodeShape => new()
+    {
+        Ways = Kind is BenchmarkKind.Episodic or BenchmarkKind.ArscTasks ? Ways : 5,
+        Shots = Shots.Count > 0 ? Shots[0] : 5,
+        Queries = QueriesPerClass > 0 ? QueriesPerClass : 5,
+    };
+}
 
 /// <summary>One file of a registry entry.</summary>
 /// <param name="RelativePath">Path relative to the data folder, with '/' separators (e.g. "banking77/train.csv").</param>

@@ -34,7 +34,8 @@ public static class ProtocolEvaluator
 
     private static EpisodicReport Episodes(IFewShotLearner learner, ProtocolData data, ProtocolEvaluationOptions options)
     {
-        var sampling = options.Sampling with { AllowFewerWays = true };
+        var sampling = (options.Sampling ?? data.Protocol?.EpisodeShape ?? new EpisodeSamplerOptions()) with { AllowFewerWays = true };
+        sampling.Validate();
         var split = data.Split;
         IReadOnlyList<string> pool = options.Classes == ClassPool.All || split is null ? data.Dataset.Classes : options.Classes switch
         {
