@@ -70,6 +70,6 @@ internal sealed class DataSelection
 /// <summary>Loaded data: its display name, examples, split and (for registry datasets) protocol.</summary>
 internal sealed record SelectedData(string Name, TextDataset Dataset, ClassSplit? Split, LoadedDataset? Registry)
 {
-    public ClassSplit RequireSplit() => Split ?? throw new ArgumentException(
-        $"'{Name}' has no class split: give --split FILE or --train-classes/--val-classes/--test-classes.");
+    /// <summary>The data with its protocol, under this selection's name and split: the registry entry's, else episodic.</summary>
+    public ProtocolData ForProtocol() => Registry?.ForProtocol(Split) is { } data ? data with { Name = Name } : ProtocolData.Episodic(Name, Dataset, Split);
 }

@@ -19,10 +19,14 @@ internal sealed class EpisodeOptions
     /// <summary>The episode shape: the command line, else <paramref name="fallback"/>, else the protocol, else 5-way 5-shot 5-query.</summary>
     public EpisodeSamplerOptions Read(ParseResult result, BenchmarkProtocol? protocol, EpisodeSamplerOptions? fallback = null)
     {
-        int ways = result.GetValue(Ways) ?? fallback?.Ways ?? (protocol is { Kind: BenchmarkKind.Episodic or BenchmarkKind.ArscTasks } ? protocol.Ways : 5);
-        int shots = result.GetValue(Shots) ?? fallback?.Shots ?? (protocol is { Shots.Count: > 0 } ? protocol.Shots[0] : 5);
-        int queries = result.GetValue(Queries) ?? fallback?.Queries ?? (protocol is { QueriesPerClass: > 0 } ? protocol.QueriesPerClass : 5);
-        var options = new EpisodeSamplerOptions { Ways = ways, Shots = shots, Queries = queries, SkipSmallClasses = result.GetValue(SkipSmallClasses) };
+        var shape = protocol?.EpisodeShape ?? new EpisodeSamplerOptions();
+        var options = new EpisodeSamplerOptions
+        {
+            Ways = result.GetValue(Ways) ?? fallback?.Ways ?? shape.Ways,
+            Shots = result.GetValue(Shots) ?? fallback?.Shots ?? shape.Shots,
+            Queries = result.GetValue(Queries) ?? fallback?.Queries ?? shape.Queries,
+            SkipSmallClasses = result.GetValue(SkipSmallClasses),
+        };
         options.Validate();
         return options;
     }

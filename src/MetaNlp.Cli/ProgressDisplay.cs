@@ -1,3 +1,4 @@
+using MetaNlp.Evaluation;
 using Spectre.Console;
 
 namespace MetaNlp.Cli;
@@ -24,6 +25,37 @@ internal static class ProgressDisplay
                     if (description is not null) task.Description = Markup.Escape($"{title} {description}");
                 });
                 task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a protocol's evaluation, which reports its stages in order through the callback it is given: one bar
+    /// per stage, titled by the stage, with the task just done (an ARSC task) after the title.
+    /// </summary>
+    public static T RunStages<T>(bool json, Func<Action<EvaluationProgress>, T> work)
+    {
+        if (!Enabled(json)) return work(_ => { });
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask? task = null;
+                string? stage = null;
+                result = work(p =>
+                {
+                    if (p.Stage != stage)
+                    {
+                        if (task is not null) task.Value = task.MaxValue;
+                        task = context.AddTask(Markup.Escape(p.Stage), maxValue: Math.Max(1, p.Total));
+                        stage = p.Stage;
+                    }
+                    task!.Value = p.Done;
+                    if (p.Item is not null) task.Description = Markup.Escape($"{p.Stage} {p.Item}");
+                });
+                if (task is not null) task.Value = task.MaxValue;
             });
         return result;
     }

@@ -21,7 +21,7 @@ internal static class EvalCommand
         var model = new ModelOptions();
         var episodes = new EpisodeOptions();
         var count = new Option<int?>("--episodes") { Description = "Test episodes. Default: the benchmark's (1,000; 600 for intent splits)." };
-        var classes = new Option<string>("--classes") { Description = "Which classes to draw episodes from: test, val, train, or all (cross-domain).", DefaultValueFactory = _ => "test" }
+        var classesOption = new Option<string>("--classes") { Description = "Which classes to draw episodes from: test, val, train, or all (cross-domain).", DefaultValueFactory = _ => "test" }
             .AcceptOnlyFromAmong("test", "val", "train", "all");
         var seed = CliOptions.Seed(2024);
         var threads = CliOptions.Threads();
@@ -34,7 +34,7 @@ internal static class EvalCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { count, classes, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { count, classesOption, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json }) command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -47,30 +47,38 @@ internal static class EvalCommand
             FewShotModel? trained = path is null ? null : PretrainedModels.Load(path);
             // A model fine-tuned on a fixed support set (DNNC train_10) is evaluated with that set unless --shots says otherwise.
             SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots);
-            var kind = selected.Registry?.Protocol.Kind ?? BenchmarkKind.Episodic;
-            var fewShot = trained ?? UntrainedModel(result, model, selected, result.GetValue(seed));
+            var protocolData = selected.ForProtocol();
+            var fewShot = trained ?? UntrainedModel(result, model, selected, protocolData, result.GetValue(seed));
             var report = new JsonObject
             {
                 ["dataset"] = selected.Name,
                 ["algo"] = fewShot.Spec.Algorithm,
                 ["encoder"] = fewShot.Spec.Encoder.Kind,
                 ["model"] = path is null ? null : File.Exists(path) ? Path.GetFullPath(path) : path,
-                ["protocol"] = kind.ToString(),
+                ["protocol"] = protocolData.Kind.ToString(),
             };
-            switch (kind)
+            string classes = result.GetValue(classesOption)!;
+            var options = new ProtocolEvaluationOptions
             {
-                case BenchmarkKind.Episodic:
-                    EvaluateEpisodes(result, selected, fewShot, episodes, result.GetValue(count), result.GetValue(classes)!, result.GetValue(seed), asJson, report);
+                Sampling = protocolData.Parts is EpisodicParts ? episodes.Read(result, selected.Registry?.Protocol, fewShot.Spec.Training?.Episodes) : null,
+                Episodes = result.GetValue(count),
+                Classes = classes switch { "train" => ClassPool.Train, "val" => ClassPool.Validation, "all" => ClassPool.All, _ => ClassPool.Test },
+                Seed = result.GetValue(seed),
+            };
+            var evaluated = ProgressDisplay.RunStages(asJson, progress => ProtocolEvaluator.Evaluate(fewShot.Learner, protocolData, options with { OnProgress = progress }));
+            switch (evaluated)
+            {
+                case EpisodicReport episodic:
+                    Report(episodic, classes, asJson, report);
                     break;
-                case BenchmarkKind.AllClasses or BenchmarkKind.OutOfScope:
-                    EvaluateAllClasses(selected, fewShot, asJson, report);
-                    EvaluateOutOfScope(selected, fewShot, asJson, report);
+                case AllClassesReport all:
+                    Report(all, asJson, report);
                     break;
-                case BenchmarkKind.ArscTasks:
-                    EvaluateArsc(selected, fewShot, asJson, report);
+                case ArscReport arsc:
+                    Report(arsc, asJson, report);
                     break;
                 default:
-                    throw new NotSupportedException($"Evaluating the {kind} protocol of '{selected.Name}' is not built yet.");
+                    throw new NotSupportedException($"Printing a {evaluated.GetType().Name} is not built yet.");
             }
             report["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
             if (asJson) Output.Json(report);
@@ -91,14 +99,9 @@ internal static class EvalCommand
 
     // No checkpoint: a fresh learner whose vocabulary comes from the training classes (or the support set), the
     // floor every trained model should beat.
-    private static FewShotModel UntrainedModel(ParseResult result, ModelOptions model, SelectedData selected, int seed)
+    private static FewShotModel UntrainedModel(ParseResult result, ModelOptions model, SelectedData selected, ProtocolData data, int seed)
     {
-        IEnumerable<TextExample> vocabularySource = selected.Registry switch
-        {
-            { SupportPart: string support } => selected.Dataset.Part(support),
-            { ArscTasks: { } tasks } => tasks.TrainingTasks.SelectMany(t => selected.Dataset.Part(t.TrainPart)),
-            _ => selected.Split is { Train.Count: > 0 } split ? selected.Dataset.WithClasses(split.Train) : selected.Dataset.All,
-        };
+        var vocabularySource = data.VocabularyExamples();
         torch.manual_seed(seed);
         var recipe = model.Recipe(result, selected);
         var encoder = model.ReadEncoder(result, recipe);
@@ -109,46 +112,29 @@ internal static class EvalCommand
         return FewShotModel.Create(spec);
     }
 
-    private static void EvaluateEpisodes(ParseResult result, SelectedData selected, FewShotModel model, EpisodeOptions episodes, int? count, string which, int seed, bool asJson, JsonObject report)
+    private static void Report(EpisodicReport r, string classes, bool asJson, JsonObject report)
     {
-        var sampling = episodes.Read(result, selected.Registry?.Protocol, model.Spec.Training?.Episodes) with { AllowFewerWays = true };
-        IReadOnlyList<string> pool = which == "all" || selected.Split is null ? selected.Dataset.Classes : which switch
-        {
-            "train" => selected.Split.Train,
-            "val" => selected.Split.Validation,
-            _ => selected.Split.Test,
-        };
-        if (pool.Count == 0)
-            throw new ArgumentException($"The class split of '{selected.Name}' has no {(which is "train" or "val" ? which : "test")} classes to evaluate: give --{(which is "train" or "val" ? which : "test")}-classes, or choose others with --classes.");
-        var sampler = new EpisodeSampler(selected.Dataset.All, pool, sampling, seed);
-        if (sampler.Note is not null) Console.Error.WriteLine($"note: {sampler.Note}");
-        int n = count ?? selected.Registry?.Protocol.TestEpisodes ?? 1000;
-        var evaluation = ProgressDisplay.Run(asJson, "evaluating", n, progress => EpisodeEvaluator.Evaluate(model.Learner, sampler, n, i => progress(i, null)));
-        report["classes"] = which;
-        report["ways"] = sampler.Ways;
-        report["shots"] = sampling.Shots;
-        report["queries"] = sampling.Queries;
-        report["episodes"] = n;
+        if (r.Note is not null) Console.Error.WriteLine($"note: {r.Note}");
+        var evaluation = r.Result;
+        report["classes"] = classes;
+        report["ways"] = r.EpisodeWays;
+        report["shots"] = r.Sampling.Shots;
+        report["queries"] = r.Sampling.Queries;
+        report["episodes"] = r.Episodes;
         report["accuracy"] = Output.Percent(evaluation.Accuracy.Mean);
         report["ci95"] = Output.Percent(evaluation.Accuracy.Ci95);
         report["episodes_per_second"] = Math.Round(evaluation.EpisodesPerSecond, 3);
         if (!asJson)
-            Console.WriteLine($"{selected.Name} ({which} classes), {sampler.Ways}-way {sampling.Shots}-shot, {sampling.Queries} queries, {n} episodes: " +
+            Console.WriteLine($"{r.Dataset} ({classes} classes), {r.EpisodeWays}-way {r.Sampling.Shots}-shot, {r.Sampling.Queries} queries, {r.Episodes} episodes: " +
                 $"accuracy {evaluation.Accuracy} % ({evaluation.EpisodesPerSecond:F1} episodes/s)");
     }
 
-    private static void EvaluateAllClasses(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
+    private static void Report(AllClassesReport all, bool asJson, JsonObject report)
     {
-        var registry = selected.Registry!;
-        if (registry.SupportPart is null || registry.QueryPart is null)
-            throw new NotSupportedException($"'{selected.Name}' has no fixed support set to evaluate with.");
-        var support = selected.Dataset.Part(registry.SupportPart);
-        var query = selected.Dataset.Part(registry.QueryPart);
-        var r = ProgressDisplay.Run(asJson, "evaluating", query.Count, progress =>
-            AllClassesEvaluator.Evaluate(model.Learner, support, query, progress: (done, _) => progress(done, null)));
+        var r = all.Result;
         report["ways"] = r.Classes;
-        report["shots"] = (int)Math.Round((double)r.SupportSize / r.Classes);
-        report["support"] = registry.SupportPart;
+        report["shots"] = r.ShotsPerClass;
+        report["support"] = all.Parts.Support;
         report["queries"] = r.QuerySize;
         report["episodes"] = 1;
         report["accuracy"] = Output.Percent(r.Accuracy.Mean);
@@ -169,49 +155,36 @@ internal static class EvalCommand
             ["rows"] = new JsonArray([.. r.Confusion.Rows().Select(row => (JsonNode)new JsonArray([.. row.Select(c => (JsonNode?)c)]))]),
         };
         if (!asJson)
-            Console.WriteLine($"{selected.Name}: support {registry.SupportPart} ({r.SupportSize} examples, {r.Classes} classes), {r.QuerySize} queries: " +
+            Console.WriteLine($"{all.Dataset}: support {all.Parts.Support} ({r.SupportSize} examples, {r.Classes} classes), {r.QuerySize} queries: " +
                 $"accuracy {r.Accuracy} %, balanced {r.BalancedAccuracy * 100:F2} %, macro F1 {r.Confusion.MacroF1 * 100:F2} % (per class: --json)");
-    }
-
-    // Where the data has out-of-scope parts (CLINC150): rejection at a threshold chosen on the validation parts.
-    private static void EvaluateOutOfScope(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
-    {
-        if (selected.Registry is not { SupportPart: { } supportPart, ValidationPart: { } validation, QueryPart: { } query, OutOfScopePart: { } oos, OutOfScopeValidationPart: { } oosValidation })
-            return;
-        var d = selected.Dataset;
-        long queries = d.Part(validation).Count + d.Part(oosValidation).Count + d.Part(query).Count + d.Part(oos).Count;
-        var r = ProgressDisplay.Run(asJson, "out of scope", queries, progress =>
-            OutOfScopeEvaluator.Evaluate(model.Learner, d.Part(supportPart), d.Part(validation), d.Part(oosValidation), d.Part(query), d.Part(oos), progress: (done, _) => progress(done, null)));
+        if (all.OutOfScope is not { } oos || all.Parts.OutOfScope is not { } parts) return;
         report["out_of_scope"] = new JsonObject
         {
-            ["threshold"] = Math.Round(r.Threshold, 6),
-            ["validation_accuracy"] = Output.Percent(r.ValidationAccuracy),
-            ["in_scope_accuracy"] = Output.Percent(r.InScopeAccuracy),
-            ["oos_recall"] = Output.Percent(r.OutOfScopeRecall),
-            ["joint_accuracy"] = Output.Percent(r.JointAccuracy),
-            ["in_scope_queries"] = r.InScopeQueries,
-            ["oos_queries"] = r.OutOfScopeQueries,
+            ["threshold"] = Math.Round(oos.Threshold, 6),
+            ["validation_accuracy"] = Output.Percent(oos.ValidationAccuracy),
+            ["in_scope_accuracy"] = Output.Percent(oos.InScopeAccuracy),
+            ["oos_recall"] = Output.Percent(oos.OutOfScopeRecall),
+            ["joint_accuracy"] = Output.Percent(oos.JointAccuracy),
+            ["in_scope_queries"] = oos.InScopeQueries,
+            ["oos_queries"] = oos.OutOfScopeQueries,
         };
         if (!asJson)
-            Console.WriteLine($"out of scope: threshold {r.Threshold:F4} (chosen on {validation} + {oosValidation}): in-scope accuracy {r.InScopeAccuracy * 100:F2} %, " +
-                $"oos recall {r.OutOfScopeRecall * 100:F2} % ({r.OutOfScopeQueries} oos queries), joint {r.JointAccuracy * 100:F2} %");
+            Console.WriteLine($"out of scope: threshold {oos.Threshold:F4} (chosen on {parts.InScopeValidation} + {parts.Validation}): in-scope accuracy {oos.InScopeAccuracy * 100:F2} %, " +
+                $"oos recall {oos.OutOfScopeRecall * 100:F2} % ({oos.OutOfScopeQueries} oos queries), joint {oos.JointAccuracy * 100:F2} %");
     }
 
-    private static void EvaluateArsc(SelectedData selected, FewShotModel model, bool asJson, JsonObject report)
+    private static void Report(ArscReport arsc, bool asJson, JsonObject report)
     {
-        var tasks = selected.Registry!.ArscTasks ?? throw new InvalidDataException($"'{selected.Name}' has no ARSC task list.");
-        int done = 0;
-        var result = ProgressDisplay.Run(asJson, "ARSC tasks", tasks.TargetTasks.Count, progress =>
-            ArscEvaluator.Evaluate(model.Learner, selected.Dataset, tasks.TargetTasks, taskDone: t => progress(++done, t.Task)));
+        var result = arsc.Result;
         var perTask = new JsonArray();
         foreach (var r in result.Tasks)
         {
             perTask.Add(new JsonObject { ["task"] = r.Task, ["accuracy"] = Output.Percent(r.Accuracy), ["balanced_accuracy"] = Output.Percent(r.BalancedAccuracy), ["queries"] = r.Queries });
             if (!asJson) Console.WriteLine($"{r.Task,-28} accuracy {r.Accuracy * 100,6:F2}  balanced {r.BalancedAccuracy * 100,6:F2}  ({r.Queries} queries)");
         }
-        report["ways"] = 2;
-        report["shots"] = 5;
-        report["episodes"] = result.Tasks.Count;
+        report["ways"] = arsc.Ways;
+        report["shots"] = arsc.Shots;
+        report["episodes"] = arsc.Episodes;
         report["accuracy"] = Output.Percent(result.Accuracy.Mean);
         report["ci95"] = Output.Percent(result.Accuracy.Ci95);
         report["balanced_accuracy"] = Output.Percent(result.BalancedAccuracy);

@@ -64,29 +64,25 @@ internal static class TrainCommand
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
             var selected = data.Load(result, result.GetValue(episodes.Shots));
-            RequireTrainable(selected);
             var recipe = model.Recipe(result, selected);
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
             if (recipe.Ways is int recipeWays && result.GetValue(episodes.Ways) is null) sampling = sampling with { Ways = recipeWays };
             bool asJson = result.GetValue(json);
             string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{model.ReadAlgorithm(result, recipe)}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
             int runSeed = result.GetValue(seed);
-            var savedState = result.GetValue(resume) && MetaTrainer.CanResume(output) ? Checkpoint.ReadHeader(Path.Combine(output, MetaTrainer.StateFileName)) : null;
-            ModelSpec? saved = savedState?.Spec;
+            var savedRun = ResumePolicy.Find(output, result.GetValue(resume));
+            ModelSpec? saved = savedRun?.Spec;
             string? initPath = result.GetValue(initModel);
             FewShotModel? initial = initPath is null || saved is not null ? null : Checkpoint.LoadModel(initPath);
             if (initial is not null && (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == initial.Spec.Encoder.Kind))
                 recipe = TrainingRecipe.For(selected.Registry?.Info.Recipes, initial.Spec.Encoder.Kind) with { Encoder = initial.Spec.Encoder };
-            if (saved is not null)
+            if (savedRun is not null)
             {
-                // The saved run decides the episodes and the seed, so the resumed run sees the episodes it would have
-                // seen; options not given come from it, not from the recipe.
-                var savedRun = MetaTrainer.ReadSavedRun(output);
+                // The saved run decides the episodes, the seed and the options not given (ResumePolicy).
                 RefuseChangedEpisodes(result, episodes, savedRun);
-                sampling = savedRun.Episodes! with { AllowFewerWays = false };
-                runSeed = savedRun.Trainer!.Seed;
-                if (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == saved.Encoder.Kind)
-                    recipe = recipe with { Algorithm = saved.Algorithm, Encoder = saved.Encoder, Trainer = savedRun.Trainer, Contrastive = savedRun.Contrastive ?? recipe.Contrastive with { Epochs = 0 } };
+                sampling = savedRun.Episodes;
+                runSeed = savedRun.Seed;
+                recipe = savedRun.Recipe(recipe, encoderChanged: result.GetValue(model.Encoder) is { } encoder && encoder != savedRun.Spec.Encoder.Kind);
                 Console.Error.WriteLine($"Resuming the run in {output} ({sampling.Ways}-way {sampling.Shots}-shot, seed {runSeed}).");
             }
             else
@@ -94,7 +90,7 @@ internal static class TrainCommand
                 if (result.GetValue(resume)) Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
                 Console.Error.WriteLine($"note: options not given come from the recipe for {recipe.Encoder.Kind} on {selected.Name}{(initial is null ? "" : ", the encoder's from the initial model")}: {recipe.Evidence}");
             }
-            var sources = TrainingSources.From(selected, sampling with { AllowFewerWays = true }, runSeed);
+            var sources = TrainingSources.From(selected.ForProtocol(), sampling with { AllowFewerWays = true }, runSeed);
             var trainSampler = sources.Train;
             var validationSampler = sources.Validation;
 
@@ -131,7 +127,7 @@ internal static class TrainCommand
             };
             var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
             if (initial is not null) spec = EncoderWarmStart.Adapt(spec, initial);
-            if (saved is not null)
+            if (savedRun is not null)
             {
                 // The data always counts; other fields only where the command line sets them, since everything else comes from the saved run.
                 var trainerFields = new Dictionary<string, Option>(StringComparer.Ordinal)
@@ -154,11 +150,10 @@ internal static class TrainCommand
                     ["training.initialModel.sha256"] = initModel,
                     ["training.initialModel.dataset"] = initModel,
                 };
-                string[] dataFields = ["training.dataset", "training.split", "training.supportShots", "vocabulary"];
-                var refused = SpecChanges.Between(saved, spec with { Training = info with { Trainer = options, Contrastive = contrastive.Epochs > 0 ? contrastive : null } })
-                    .Select(c => (Change: c, Option: model.OptionOf(result, c.Path) ?? trainerFields.GetValueOrDefault(c.Path)))
-                    .Where(c => dataFields.Any(f => c.Change.Path == f || c.Change.Path.StartsWith(f + ".", StringComparison.Ordinal)) || (c.Option is not null && result.GetResult(c.Option) is { Implicit: false }))
-                    .Select(c => $"{c.Option?.Name ?? DataOptionOf(c.Change.Path)}: the run has {c.Change.Saved}, this command {c.Change.Requested}")
+                Option? OptionOf(string path) => model.OptionOf(result, path) ?? trainerFields.GetValueOrDefault(path);
+                var refused = savedRun.Refusals(spec with { Training = info with { Trainer = options, Contrastive = contrastive.Epochs > 0 ? contrastive : null } },
+                        path => OptionOf(path) is { } option && result.GetResult(option) is { Implicit: false })
+                    .Select(c => $"{OptionOf(c.Path)?.Name ?? DataOptionOf(c.Path)}: the run has {c.Saved}, this command {c.Requested}")
                     .ToArray();
                 if (refused.Length > 0)
                     throw new ArgumentException($"--resume: the run in '{output}' was started with other data or options ({string.Join("; ", refused)}). Give the options it was started with, or another --out for a new run.");
@@ -167,7 +162,7 @@ internal static class TrainCommand
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
             var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
-            using var metrics = new MetricsLog(output, savedState?.Progress?.EpisodesDone ?? 0);
+            using var metrics = new MetricsLog(output, savedRun?.State.Progress?.EpisodesDone ?? 0);
             // Ctrl-C or a polite kill (SIGTERM) stops the run after its current step with its state saved, so nothing
             // since the last checkpoint is lost; a second Ctrl-C is left to the runtime and ends the process at once.
             using var interrupt = new CancellationTokenSource();
@@ -286,12 +281,11 @@ internal static class TrainCommand
 
     // A resumed run keeps its episodes, so an episode shape given on the command line must be the saved one
     // (on a fixed-support dataset --shots picks the support file, which the spec comparison checks).
-    private static void RefuseChangedEpisodes(ParseResult result, EpisodeOptions episodes, TrainingInfo saved)
+    private static void RefuseChangedEpisodes(ParseResult result, EpisodeOptions episodes, ResumePolicy saved)
     {
-        var changed = new List<string>();
-        if (result.GetValue(episodes.Ways) is int ways && ways != saved.Episodes!.Ways) changed.Add($"--ways: the run has {saved.Episodes.Ways}, this command {ways}");
-        if (saved.SupportShots is null && result.GetValue(episodes.Shots) is int shots && shots != saved.Episodes!.Shots) changed.Add($"--shots: the run has {saved.Episodes.Shots}, this command {shots}");
-        if (result.GetValue(episodes.Queries) is int queries && queries != saved.Episodes!.Queries) changed.Add($"--queries: the run has {saved.Episodes.Queries}, this command {queries}");
+        var changed = saved.ChangedEpisodes(result.GetValue(episodes.Ways), result.GetValue(episodes.Shots), result.GetValue(episodes.Queries))
+            .Select(c => $"--{c.Name}: the run has {c.Saved}, this command {c.Requested}")
+            .ToList();
         if (changed.Count > 0)
             throw new ArgumentException($"--resume: the run was started with other episodes ({string.Join("; ", changed)}). Give the options it was started with, or another --out for a new run.");
     }
@@ -304,13 +298,4 @@ internal static class TrainCommand
         "vocabulary" => "the training texts",
         _ => "--split/--train-classes/--val-classes/--test-classes",
     };
-
-    private static void RequireTrainable(SelectedData selected)
-    {
-        // Fixed-support benchmarks (DNNC) train on their support set: fine-tuning on the few labelled examples.
-        if (selected.Registry is { Protocol.Kind: not (BenchmarkKind.Episodic or BenchmarkKind.ArscTasks), SupportPart: null } registry)
-            throw new ArgumentException(
-                $"'{selected.Name}' is a {registry.Protocol.Kind} benchmark without meta-training classes; train on an episodic dataset " +
-                $"(e.g. intent-banking77) and evaluate on it with `metanlp eval --model DIR/model.ckpt --dataset {selected.Name}`.");
-    }
 }

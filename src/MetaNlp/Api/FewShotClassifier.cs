@@ -1,6 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Evaluation;
 using MetaNlp.Text;
 using MetaNlp.Training;
 
@@ -141,6 +142,22 @@ public sealed class FewShotClassifier : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         VisibleText.Require(text, "The text", nameof(text));
         return Predict([text])[0];
+    }
+
+    /// <summary>
+    /// Evaluates the model on a registry benchmark by the protocol it carries (<see cref="ProtocolEvaluator"/>), as
+    /// <c>metanlp eval --model</c> does: seeded test episodes, a fixed support set against the whole test set (with
+    /// out of scope where the data has it), or ARSC's target tasks. Each episode or task brings its own support set,
+    /// so the examples given to <see cref="Fit(IEnumerable{TextExample})"/> play no part and need not be given.
+    /// </summary>
+    /// <param name="dataset">A loaded registry entry (<see cref="DatasetInfo.Load"/>).</param>
+    /// <param name="options">Episode shape, count, class pool, seed, progress; null for the benchmark's defaults.</param>
+    /// <returns>The protocol's report; switch on its type for what the protocol adds to <see cref="ProtocolReport.Accuracy"/>.</returns>
+    public ProtocolReport Evaluate(LoadedDataset dataset, ProtocolEvaluationOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(dataset);
+        return ProtocolEvaluator.Evaluate(Model.Learner, dataset.ForProtocol(), options);
     }
 
     /// <summary>

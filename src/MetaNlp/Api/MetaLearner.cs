@@ -78,12 +78,8 @@ public static class MetaLearner
         var trainerOptions = options.Trainer ?? recipe.Trainer;
         trainerOptions = trainerOptions with { Seed = options.Seed ?? trainerOptions.Seed };
         int seed = trainerOptions.Seed;
-        var episodes = options.Episodes ?? new EpisodeSamplerOptions
-        {
-            Ways = recipe.Ways ?? (protocol is { Kind: BenchmarkKind.Episodic } ? protocol.Ways : 5),
-            Shots = protocol is { Shots.Count: > 0 } ? protocol.Shots[0] : 5,
-            Queries = protocol is { QueriesPerClass: > 0 } ? protocol.QueriesPerClass : 5,
-        };
+        var shape = protocol?.EpisodeShape ?? new EpisodeSamplerOptions();
+        var episodes = options.Episodes ?? shape with { Ways = recipe.Ways ?? shape.Ways };
         episodes = episodes with { AllowFewerWays = true }; // fewer training classes than ways: episodes of them all
         var contrastive = options.Contrastive ?? recipe.Contrastive;
         var trainingExamples = dataset.WithClasses(split.Train);

@@ -23,7 +23,19 @@ public enum BenchmarkKind
 /// <param name="QueriesPerClass">Queries per class per episode; 0 where the queries are a whole fixed set.</param>
 /// <param name="TestEpisodes">Test episodes (or, for fixed tasks, the number of tasks averaged).</param>
 /// <param name="Notes">What else the protocol says.</param>
-public sealed record BenchmarkProtocol(BenchmarkKind Kind, int Ways, IReadOnlyList<int> Shots, int QueriesPerClass, int TestEpisodes, string Notes);
+public sealed record BenchmarkProtocol(BenchmarkKind Kind, int Ways, IReadOnlyList<int> Shots, int QueriesPerClass, int TestEpisodes, string Notes)
+{
+    /// <summary>
+    /// The benchmark's episode shape: its ways where episodes have them (episodic, ARSC; an all-classes benchmark's
+    /// ways are its whole class count), its first shot setting and its queries per class, each else 5.
+    /// </summary>
+    public EpisodeSamplerOptions EpisodeShape => new()
+    {
+        Ways = Kind is BenchmarkKind.Episodic or BenchmarkKind.ArscTasks ? Ways : 5,
+        Shots = Shots.Count > 0 ? Shots[0] : 5,
+        Queries = QueriesPerClass > 0 ? QueriesPerClass : 5,
+    };
+}
 
 /// <summary>One file of a registry entry.</summary>
 /// <param name="RelativePath">Path relative to the data folder, with '/' separators (e.g. "banking77/train.csv").</param>
@@ -49,24 +61,12 @@ public sealed record DatasetLoadOptions
 /// <param name="Protocol">The evaluation protocol.</param>
 public sealed record LoadedDataset(DatasetInfo Info, TextDataset Dataset, ClassSplit? Split, BenchmarkProtocol Protocol)
 {
-    /// <summary>The part that is the fixed support (training) set, for non-episodic protocols (e.g. "train_5").</summary>
-    public string? SupportPart { get; init; }
-
-    /// <summary>The part that holds the validation examples, where there is one.</summary>
-    public string? ValidationPart { get; init; }
-
-    /// <summary>The part that holds the query (test) examples, for non-episodic protocols.</summary>
-    public string? QueryPart { get; init; }
-
-    /// <summary>The out-of-scope test part (CLINC150), where there is one.</summary>
-    public string? OutOfScopePart { get; init; }
-
-    /// <summary>The out-of-scope validation part that, with <see cref="ValidationPart"/>, chooses the rejection threshold.</summary>
-    public string? OutOfScopeValidationPart { get; init; }
-
-    /// <summary>ARSC target and meta-training tasks; null for other datasets.</summary>
-    public ArscTasks? ArscTasks { get; init; }
+    /// <summary>Which parts play which role in the protocol: episodic (the default), a fixed support set, or ARSC's tasks.</summary>
+    public ProtocolParts Parts { get; init; } = EpisodicParts.Instance;
 
     /// <summary>Display names of labels where known (FewRel relation names); empty otherwise.</summary>
     public IReadOnlyDictionary<string, string> LabelNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The data ready for its protocol, with <paramref name="split"/> in force where given (a user's or a trained model's), else the registry's.</summary>
+    public ProtocolData ForProtocol(ClassSplit? split = null) => new(Info.Name, Dataset, split ?? Split, Parts, Protocol);
 }

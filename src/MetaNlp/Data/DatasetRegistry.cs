@@ -115,7 +115,7 @@ public static class DatasetRegistry
                 ReadArscManifest(),
                 (info, folder, _) => new LoadedDataset(info, ArscLoader.Load(folder), null, info.Protocol)
                 {
-                    ArscTasks = ArscLoader.ReadTasks(folder),
+                    Parts = new ArscParts(ArscLoader.ReadTasks(folder)),
                 })
             {
                 Recipes =
@@ -164,11 +164,11 @@ public static class DatasetRegistry
                         throw new ArgumentException($"Dataset '{info.Name}' has fixed support sets for 5 and 10 shots only, not {shots}.");
                     return new LoadedDataset(info, DnncLoader.Load(folder, ds), null, info.Protocol)
                     {
-                        SupportPart = $"train_{shots}",
-                        ValidationPart = "valid",
-                        QueryPart = "test",
-                        OutOfScopePart = ds == "CLINC150" ? "oos_test" : null,
-                        OutOfScopeValidationPart = ds == "CLINC150" ? "oos_valid" : null,
+                        Parts = new FixedSupportParts($"train_{shots}", "test")
+                        {
+                            Validation = "valid",
+                            OutOfScope = ds == "CLINC150" ? new OutOfScopeParts("valid", "oos_valid", "oos_test") : null,
+                        },
                     };
                 })
             {
@@ -193,11 +193,11 @@ public static class DatasetRegistry
             clincFiles,
             (info, folder, _) => new LoadedDataset(info, Clinc150Loader.Load(folder), null, info.Protocol)
             {
-                SupportPart = "train",
-                ValidationPart = "val",
-                QueryPart = "test",
-                OutOfScopePart = "oos_test",
-                OutOfScopeValidationPart = "oos_val",
+                Parts = new FixedSupportParts("train", "test")
+                {
+                    Validation = "val",
+                    OutOfScope = new OutOfScopeParts("val", "oos_val", "oos_test"),
+                },
             }));
 
         list.Add(new DatasetInfo("banking77", "BANKING77 raw: 13,083 banking queries, 77 intents, train 10,003 / test 3,080",
@@ -206,8 +206,7 @@ public static class DatasetRegistry
             Under("banking77/", Banking),
             (info, folder, _) => new LoadedDataset(info, Banking77Loader.Load(folder), null, info.Protocol)
             {
-                SupportPart = "train",
-                QueryPart = "test",
+                Parts = new FixedSupportParts("train", "test"),
             }));
 
         list.Add(new DatasetInfo("clinc150", "CLINC150 raw: 150 intents x 100/20/30 plus out-of-scope parts",
@@ -216,11 +215,11 @@ public static class DatasetRegistry
             Under("clinc150/", Clinc),
             (info, folder, _) => new LoadedDataset(info, Clinc150Loader.Load(folder), null, info.Protocol)
             {
-                SupportPart = "train",
-                ValidationPart = "val",
-                QueryPart = "test",
-                OutOfScopePart = "oos_test",
-                OutOfScopeValidationPart = "oos_val",
+                Parts = new FixedSupportParts("train", "test")
+                {
+                    Validation = "val",
+                    OutOfScope = new OutOfScopeParts("val", "oos_val", "oos_test"),
+                },
             }));
         return list;
     }

@@ -12,7 +12,11 @@ namespace MetaNlp.Evaluation;
 /// <param name="QuerySize">Queries classified.</param>
 /// <param name="Seconds">Time for adaptation and prediction.</param>
 /// <param name="Confusion">Counts of (true, predicted) class with per-class precision, recall and F1.</param>
-public sealed record AllClassesResult(AccuracySummary Accuracy, double BalancedAccuracy, int Classes, int SupportSize, int QuerySize, double Seconds, ConfusionMatrix Confusion);
+public sealed record AllClassesResult(AccuracySummary Accuracy, double BalancedAccuracy, int Classes, int SupportSize, int QuerySize, double Seconds, ConfusionMatrix Confusion)
+{
+    /// <summary>Support examples per class (K), rounded: the support size over its classes.</summary>
+    public int ShotsPerClass => (int)Math.Round((double)SupportSize / Classes);
+}
 
 /// <summary>
 /// The "K per class, all classes" protocol (DNNC): adapt once to a fixed support set covering every class, then

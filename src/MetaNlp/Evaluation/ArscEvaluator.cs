@@ -8,13 +8,24 @@ namespace MetaNlp.Evaluation;
 /// <param name="Accuracy">Accuracy over its queries.</param>
 /// <param name="BalancedAccuracy">Mean of the two labels' recalls (the test files are imbalanced).</param>
 /// <param name="Queries">Queries classified.</param>
-public sealed record ArscTaskResult(string Task, double Accuracy, double BalancedAccuracy, int Queries);
+/// <param name="Classes">Classes in the task's support set (N).</param>
+/// <param name="Shots">Support examples per class (K), rounded.</param>
+public sealed record ArscTaskResult(string Task, double Accuracy, double BalancedAccuracy, int Queries, int Classes, int Shots);
 
 /// <summary>The ARSC protocol's report: per task, and the means over the tasks.</summary>
 /// <param name="Tasks">Each target task's result, in the order given.</param>
 /// <param name="Accuracy">Mean accuracy over the tasks with its 95% interval (the published number).</param>
 /// <param name="BalancedAccuracy">Mean balanced accuracy over the tasks.</param>
-public sealed record ArscResult(IReadOnlyList<ArscTaskResult> Tasks, AccuracySummary Accuracy, double BalancedAccuracy);
+public sealed record ArscResult(IReadOnlyList<ArscTaskResult> Tasks, AccuracySummary Accuracy, double BalancedAccuracy)
+{
+    /// <summary>Classes per task (2 in ARSC) when every task has the same; null where they differ.</summary>
+    public int? Ways => Common(t => t.Classes);
+
+    /// <summary>Support examples per class (5 in ARSC) when every task has the same; null where they differ.</summary>
+    public int? Shots => Common(t => t.Shots);
+
+    private int? Common(Func<ArscTaskResult, int> value) => Tasks.Select(value).Distinct().ToArray() is [int only] ? only : null;
+}
 
 /// <summary>
 /// The ARSC protocol (Yu et al. 2018): each target task adapted to its own fixed 5 + 5 support set (its
@@ -40,7 +51,7 @@ public static class ArscEvaluator
             IReadOnlyList<TextExample> queries = dataset.Part(task.TestPart);
             if (queriesPerLabel is int k) queries = [.. queries.GroupBy(e => e.Label).SelectMany(g => g.Take(k))];
             var r = AllClassesEvaluator.Evaluate(learner, dataset.Part(task.TrainPart), queries);
-            results.Add(new ArscTaskResult(task.Name, r.Accuracy.Mean, r.BalancedAccuracy, r.QuerySize));
+            results.Add(new ArscTaskResult(task.Name, r.Accuracy.Mean, r.BalancedAccuracy, r.QuerySize, r.Classes, r.ShotsPerClass));
             taskDone?.Invoke(results[^1]);
         }
         if (results.Count == 0) throw new ArgumentException("No ARSC task to evaluate.", nameof(targets));

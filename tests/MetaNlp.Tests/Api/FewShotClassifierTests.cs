@@ -51,6 +51,23 @@ public class FewShotClassifierTests(PretrainedFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public void EvaluateRunsTheBenchmarksProtocolInOneCall()
+    {
+        // The sample files as a fixed-support benchmark: the report must agree with Predict after Fit on the same support.
+        var dataset = new TextDataset("samples", new Dictionary<string, IReadOnlyList<TextExample>> { ["support"] = fixture.Support, ["queries"] = fixture.Queries });
+        var protocol = new BenchmarkProtocol(BenchmarkKind.AllClasses, 4, [5], 0, 1, "The sample files.");
+        var info = new DatasetInfo("samples", "The sample files", "", "samples", protocol, []);
+        var loaded = new LoadedDataset(info, dataset, null, protocol) { Parts = new FixedSupportParts("support", "queries") };
+
+        var report = Assert.IsType<MetaNlp.Evaluation.AllClassesReport>(fixture.Classifier.Evaluate(loaded));
+        var predictions = fixture.Classifier.Predict(fixture.Queries.Select(q => q.Text));
+        int right = predictions.Where((p, i) => p.Label == fixture.Queries[i].Label).Count();
+        Assert.Equal((double)right / fixture.Queries.Count, report.Accuracy.Mean, 12);
+        Assert.Equal((fixture.Queries.Count, 1), (report.Result.QuerySize, report.Episodes));
+        Assert.Equal(fixture.Support.Select(e => e.Label).Distinct().Count(), report.Ways);
+    }
+
+    [Fact]
     public void ASavedClassifierLoadsWithItsExamplesAndPredictsIdentically()
     {
         using var dir = new TempDir();

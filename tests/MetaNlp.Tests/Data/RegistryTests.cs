@@ -132,8 +132,9 @@ public class RegistryTests
 
         var arsc = DatasetRegistry.Get("arsc").Load(root);
         Assert.Equal(BenchmarkKind.ArscTasks, arsc.Protocol.Kind);
-        Assert.Equal(12, arsc.ArscTasks!.TargetTasks.Count);
-        Assert.Equal(6, arsc.ArscTasks.MissingFiles.Count);
+        var arscTasks = Assert.IsType<ArscParts>(arsc.Parts).Tasks;
+        Assert.Equal(12, arscTasks.TargetTasks.Count);
+        Assert.Equal(6, arscTasks.MissingFiles.Count);
 
         var hwu3 = DatasetRegistry.Get("intent-hwu64").Load(root, new DatasetLoadOptions { SplitIndex = 3 });
         Assert.Equal((24, 18, 22), (hwu3.Split!.Train.Count, hwu3.Split.Validation.Count, hwu3.Split.Test.Count));
@@ -145,15 +146,21 @@ public class RegistryTests
         }
 
         var dnnc = DatasetRegistry.Get("dnnc-clinc150").Load(root, new DatasetLoadOptions { Shots = 10 });
-        Assert.Equal("train_10", dnnc.SupportPart);
-        Assert.Equal(1_500, dnnc.Dataset.Part(dnnc.SupportPart!).Count);
-        Assert.Equal(4_500, dnnc.Dataset.Part(dnnc.QueryPart!).Count);
-        Assert.Equal("train_5", DatasetRegistry.Get("dnnc-hwu64").Load(root).SupportPart);
+        var dnncParts = Assert.IsType<FixedSupportParts>(dnnc.Parts);
+        Assert.Equal("train_10", dnncParts.Support);
+        Assert.Equal(1_500, dnnc.Dataset.Part(dnncParts.Support).Count);
+        Assert.Equal(4_500, dnnc.Dataset.Part(dnncParts.Query).Count);
+        Assert.Equal(1_000, dnnc.Dataset.Part(dnncParts.OutOfScope!.Test).Count);
+        var hwu = DatasetRegistry.Get("dnnc-hwu64").Load(root);
+        Assert.Equal(new FixedSupportParts("train_5", "test") { Validation = "valid" }, hwu.Parts);
         Assert.Throws<ArgumentException>(() => DatasetRegistry.Get("dnnc-banking77").Load(root, new DatasetLoadOptions { Shots = 3 }));
 
         var oos = DatasetRegistry.Get("clinc150-oos").Load(root);
         Assert.Equal(BenchmarkKind.OutOfScope, oos.Protocol.Kind);
-        Assert.Equal(1_000, oos.Dataset.Part(oos.OutOfScopePart!).Count);
+        var oosParts = Assert.IsType<FixedSupportParts>(oos.Parts).OutOfScope!;
+        Assert.Equal(1_000, oos.Dataset.Part(oosParts.Test).Count);
+        Assert.Equal(100, oos.Dataset.Part(oosParts.Validation).Count);
+        Assert.Same(EpisodicParts.Instance, hwu3.Parts);
         Assert.Equal(3_080, DatasetRegistry.Get("banking77").Load(root).Dataset.Part("test").Count);
         Assert.Equal(4_500, DatasetRegistry.Get("clinc150").Load(root).Dataset.Part("test").Count);
     }

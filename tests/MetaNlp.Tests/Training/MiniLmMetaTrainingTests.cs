@@ -69,7 +69,7 @@ public class MiniLmMetaTrainingTests(ITestOutputHelper output)
         public static ArscSetting Read()
         {
             var loaded = DatasetRegistry.Get("arsc").Load(TestData.Directory!);
-            var tasks = loaded.ArscTasks!;
+            var tasks = ((ArscParts)loaded.Parts).Tasks;
             var setting = new ArscSetting(loaded.Dataset, tasks, [.. tasks.TrainingExamples(loaded.Dataset).Select(e => e.Text)]);
             var frozen = FewShotModel.NewSpec(PrototypicalNetwork.Name, Json("{\"distance\": \"Cosine\"}"), new EncoderOptions { Kind = MiniLmEncoder.KindName }, setting.TrainingTexts);
             return setting with { Frozen = setting.Score(FewShotModel.Create(frozen).Learner) };

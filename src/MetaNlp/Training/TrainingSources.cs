@@ -1,0 +1,88 @@
+using MetaNlp.Data;
+
+namespace MetaNlp.Training;
+
+/// <summary>
+/// What a training run draws from: training and validation episodes, the texts its vocabulary comes from, its class
+/// split, the episode shape actually sampled, and for a fixed-support dataset the K of the support set trained on.
+/// </summary>
+/// <param name="Train">Training episodes.</param>
+/// <param name="Validation">Validation episodes; null where there are none (the last weights are kept).</param>
+/// <param name="VocabularyTexts">The texts the model's vocabulary is built from (<see cref="ProtocolParts.VocabularyExamples"/>).</param>
+/// <param name="Split">The class split trained on, for the model's spec; null for ARSC and fixed support sets.</param>
+/// <param name="Sampling">The episode shape actually sampled (a fixed support set sets shots and queries from its K).</param>
+public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Validation, IEnumerable<string> VocabularyTexts, ClassSplit? Split, EpisodeSamplerOptions Sampling)
+{
+    /// <summary>The labelled examples training draws from, for the contrastive stage (ARSC's labels prefixed by their task, since every task has the same two).</summary>
+    public required IReadOnlyList<TextExample> LabelledExamples { get; init; }
+
+    /// <summary>K of the fixed support set the episodes come from (DNNC), else null.</summary>
+    public int? SupportShots { get; init; }
+
+    /// <summary>
+    /// The sources for <paramref name="data"/>'s protocol. Episodic data: episodes over the split's training and
+    /// validation classes. ARSC: episodes of the meta-training tasks' training files, validated on the 12 target
+    /// tasks' development files (their training files are the test supports and their test files the queries, so
+    /// neither is seen). A fixed support set of an all-classes benchmark (DNNC) with no class split given:
+    /// episodes drawn from the support set itself (all classes, K examples each: fine-tuning on the few labelled
+    /// examples, as DNNC, CPFT and SetFit do; each class's K examples split into K/2 support and K - K/2 query
+    /// examples per episode), validated on episodes of the validation part. Any other data trains episodically on
+    /// its class split.
+    /// </summary>
+    /// <param name="data">The data with its protocol.</param>
+    /// <param name="sampling">The episode shape asked for.</param>
+    /// <param name="seed">Seed of the training episodes; validation episodes use <paramref name="seed"/> + 1.</param>
+    /// <exception cref="ArgumentException">The data cannot be trained on: no class split or no training classes, a support class with fewer than 2 examples, or a protocol without meta-training data.</exception>
+    public static TrainingSources From(ProtocolData data, EpisodeSamplerOptions sampling, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(sampling);
+        switch (data.Parts)
+        {
+            case ArscParts { Tasks: var tasks }:
+                var labelled = tasks.TrainingExamples(data.Dataset);
+                return new TrainingSources(tasks.TrainingEpisodes(data.Dataset, sampling, seed), tasks.ValidationEpisodes(data.Dataset, sampling, seed + 1),
+                    labelled.Select(e => e.Text), null, sampling)
+                {
+                    LabelledExamples = labelled,
+                };
+            // Only an all-classes benchmark fine-tunes on its support set; the out-of-scope benchmark
+            // (clinc150-oos) trains episodically on a class split given with it.
+            case FixedSupportParts parts when data.Split is null && data.Kind == BenchmarkKind.AllClasses:
+                return FromSupport(data, parts, sampling, seed);
+            case EpisodicParts or FixedSupportParts:
+                break;
+            default:
+                throw new ArgumentException(
+                    $"'{data.Name}' is a {data.Kind} benchmark without meta-training classes; train on an episodic dataset " +
+                    $"(e.g. intent-banking77) and evaluate on it with `metanlp eval --model DIR/model.ckpt --dataset {data.Name}`.");
+        }
+        var split = data.RequireSplit();
+        if (split.Train.Count == 0) throw new ArgumentException($"Training needs meta-training classes, and the class split of '{data.Name}' has none: give --train-classes or a train list in the --split file.");
+        var train = new EpisodeSampler(data.Dataset.All, split.Train, sampling, seed);
+        var check = split.Validation.Count >= 2 ? new EpisodeSampler(data.Dataset.All, split.Validation, sampling, seed + 1) : null;
+        var examples = data.VocabularyExamples();
+        return new TrainingSources(train, check, examples.Select(e => e.Text), split, sampling) { LabelledExamples = examples };
+    }
+
+    private static TrainingSources FromSupport(ProtocolData data, FixedSupportParts parts, EpisodeSamplerOptions sampling, int seed)
+    {
+        var support = data.Dataset.Part(parts.Support);
+        var classes = support.Select(e => e.Label).Distinct().ToArray();
+        // The support file (K per class) was picked when loading (--shots); each episode splits a class's K
+        // examples into K/2 support and K - K/2 query examples.
+        int k = support.GroupBy(e => e.Label).Min(g => g.Count());
+        if (k < 2) throw new ArgumentException($"'{data.Name}' {parts.Support} has a class with {k} example; fine-tuning on it needs at least 2 per class.");
+        sampling = sampling with { Shots = k / 2, Queries = k - k / 2 };
+        // Validation only picks the best weights, so a class with too few validation examples (HWU64's valid
+        // part has one with 3) is left out of it rather than stopping the run.
+        IEpisodeSource? validation = parts.Validation is { } part && data.Dataset.HasPart(part)
+            ? new EpisodeSampler(data.Dataset.Part(part), data.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling with { SkipSmallClasses = true }, seed + 1)
+            : null;
+        return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, data.VocabularyExamples().Select(e => e.Text), null, sampling)
+        {
+            SupportShots = k,
+            LabelledExamples = support,
+        };
+    }
+}
