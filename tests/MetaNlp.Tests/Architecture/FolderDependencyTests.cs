@@ -16,7 +16,7 @@ public partial class FolderDependencyTests
         ["Functional", "Interop", "Pretrained"], // tensor maths; the safetensors format; the pretrained model's files
         ["Text"],                          // tokenizers and text rules
         ["Data"],                          // datasets, splits, episodes, the registry
-        ["Encoders"],                      // text encoders over token ids
+        ["Encoders", "Generation"],        // text encoders over token ids; text generation (metrics, seq2seq tasks)
         ["Algorithms"],                    // learners over an embedder
         ["Evaluation", "Explain"],         // protocols and explanations over a learner
         ["Training"],                      // trainer, checkpoints, model specs, recipes

@@ -1,0 +1,118 @@
+using MetaNlp.Functional;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Generation;
+
+/// <summary>
+/// Meta-training of <see cref="Seq2SeqTransformer"/> over generation tasks with MAML, first-order MAML or Reptile,
+/// through the same functional core as the classifiers (<see cref="GradientUpdate"/> with
+/// <see cref="DifferentiableSgd"/>): each meta-step samples tasks, adapts the weights on each task's support examples,
+/// and updates the start weights in place with plain SGD (or Reptile's interpolation). Every step runs in its own
+/// dispose scope, so memory does not grow with the steps.
+/// </summary>
+public static class GenerationMetaTrainer
+{
+    private static readonly Scalar MinusOne = (-1.0).ToScalar();
+
+    /// <summary>
+    /// One meta-step: updates <paramref name="weights"/> (leaves that require gradients) in place and returns the mean
+    /// loss that drove the update (query loss after adaptation for MAML and FOMAML, support loss before the last
+    /// inner step for Reptile).
+    /// </summary>
+    /// <exception cref="ArgumentException">A task has fewer examples than support plus query.</exception>
+    public static double Step(Seq2SeqTransformer model, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        options.Validate();
+        var needed = options.SupportSize + (options.Algorithm == GenerationMetaAlgorithm.Reptile ? 0 : options.QuerySize);
+        for (var t = 0; t < tasks.Count; t++)
+            if (tasks[t].Count < needed) throw new ArgumentException($"task {t} has {tasks[t].Count} examples; a step needs {needed}.", nameof(tasks));
+
+        using var scope = NewDisposeScope();
+        var sums = weights.Tensors.Select(w => zeros_like(w)).ToArray();
+        double lossSum = 0;
+        for (var i = 0; i < options.TasksPerStep; i++)
+        {
+            var task = tasks[random.Next(tasks.Count)];
+            var picked = Sample(task.Count, needed, random).Select(j => task[j]).ToList();
+            var support = Batch(picked.Take(options.SupportSize).ToList(), options.MaxTargetLength, weights[0].Value.device);
+            Tensor SupportLoss(ParameterSet w) => model.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing);
+            using var sgd = new DifferentiableSgd(options.InnerLearningRate);
+            if (options.Algorithm == GenerationMetaAlgorithm.Reptile)
+            {
+                var adapted = GradientUpdate.Adapt(weights, SupportLoss, sgd, options.InnerSteps, createGraph: false);
+                using (no_grad())
+                {
+                    lossSum += SupportLoss(weights).ToDouble();
+                    for (var k = 0; k < sums.Length; k++) sums[k].add_(adapted[k].Value.detach(), Scalars.One).add_(weights[k].Value.detach(), MinusOne);
+                }
+                continue;
+            }
+            var query = Batch(picked.Skip(options.SupportSize).ToList(), options.MaxTargetLength, weights[0].Value.device);
+            var second = options.Algorithm == GenerationMetaAlgorithm.Maml;
+            var adaptedWeights = GradientUpdate.Adapt(weights, SupportLoss, sgd, options.InnerSteps, createGraph: second);
+            var queryLoss = model.Loss(adaptedWeights, query.Source, query.Input, query.Output, options.LabelSmoothing);
+            // MAML differentiates through the inner steps to the start weights; FOMAML takes the gradient at the
+            // adapted weights (which, made without a graph, are leaves of their own).
+            var gradients = autograd.grad([queryLoss], second ? [.. weights.Tensors] : [.. adaptedWeights.Tensors], allow_unused: true);
+            lossSum += queryLoss.ToDouble();
+            using (no_grad())
+                for (var k = 0; k < sums.Length; k++)
+                    if (gradients[k] is { } g) sums[k].add_(g.detach(), Scalars.One);
+        }
+        // MAML/FOMAML: w ← w − lr · mean gradient; Reptile: w ← w + ε · mean (adapted − w).
+        var sign = options.Algorithm == GenerationMetaAlgorithm.Reptile ? 1.0 : -1.0;
+        using var rate = (sign * options.OuterLearningRate / options.TasksPerStep).ToScalar();
+        using (no_grad())
+            for (var k = 0; k < sums.Length; k++) weights[k].Value.add_(sums[k], rate);
+        return lossSum / options.TasksPerStep;
+    }
+
+    /// <summary>
+    /// Mean query loss after adapting to each task's first <see cref="GenerationMetaOptions.SupportSize"/> examples,
+    /// on its next <see cref="GenerationMetaOptions.QuerySize"/> (fixed examples, so steps can be compared).
+    /// </summary>
+    public static double AdaptedQueryLoss(Seq2SeqTransformer model, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(options);
+        double sum = 0;
+        foreach (var task in tasks)
+        {
+            using var scope = NewDisposeScope();
+            var device = weights[0].Value.device;
+            var support = Batch(task.Take(options.SupportSize).ToList(), options.MaxTargetLength, device);
+            var query = Batch(task.Skip(options.SupportSize).Take(options.QuerySize).ToList(), options.MaxTargetLength, device);
+            using var sgd = new DifferentiableSgd(options.InnerLearningRate);
+            var adapted = GradientUpdate.Adapt(weights, w => model.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing), sgd, options.InnerSteps, createGraph: false);
+            using (no_grad())
+                sum += model.Loss(adapted, query.Source, query.Input, query.Output, options.LabelSmoothing).ToDouble();
+        }
+        return sum / tasks.Count;
+    }
+
+    private static (Tensor Source, Tensor Input, Tensor Output) Batch(List<EncodedPair> pairs, int maxTargetLength, Device device)
+    {
+        var (input, output) = SequenceBatch.TeacherForcing([.. pairs.Select(p => p.Target)], maxTargetLength, device);
+        return (SequenceBatch.Pad([.. pairs.Select(p => p.Source)], device), input, output);
+    }
+
+    // `count` distinct indices below `n` (a partial Fisher–Yates shuffle).
+    private static int[] Sample(int n, int count, Random random)
+    {
+        var indices = Enumerable.Range(0, n).ToArray();
+        for (var i = 0; i < count; i++)
+        {
+            var j = random.Next(i, n);
+            (indices[i], indices[j]) = (indices[j], indices[i]);
+        }
+        return indices[..count];
+    }
+}
