@@ -39,9 +39,12 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             var classes = support.Select(e => e.Label).Distinct().ToArray();
             // --shots picked the support file (K per class); each episode splits a class's K examples into
             // K/2 support and K - K/2 query examples.
-            int k = support.GroupBy(e => e.Label).Min(g => g.Count());
-            if (k < 2) throw new ArgumentException($"'{selected.Name}' {supportPart} has a class with {k} example; fine-tuning on it needs at least 2 per class.");
-            sampling = sampling with { Shots = k / 2, Queries = k - k / 2 };
+            // A class with a single example (FewCLUE IFLYTEK has some) cannot be split, so it sits out of the training
+            // episodes but stays in the support set the model is evaluated with.
+            var sizes = support.GroupBy(e => e.Label).Select(g => g.Count()).ToArray();
+            int k = sizes.Where(n => n >= 2).DefaultIfEmpty(sizes.Min()).Min();
+            if (k < 2 || sizes.Count(n => n >= 2) < 2) throw new ArgumentException($"'{selected.Name}' {supportPart} has fewer than two classes with 2 or more examples; fine-tuning on it needs them.");
+            sampling = sampling with { Shots = k / 2, Queries = k - k / 2, SkipSmallClasses = sampling.SkipSmallClasses || sizes.Min() < 2 };
             // Validation only picks the best weights, so a class with too few validation examples (HWU64's valid
             // part has one with 3) is left out of it rather than stopping the run.
             IEpisodeSource? validation = fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part)
