@@ -47,9 +47,15 @@ internal sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Val
             sampling = sampling with { Shots = k / 2, Queries = k - k / 2, SkipSmallClasses = sampling.SkipSmallClasses || sizes.Min() < 2 };
             // Validation only picks the best weights, so a class with too few validation examples (HWU64's valid
             // part has one with 3) is left out of it rather than stopping the run.
-            IEpisodeSource? validation = fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part)
-                ? new EpisodeSampler(selected.Dataset.Part(part), selected.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling with { SkipSmallClasses = true }, seed + 1)
-                : null;
+            // Its episodes are cut to the validation part's own smallest class of 2 or more where that is smaller
+            // (FewCLUE's dev_k are as small as the training sets, and not balanced).
+            IEpisodeSource? validation = null;
+            if (fixedSupport.ValidationPart is { } part && selected.Dataset.HasPart(part))
+            {
+                var dev = selected.Dataset.Part(part);
+                int kv = Math.Min(k, dev.GroupBy(e => e.Label).Select(g => g.Count()).Where(n => n >= 2).DefaultIfEmpty(k).Min());
+                validation = new EpisodeSampler(dev, dev.Select(e => e.Label).Distinct().ToArray(), sampling with { Shots = kv / 2, Queries = kv - kv / 2, SkipSmallClasses = true }, seed + 1);
+            }
             return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, support.Select(e => e.Text), null, sampling) { SupportShots = k, LabelledExamples = support };
         }
         var split = selected.RequireSplit();
