@@ -9,7 +9,7 @@ metanlp=${METANLP:-metanlp}
 mkdir -p "$out"
 for k in 1 2 3 4 5; do
   timeout 1200 "$metanlp" train --dataset "fewclue-$task" --split-index "$k" --algo protonet --distance cosine --encoder cnn \
-    --tokenizer chars --word-dropout 0.2 --ways "$ways" --max-episodes "$episodes" --val-every 50 --patience 3 \
+    --tokenizer chars --word-dropout 0.2 --ways "$ways" --max-episodes "$episodes" --val-every 50 --val-episodes 20 --patience 3 \
     --threads 1 --seed 42 --out "$out/$task-$k" > "$out/$task-$k.log" 2>&1
 done
 "$metanlp" eval --dataset "fewclue-$task" --all-splits --model "$out/$task-{split}/model.ckpt" --threads 1 --json > "$out/$task-cnn.json"

@@ -42,8 +42,8 @@ public class FewClueTests
     }
 
     [RealDataTheory]
-    [InlineData(1, 82, 20, 99, "tnews/", "iflytek/")]
-    [InlineData(2, 119, 15, 67, "iflytek/", "csldcp/")]
+    [InlineData(1, 82, 20, 93, "tnews/", "iflytek/")]
+    [InlineData(2, 113, 15, 67, "iflytek/", "csldcp/")]
     public void CrossTaskSplitsKeepTasksApart(int index, int train, int validation, int test, string trainTask, string testTask)
     {
         var loaded = DatasetRegistry.Get("fewclue-cross").Load(TestData.Directory!, new DatasetLoadOptions { SplitIndex = index });
@@ -53,6 +53,7 @@ public class FewClueTests
         Assert.All(split.Test, c => Assert.StartsWith(testTask, c, StringComparison.Ordinal));
         Assert.Empty(split.Train.Intersect(split.Test));
         Assert.Empty(split.Train.Intersect(split.Validation));
+        Assert.All(split.Test, c => Assert.True(loaded.Dataset.WithClasses([c]).Count >= FewClueCrossTopics.MinExamplesPerClass, c));
     }
 
     [Fact]
