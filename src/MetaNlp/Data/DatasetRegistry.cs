@@ -185,8 +185,6 @@ public static class DatasetRegistry
             });
         }
 
-        AddFewClue(list, F);
-
         var clincFiles = new[] { F("clinc150/data_full.json", Clinc, "data_full.json") };
         const string clincCite = "Larson et al., EMNLP 2019 (D19-1131); clinc/oos-eval, CC BY 3.0.";
         list.Add(new DatasetInfo("clinc150-oos", "CLINC150 out-of-scope: in-scope accuracy over 150 intents, recall on 1,000 oos test queries",
@@ -225,6 +223,7 @@ public static class DatasetRegistry
                 OutOfScopePart = "oos_test",
                 OutOfScopeValidationPart = "oos_val",
             }));
+        AddFewClue(list, F);
         return list;
     }
 
