@@ -28,13 +28,14 @@ internal static class EvalCommand
         var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
         var hiddenCacheFloat16 = CliOptions.HiddenCacheFloat16();
         var json = CliOptions.Json();
+        var allSplits = new Option<bool>("--all-splits") { Description = "FewCLUE tasks: evaluate on each of the 5 fixed splits and report the mean and standard deviation; --model names one model per split with {split} (1-5) in its path, or is left out for the untrained floor." };
 
         var command = new Command("eval", "Evaluate a model (or an untrained learner) on a benchmark protocol.");
         command.Options.Add(modelPath);
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { count, classesOption, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { count, classesOption, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, allSplits }) command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -44,6 +45,15 @@ internal static class EvalCommand
             bool asJson = result.GetValue(json);
             string? path = result.GetValue(modelPath);
             if (path is not null) model.RefuseWithSavedModel(result, "--model");
+            if (result.GetValue(allSplits))
+            {
+                var splitsReport = new JsonObject { ["dataset"] = result.GetValue(data.Dataset), ["model"] = path, ["protocol"] = "FewClue" };
+                FewClueSplitsEval.Run(result.GetValue(data.Dataset) ?? throw new ArgumentException("--all-splits needs --dataset fewclue-TASK."),
+                    DataDirectory.Resolve(result.GetValue(data.DataDir)), path, s => UntrainedModel(result, model, s, s.ForProtocol(), result.GetValue(seed)), asJson, splitsReport);
+                splitsReport["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
+                if (asJson) Output.Json(splitsReport);
+                return 0;
+            }
             FewShotModel? trained = path is null ? null : PretrainedModels.Load(path);
             // A model fine-tuned on a fixed support set (DNNC train_10) is evaluated with that set unless --shots says otherwise.
             SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots);

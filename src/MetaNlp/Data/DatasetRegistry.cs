@@ -17,6 +17,7 @@ public static class DatasetRegistry
     private const string HuffPost = "https://raw.githubusercontent.com/ws-jiang/MetaPrompter_public/dea17d573a5eb4f31b3366ba1fe88b1beb865c50/data/";
     private const string ProtAugment = "https://raw.githubusercontent.com/tdopierre/ProtAugment/4233bbae0d7544e632692c4d2c185b2ed2a19eef/data/";
     private const string Dnnc = "https://raw.githubusercontent.com/jianguoz/Few-Shot-Intent-Detection/fa9553312b1dba54b1be0aae2d30b13171f898e5/Datasets/";
+    private const string FewClue = "https://raw.githubusercontent.com/CLUEbenchmark/FewCLUE/62a02c6f31cf32814cfe522f78ef088228840f8d/datasets/";
     private const string Arsc = "https://raw.githubusercontent.com/Gorov/DiverseFewShot_Amazon/7417f3d7fec58a31150678213491cb4a2d290917/Amazon_few_shot/";
 
     /// <summary>The resource name of the ARSC manifest (relative path, SHA-256, size per line).</summary>
@@ -221,7 +222,52 @@ public static class DatasetRegistry
                     OutOfScope = new OutOfScopeParts("val", "oos_val", "oos_test"),
                 },
             }));
+        AddFewClue(list, F);
         return list;
+    }
+
+    // FewCLUE (Chinese): the four single-text classification tasks with their five fixed splits, and the episodic
+    // cross-task topic benchmark built from three of them.
+    private static void AddFewClue(List<DatasetInfo> list, Func<string, string, string, DatasetFileEntry> file)
+    {
+        const string citation = "Xu et al. 2021, FewCLUE (arXiv 2107.07498); CLUEbenchmark/FewCLUE, no licence granted: research and evaluation use only, never bundled.";
+        var descriptions = new Dictionary<string, (string Title, int Classes)>
+        {
+            ["eprstmt"] = ("EPRSTMT e-commerce review sentiment (2 classes, 32 training reviews per split)", 2),
+            ["tnews"] = ("TNEWS news-title topic (15 classes, 16 per class per split)", 15),
+            ["iflytek"] = ("IFLYTEK app-description topic (119 classes, 1-8 per class per split; long text)", 119),
+            ["csldcp"] = ("CSLDCP paper-abstract discipline (67 classes, 8 per class per split; long text)", 67),
+        };
+        foreach (var (task, _, _) in FewClueLoader.Tasks)
+        {
+            var (title, classes) = descriptions[task];
+            var files = FewClueLoader.RequiredFiles().Select(f => file($"fewclue/{task}/{f}", FewClue, $"{task}/{f}")).ToArray();
+            list.Add(new DatasetInfo($"fewclue-{task}", $"FewCLUE {title}; 5 fixed splits, test on test_public", citation, $"fewclue/{task}",
+                new BenchmarkProtocol(BenchmarkKind.AllClasses, classes, [], 0, FewClueLoader.SplitCount,
+                    "FewCLUE protocol: for each split k (--split-index 1..5 = train_0..4), fine-tune on train_k, pick the weights on dev_k, report accuracy on test_public; the benchmark is the mean and standard deviation over the 5 splits (`metanlp eval --all-splits`)."),
+                files,
+                (info, folder, options) =>
+                {
+                    int k = options.SplitIndex - 1;
+                    if (k is < 0 or >= FewClueLoader.SplitCount)
+                        throw new ArgumentException($"Dataset '{info.Name}' has the FewCLUE splits 1 to {FewClueLoader.SplitCount} (--split-index), not {options.SplitIndex}.");
+                    return new LoadedDataset(info, FewClueLoader.Load(folder, task), null, info.Protocol)
+                    {
+                        Parts = new FixedSupportParts(FewClueLoader.TrainPart(k), FewClueLoader.TestPart) { Validation = FewClueLoader.DevPart(k), ValidationFitsSmallestClass = true },
+                    };
+                }));
+        }
+
+        var crossFiles = FewClueCrossTopics.Tasks.SelectMany(t => FewClueLoader.RequiredFiles().Select(f => file($"fewclue/{t}/{f}", FewClue, $"{t}/{f}"))).ToArray();
+        list.Add(new DatasetInfo("fewclue-cross", "Chinese episodic topics across FewCLUE tasks: meta-train on TNEWS + CSLDCP classes, test on IFLYTEK classes (split 1) or the reverse (split 2)",
+            citation, "fewclue",
+            new BenchmarkProtocol(BenchmarkKind.Episodic, 5, [1, 5], 5, 1000, FewClueCrossTopics.Description),
+            crossFiles,
+            (info, folder, options) =>
+            {
+                var dataset = FewClueCrossTopics.Load(folder);
+                return new LoadedDataset(info, dataset, FewClueCrossTopics.Split(dataset, options.SplitIndex), info.Protocol);
+            }));
     }
 
     private static IReadOnlyList<DatasetFileEntry> ReadArscManifest()

@@ -52,6 +52,13 @@ public sealed record FixedSupportParts(string Support, string Query) : ProtocolP
     /// <summary>The in-scope validation part (picks the best weights when fine-tuning on the support set), where there is one.</summary>
     public string? Validation { get; init; }
 
+    /// <summary>
+    /// Whether validation episodes are cut to the validation part's smallest class of 2 or more examples where that is
+    /// smaller than the training episodes' (FewCLUE, whose dev_k are as small as the training sets and not balanced);
+    /// otherwise they keep the training shape and leave out a class too small for it (DNNC's sets).
+    /// </summary>
+    public bool ValidationFitsSmallestClass { get; init; }
+
     /// <summary>The out-of-scope parts (CLINC150), where there are; null otherwise.</summary>
     public OutOfScopeParts? OutOfScope { get; init; }
 

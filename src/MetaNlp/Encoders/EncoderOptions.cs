@@ -65,8 +65,9 @@ public sealed record EncoderOptions
     /// <summary>
     /// Tokens of the word-based encoders (cnn, boe, bilstm, transformer): <see cref="WordTokens"/>, a vocabulary fitted
     /// to the training classes' words (any other word is &lt;unk&gt;), or <see cref="WordPieceTokens"/>, MiniLM's fixed
-    /// 30,522-piece uncased BERT vocabulary, where a word unseen in training is read as pieces that may have been seen.
-    /// The minilm encoder always uses WordPiece.
+    /// 30,522-piece uncased BERT vocabulary, where a word unseen in training is read as pieces that may have been seen;
+    /// for Chinese, <see cref="JiebaTokens"/> (a vocabulary of jieba-segmented words) or <see cref="CharacterTokens"/>
+    /// (a vocabulary of characters; <see cref="Text.TextSegmenters"/>). The minilm encoder always uses WordPiece.
     /// </summary>
     public string Tokenizer { get; init; } = WordTokens;
 
@@ -114,6 +115,12 @@ public sealed record EncoderOptions
     /// <summary><see cref="Tokenizer"/>: MiniLM's WordPiece vocabulary.</summary>
     public const string WordPieceTokens = "wordpiece";
 
+    /// <summary><see cref="Tokenizer"/>: a vocabulary of words cut by jieba (Chinese), fitted to the training texts.</summary>
+    public const string JiebaTokens = Text.TextSegmenters.Jieba;
+
+    /// <summary><see cref="Tokenizer"/>: a vocabulary of single characters (graphemes), fitted to the training texts.</summary>
+    public const string CharacterTokens = Text.TextSegmenters.Characters;
+
     /// <summary><see cref="Embeddings"/>: a standard normal token table.</summary>
     public const string RandomEmbeddings = "random";
 
@@ -130,7 +137,7 @@ public sealed record EncoderOptions
     public static IReadOnlyList<string> Poolings { get; } = [MaxPooling, EntityPooling];
 
     /// <summary>The <see cref="Tokenizer"/> values.</summary>
-    public static IReadOnlyList<string> Tokenizers { get; } = [WordTokens, WordPieceTokens];
+    public static IReadOnlyList<string> Tokenizers { get; } = [WordTokens, WordPieceTokens, JiebaTokens, CharacterTokens];
 
     /// <summary>The <see cref="Embeddings"/> values.</summary>
     public static IReadOnlyList<string> EmbeddingInits { get; } = [RandomEmbeddings, MiniLmEmbeddings];

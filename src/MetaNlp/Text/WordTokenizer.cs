@@ -37,17 +37,19 @@ public sealed record WordTokenizerOptions
 }
 
 /// <summary>
-/// Word-level tokenizer over a <see cref="Vocabulary"/>: words (letters, digits, marks, underscore) and single
-/// punctuation marks become tokens; each CJK ideograph is its own token, so Chinese text needs no spaces;
-/// entity markers (<see cref="EntityMarkers"/>) stay whole.
+/// Word-level tokenizer over a <see cref="Vocabulary"/>. By default (<see cref="Split"/>) words (letters, digits,
+/// marks, underscore) and single punctuation marks become tokens; each CJK ideograph is its own token, so Chinese
+/// text needs no spaces; entity markers (<see cref="EntityMarkers"/>) stay whole. Another <see cref="ITextSegmenter"/>
+/// (jieba words, characters) can cut the texts instead.
 /// </summary>
 public sealed partial class WordTokenizer : ITokenizer
 {
-    /// <summary>Creates a tokenizer over an existing vocabulary.</summary>
-    public WordTokenizer(Vocabulary vocabulary, WordTokenizerOptions? options = null)
+    /// <summary>Creates a tokenizer over an existing vocabulary; <paramref name="segmenter"/> must be the one the vocabulary was fitted with (default <see cref="WordSegmenter"/>).</summary>
+    public WordTokenizer(Vocabulary vocabulary, WordTokenizerOptions? options = null, ITextSegmenter? segmenter = null)
     {
         Vocabulary = vocabulary ?? throw new ArgumentNullException(nameof(vocabulary));
         Options = options ?? new WordTokenizerOptions();
+        Segmenter = segmenter ?? WordSegmenter.Instance;
         if (Options.MaxLength < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxLength must be at least 1.");
     }
 
@@ -57,6 +59,9 @@ public sealed partial class WordTokenizer : ITokenizer
     /// <summary>The options the tokenizer was built with.</summary>
     public WordTokenizerOptions Options { get; }
 
+    /// <summary>How texts are cut into tokens (<see cref="TextSegmenters"/>).</summary>
+    public ITextSegmenter Segmenter { get; }
+
     /// <inheritdoc />
     public int VocabularySize => Vocabulary.Count;
 
@@ -64,11 +69,12 @@ public sealed partial class WordTokenizer : ITokenizer
     public int MaxLength => Options.MaxLength;
 
     /// <summary>Builds the vocabulary from <paramref name="trainingTexts"/> (the meta-training classes only).</summary>
-    public static WordTokenizer Fit(IEnumerable<string> trainingTexts, WordTokenizerOptions? options = null)
+    public static WordTokenizer Fit(IEnumerable<string> trainingTexts, WordTokenizerOptions? options = null, ITextSegmenter? segmenter = null)
     {
         options ??= new WordTokenizerOptions();
-        var tokens = trainingTexts.Select(t => Split(t, options.LowerCase));
-        return new WordTokenizer(Vocabulary.Build(tokens, options.MinFrequency, options.MaxVocabularySize), options);
+        segmenter ??= WordSegmenter.Instance;
+        var tokens = trainingTexts.Select(t => segmenter.Split(t, options.LowerCase));
+        return new WordTokenizer(Vocabulary.Build(tokens, options.MinFrequency, options.MaxVocabularySize), options, segmenter);
     }
 
     /// <summary>Splits a text into word tokens (no vocabulary lookup, no truncation).</summary>
@@ -87,7 +93,7 @@ public sealed partial class WordTokenizer : ITokenizer
     /// <inheritdoc />
     public int[] Encode(string text)
     {
-        var tokens = Split(text, Options.LowerCase);
+        var tokens = Segmenter.Split(text, Options.LowerCase);
         int n = Math.Min(tokens.Count, Options.MaxLength);
         var ids = new int[n];
         for (int i = 0; i < n; i++) ids[i] = Vocabulary.IdOf(tokens[i]);

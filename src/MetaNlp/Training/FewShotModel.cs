@@ -64,12 +64,12 @@ public sealed class FewShotModel
     /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (a "bert" encoder's: its folder's vocab.txt) (at most <see cref="WordTokenizerOptions.MaxLength"/>
     /// ids) for the MiniLM encoder, the same with one token per entity marker for <see cref="EncoderOptions.WordPieceTokens"/>
     /// and for MiniLM with <see cref="EncoderOptions.EntityPooling"/> (<see cref="BertWordPieceTokenizer.WithEntityMarkerTokens"/>),
-    /// otherwise a word tokenizer over the spec's vocabulary.
+    /// otherwise a word tokenizer over the spec's vocabulary, cut as <see cref="EncoderOptions.Tokenizer"/> says (words, jieba, chars).
     /// </summary>
     public static ITokenizer CreateTokenizer(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!spec.Encoder.UsesWordPiece()) return new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions);
+        if (!spec.Encoder.UsesWordPiece()) return new WordTokenizer(new Vocabulary(spec.Vocabulary), spec.TokenizerOptions, TextSegmenters.For(spec.Encoder.Tokenizer));
         var pieces = spec.Encoder.Kind == BertFolder.KindName
             ? BertFolder.Tokenizer(spec.Encoder, spec.TokenizerOptions.MaxLength)
             : BertWordPieceTokenizer.MiniLm(spec.TokenizerOptions.MaxLength);
@@ -124,7 +124,7 @@ public sealed class FewShotModel
             AlgorithmOptions = checkedOptions,
             Encoder = encoder,
             TokenizerOptions = tokenizerOptions,
-            Vocabulary = encoder.UsesWordPiece() ? [] : WordTokenizer.Fit(trainingTexts, tokenizerOptions).Vocabulary.Tokens,
+            Vocabulary = encoder.UsesWordPiece() ? [] : WordTokenizer.Fit(trainingTexts, tokenizerOptions, TextSegmenters.For(encoder.Tokenizer)).Vocabulary.Tokens,
         };
     }
 }

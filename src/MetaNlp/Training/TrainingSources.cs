@@ -70,15 +70,26 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
         var support = data.Dataset.Part(parts.Support);
         var classes = support.Select(e => e.Label).Distinct().ToArray();
         // The support file (K per class) was picked when loading (--shots); each episode splits a class's K
-        // examples into K/2 support and K - K/2 query examples.
-        int k = support.GroupBy(e => e.Label).Min(g => g.Count());
-        if (k < 2) throw new ArgumentException($"'{data.Name}' {parts.Support} has a class with {k} example; fine-tuning on it needs at least 2 per class.");
-        sampling = sampling with { Shots = k / 2, Queries = k - k / 2 };
+        // examples into K/2 support and K - K/2 query examples. A class with a single example (FewCLUE IFLYTEK has
+        // some) cannot be split, so it sits out of the training episodes but stays in the support set the model is
+        // evaluated with.
+        var sizes = support.GroupBy(e => e.Label).Select(g => g.Count()).ToArray();
+        int k = sizes.Where(n => n >= 2).DefaultIfEmpty(sizes.Min()).Min();
+        if (k < 2 || sizes.Count(n => n >= 2) < 2) throw new ArgumentException($"'{data.Name}' {parts.Support} has fewer than two classes with 2 or more examples; fine-tuning on it needs them.");
+        sampling = sampling with { Shots = k / 2, Queries = k - k / 2, SkipSmallClasses = sampling.SkipSmallClasses || sizes.Min() < 2 };
         // Validation only picks the best weights, so a class with too few validation examples (HWU64's valid
-        // part has one with 3) is left out of it rather than stopping the run.
-        IEpisodeSource? validation = parts.Validation is { } part && data.Dataset.HasPart(part)
-            ? new EpisodeSampler(data.Dataset.Part(part), data.Dataset.Part(part).Select(e => e.Label).Distinct().ToArray(), sampling with { SkipSmallClasses = true }, seed + 1)
-            : null;
+        // part has one with 3) is left out of it rather than stopping the run; where the protocol says so, its
+        // episodes are cut to the validation part's own smallest class of 2 or more instead (FewCLUE's dev_k are as
+        // small as the training sets, and not balanced).
+        IEpisodeSource? validation = null;
+        if (parts.Validation is { } part && data.Dataset.HasPart(part))
+        {
+            var dev = data.Dataset.Part(part);
+            int kv = parts.ValidationFitsSmallestClass
+                ? Math.Min(k, dev.GroupBy(e => e.Label).Select(g => g.Count()).Where(n => n >= 2).DefaultIfEmpty(k).Min())
+                : k;
+            validation = new EpisodeSampler(dev, dev.Select(e => e.Label).Distinct().ToArray(), sampling with { Shots = kv / 2, Queries = kv - kv / 2, SkipSmallClasses = true }, seed + 1);
+        }
         return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, data.VocabularyExamples().Select(e => e.Text), null, sampling)
         {
             SupportShots = k,

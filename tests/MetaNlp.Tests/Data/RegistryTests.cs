@@ -13,7 +13,8 @@ public class RegistryTests
     {
         Assert.Equal(
             ["huffpost", "fewrel", "arsc", "intent-banking77", "intent-hwu64", "intent-liu54", "intent-clinc150",
-             "dnnc-banking77", "dnnc-clinc150", "dnnc-hwu64", "clinc150-oos", "banking77", "clinc150"],
+             "dnnc-banking77", "dnnc-clinc150", "dnnc-hwu64", "clinc150-oos", "banking77", "clinc150",
+             "fewclue-eprstmt", "fewclue-tnews", "fewclue-iflytek", "fewclue-csldcp", "fewclue-cross"],
             DatasetRegistry.Names);
         foreach (var info in DatasetRegistry.All)
         {

@@ -1,0 +1,85 @@
+using System.Text.Json;
+
+namespace MetaNlp.Data;
+
+/// <summary>
+/// Loads a FewCLUE classification task (Xu et al. 2021; CLUEbenchmark/FewCLUE <c>datasets/&lt;task&gt;/</c>): the
+/// five fixed few-shot training sets <c>train_0..4.json</c>, their validation sets <c>dev_0..4.json</c> and the
+/// labelled test set <c>test_public.json</c>, each a part of the same name without ".json". JSON Lines, one object
+/// per line; the text and label fields differ per task (<see cref="Tasks"/>).
+/// </summary>
+public static class FewClueLoader
+{
+    /// <summary>Number of fixed few-shot splits (k = 0..4).</summary>
+    public const int SplitCount = 5;
+
+    /// <summary>The labelled test part, on which every published FewCLUE number is an accuracy.</summary>
+    public const string TestPart = "test_public";
+
+    /// <summary>
+    /// The single-text classification tasks: folder name, text field and label field. TNEWS and IFLYTEK store an
+    /// integer code in "label", so their readable name field is used instead (TNEWS "news_car", IFLYTEK "公共交通").
+    /// </summary>
+    public static IReadOnlyList<(string Task, string TextField, string LabelField)> Tasks { get; } =
+    [
+        ("eprstmt", "sentence", "label"),
+        ("tnews", "sentence", "label_desc"),
+        ("iflytek", "sentence", "label_des"),
+        ("csldcp", "content", "label"),
+    ];
+
+    /// <summary>The training part of split <paramref name="k"/> (0 to 4).</summary>
+    public static string TrainPart(int k) => $"train_{CheckSplit(k)}";
+
+    /// <summary>The validation part of split <paramref name="k"/> (0 to 4).</summary>
+    public static string DevPart(int k) => $"dev_{CheckSplit(k)}";
+
+    /// <summary>The files a task needs, relative to its folder.</summary>
+    public static IEnumerable<string> RequiredFiles() =>
+        Enumerable.Range(0, SplitCount).Select(k => $"train_{k}.json")
+            .Concat(Enumerable.Range(0, SplitCount).Select(k => $"dev_{k}.json"))
+            .Append($"{TestPart}.json");
+
+    /// <summary>Loads the task in <paramref name="folder"/> (e.g. fewclue/tnews): parts train_0..4, dev_0..4 and test_public.</summary>
+    /// <exception cref="ArgumentException"><paramref name="task"/> is not one of <see cref="Tasks"/>.</exception>
+    /// <exception cref="DatasetFormatException">A line is not a JSON object with the task's text and label; the message names file and line.</exception>
+    public static TextDataset Load(string folder, string task)
+    {
+        var (_, textField, labelField) = Tasks.FirstOrDefault(t => t.Task == task);
+        if (textField is null) throw new ArgumentException($"Unknown FewCLUE task '{task}'; known: {string.Join(", ", Tasks.Select(t => t.Task))}.", nameof(task));
+        DatasetFiles.RequireDirectory(folder);
+        var parts = new Dictionary<string, IReadOnlyList<TextExample>>();
+        foreach (var file in RequiredFiles())
+            parts[Path.GetFileNameWithoutExtension(file)] = LoadPart(Path.Combine(folder, file), textField, labelField);
+        return new TextDataset(task, parts);
+    }
+
+    /// <summary>Reads one JSON Lines file of a task.</summary>
+    public static IReadOnlyList<TextExample> LoadPart(string path, string textField, string labelField)
+    {
+        var examples = new List<TextExample>();
+        foreach (var (line, obj) in DatasetFiles.ReadJsonLines(path))
+        {
+            string text = Field(path, line, obj, textField);
+            string label = Field(path, line, obj, labelField);
+            examples.Add(new TextExample(text, label));
+        }
+        return examples;
+    }
+
+    private static string Field(string path, int line, JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out var value))
+            throw new DatasetFormatException(path, line, null, $"the object has no \"{name}\" field.");
+        string? s = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+        if (string.IsNullOrWhiteSpace(s)) throw new DatasetFormatException(path, line, null, $"the \"{name}\" field is empty or not a string.");
+        return s;
+    }
+
+    private static int CheckSplit(int k) => k is >= 0 and < SplitCount ? k : throw new ArgumentOutOfRangeException(nameof(k), k, $"FewCLUE has splits 0 to {SplitCount - 1}.");
+}

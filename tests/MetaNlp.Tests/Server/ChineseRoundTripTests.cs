@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text.Json;
+using MetaNlp.Algorithms;
+using MetaNlp.Encoders;
+using MetaNlp.Tests.Data;
+using MetaNlp.Training;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Tests.Server;
+
+/// <summary>A Chinese (jieba) model served, and Chinese examples and labels that come back byte for byte through JSON and SQLite.</summary>
+public class ChineseRoundTripTests
+{
+    // Full-width punctuation, an emoji with a modifier, a ZWJ family, a supplementary-plane ideograph, mixed scripts.
+    private static readonly (string Text, string Label)[] Examples =
+    [
+        ("这个手机非常好用，电池很耐用！👍🏽", "正面评价"),
+        ("物流很快，包装也很好😊", "正面评价"),
+        ("质量太差了，用了两天就坏了。", "负面评价"),
+        ("客服态度恶劣👨‍👩‍👧，再也不买了…", "负面评价"),
+        ("iPhone 15 的价格是5999元「官方」", "价格咨询"),
+        ("𠀋字怎么读？多少钱？", "价格咨询"),
+    ];
+
+    [Fact]
+    public async Task ChineseExamplesAndLabelsRoundTripUnchangedThroughJsonAndTheDatabase()
+    {
+        using var dir = new TempDir();
+        manual_seed(1);
+        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "boe", Tokenizer = EncoderOptions.JiebaTokens, EmbeddingDim = 16 },
+            Examples.Select(e => e.Text));
+        string model = Path.Combine(dir.Path, "chinese.ckpt");
+        Checkpoint.SaveModel(model, FewShotModel.Create(spec));
+        string database = Path.Combine(dir.Path, "db", "classifiers.db");
+        var body = new { name = "商品评论🛒", examples = Examples.Select(e => new { text = e.Text, label = e.Label }).ToArray() };
+        string id;
+        await using (var host = await ServiceHost.StartAsync(model, database))
+        {
+            var response = await host.Client.SendAsync(ServiceHost.Authorized(HttpMethod.Post, "/api/classifiers", body));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var created = await ServiceHost.Json(response);
+            id = created.GetProperty("id").GetString()!;
+            AssertSameExamples(await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{id}")));
+            var classified = await ServiceHost.Json(await host.Client.SendAsync(ServiceHost.Authorized(HttpMethod.Post, $"/api/classifiers/{id}/classify", new { texts = new[] { "电池很耐用👍🏽" } })));
+            var prediction = classified.GetProperty("predictions")[0];
+            Assert.Contains(prediction.GetProperty("label").GetString(), Examples.Select(e => e.Label));
+            Assert.Equal(Examples.Select(e => e.Label).Distinct().Order(StringComparer.Ordinal), prediction.GetProperty("probabilities").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        }
+        // A new process reads them back from SQLite.
+        await using (var host = await ServiceHost.StartAsync(model, database))
+        {
+            var stored = await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{id}"));
+            AssertSameExamples(stored);
+            Assert.Equal("商品评论🛒", stored.GetProperty("name").GetString());
+        }
+    }
+
+    private static void AssertSameExamples(JsonElement classifier)
+    {
+        var got = classifier.GetProperty("examples").EnumerateArray().Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("label").GetString()!)).ToArray();
+        Assert.Equal(Examples.OrderBy(e => e.Text, StringComparer.Ordinal), got.OrderBy(e => e.Item1, StringComparer.Ordinal));
+    }
+}
