@@ -134,8 +134,8 @@ public sealed class EpisodeSampler : IEpisodeSource
         for (long i = start; i < start + count; i++) yield return Sample(i);
     }
 
-    // The first k entries of a random permutation of 0..n-1 (Fisher-Yates stopped after k swaps).
-    private static int[] PartialShuffle(Random random, int n, int k)
+    /// <summary>The first k entries of a random permutation of 0..n-1 (Fisher-Yates stopped after k swaps): k distinct indices below n.</summary>
+    internal static int[] PartialShuffle(Random random, int n, int k)
     {
         var items = Enumerable.Range(0, n).ToArray();
         for (int i = 0; i < k; i++)

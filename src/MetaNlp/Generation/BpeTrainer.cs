@@ -66,18 +66,7 @@ public static class BpeTrainer
             foreach (var w in holders[(left, right)].ToList())
             {
                 Count(w, -1);
-                var symbols = words[w].Symbols;
-                var merged = new List<string>(symbols.Count);
-                for (var i = 0; i < symbols.Count; i++)
-                {
-                    if (i + 1 < symbols.Count && symbols[i] == left && symbols[i + 1] == right)
-                    {
-                        merged.Add(left + right);
-                        i++;
-                    }
-                    else merged.Add(symbols[i]);
-                }
-                words[w] = (merged, words[w].Frequency);
+                words[w] = (BpeVocabulary.MergePair(words[w].Symbols, left, right), words[w].Frequency);
                 Count(w, +1);
             }
             holders.Remove((left, right));

@@ -114,17 +114,7 @@ public sealed class BpeVocabulary
                 if (_ranks.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < best) best = rank;
             if (best == int.MaxValue) break;
             var (left, right) = Merges[best];
-            var merged = new List<string>(symbols.Count);
-            for (var i = 0; i < symbols.Count; i++)
-            {
-                if (i + 1 < symbols.Count && symbols[i] == left && symbols[i + 1] == right)
-                {
-                    merged.Add(left + right);
-                    i++;
-                }
-                else merged.Add(symbols[i]);
-            }
-            symbols = merged;
+            symbols = MergePair(symbols, left, right);
         }
         return symbols;
     }
@@ -132,5 +122,21 @@ public sealed class BpeVocabulary
     private void Add(string token)
     {
         if (_ids.TryAdd(token, _tokens.Count)) _tokens.Add(token);
+    }
+
+    /// <summary>The symbols with every adjacent (left, right), read left to right without overlaps, merged into one symbol.</summary>
+    internal static List<string> MergePair(IReadOnlyList<string> symbols, string left, string right)
+    {
+        var merged = new List<string>(symbols.Count);
+        for (var i = 0; i < symbols.Count; i++)
+        {
+            if (i + 1 < symbols.Count && symbols[i] == left && symbols[i + 1] == right)
+            {
+                merged.Add(left + right);
+                i++;
+            }
+            else merged.Add(symbols[i]);
+        }
+        return merged;
     }
 }

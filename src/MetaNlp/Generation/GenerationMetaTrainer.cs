@@ -1,3 +1,4 @@
+using MetaNlp.Data;
 using MetaNlp.Functional;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public static class GenerationMetaTrainer
         for (var i = 0; i < options.TasksPerStep; i++)
         {
             var task = tasks[random.Next(tasks.Count)];
-            var picked = Sample(task.Count, needed, random).Select(j => task[j]).ToList();
+            var picked = EpisodeSampler.PartialShuffle(random, task.Count, needed).Select(j => task[j]).ToList();
             var support = Batch(picked.Take(options.SupportSize).ToList(), options.MaxTargetLength, weights[0].Value.device);
             Tensor SupportLoss(ParameterSet w) => model.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing);
             using var sgd = new DifferentiableSgd(options.InnerLearningRate);
@@ -102,17 +103,5 @@ public static class GenerationMetaTrainer
     {
         var (input, output) = SequenceBatch.TeacherForcing([.. pairs.Select(p => p.Target)], maxTargetLength, device);
         return (SequenceBatch.Pad([.. pairs.Select(p => p.Source)], device), input, output);
-    }
-
-    // `count` distinct indices below `n` (a partial Fisher–Yates shuffle).
-    private static int[] Sample(int n, int count, Random random)
-    {
-        var indices = Enumerable.Range(0, n).ToArray();
-        for (var i = 0; i < count; i++)
-        {
-            var j = random.Next(i, n);
-            (indices[i], indices[j]) = (indices[j], indices[i]);
-        }
-        return indices[..count];
     }
 }
