@@ -95,6 +95,7 @@ public sealed record TrainingRecipe
         if (Encoder.FineTuneLayers != 0) parts.Add($"--finetune-layers {Encoder.FineTuneLayers}");
         if (Encoder.Pooling != EncoderOptions.MaxPooling) parts.Add($"--pooling {Encoder.Pooling}");
         if (Encoder.Embeddings != EncoderOptions.RandomEmbeddings) parts.Add($"--embeddings {Encoder.Embeddings}");
+        if (Encoder.Tokenizer is EncoderOptions.JiebaTokens or EncoderOptions.CharacterTokens) parts.Add($"--tokenizer {Encoder.Tokenizer}");
         if (Encoder.WordDropout > 0) parts.Add(FormattableString.Invariant($"--word-dropout {Encoder.WordDropout}"));
         if (Encoder.Dropout > 0) parts.Add(FormattableString.Invariant($"--dropout {Encoder.Dropout}"));
         if (Ways is int ways) parts.Add($"--ways {ways}");

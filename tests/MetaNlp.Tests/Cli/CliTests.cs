@@ -222,7 +222,9 @@ public class CliTests
         while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 0) && waited.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited) Thread.Sleep(200);
         Assert.False(process.HasExited, "train ended before it was interrupted: " + (process.HasExited ? await stderr : ""));
         using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "train did not stop after SIGINT");
+        // Generous: on a loaded CI machine the step under way, the state's atomic write and the runtime's shutdown share
+        // two cores with the other test classes; a run that ignores the signal never stops at all.
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(4)), "train did not stop after SIGINT");
         string said = await stderr;
         Assert.True(process.ExitCode == 130, said);
         Assert.Contains("--resume", said);

@@ -71,6 +71,19 @@ public class FewClueTests
         Assert.Equal(33, DatasetRegistry.Get("fewclue-cross").Files.Count);
     }
 
+    [Theory]
+    [InlineData("eprstmt", 2)]
+    [InlineData("tnews", 15)]
+    [InlineData("iflytek", 20)]
+    public void EachTaskDefaultsToTheCharacterCnnMeasuredAboveTheEnglishMiniLm(string task, int ways)
+    {
+        var recipe = DatasetRegistry.Get($"fewclue-{task}").Recipes[0];
+        Assert.Equal(MetaNlp.Encoders.CnnEncoder.KindName, recipe.Encoder.Kind);
+        Assert.Equal(MetaNlp.Encoders.EncoderOptions.CharacterTokens, recipe.Encoder.Tokenizer);
+        Assert.Equal(ways, recipe.Ways);
+        Assert.Contains("--tokenizer chars", recipe.Describe());
+    }
+
     [Fact]
     public void SplitOutsideOneToFiveIsAnErrorNamingTheDataset()
     {

@@ -38,13 +38,14 @@ public class RegistryTests
     }
 
     [Fact]
-    public void EveryDatasetHasARecipeForEveryEncoderWithThePretrainedEncoderFirst()
+    public void EveryDatasetHasARecipeForEveryEncoderWithTheBestMeasuredFirst()
     {
         foreach (var info in DatasetRegistry.All)
         {
             var recipes = MetaNlp.Training.TrainingRecipe.All(info.Recipes);
             Assert.Equal(EncoderOptions.Kinds.Order(), recipes.Select(r => r.Encoder.Kind).Order());
-            Assert.Equal(MiniLmEncoder.KindName, info.Recipe().Encoder.Kind);
+            // The pretrained (English) encoder leads everywhere but on Chinese text, where the character CNN beat it.
+            Assert.Equal(info.Name.StartsWith("fewclue-", StringComparison.Ordinal) && info.Name != "fewclue-cross" ? CnnEncoder.KindName : MiniLmEncoder.KindName, info.Recipe().Encoder.Kind);
             Assert.All(recipes, r =>
             {
                 Assert.False(string.IsNullOrWhiteSpace(r.Evidence), $"{info.Name} {r.Encoder.Kind}");
@@ -58,6 +59,7 @@ public class RegistryTests
         Assert.Equal(0.3, DatasetRegistry.Get("huffpost").Recipe("cnn").Encoder.WordDropout);
         Assert.Equal(20, DatasetRegistry.Get("dnnc-banking77").Recipe().Ways);
         Assert.Equal(4, DatasetRegistry.Get("arsc").Recipe().Encoder.FineTuneLayers); // the top 4 beat the top 2 on ARSC (85.32 against 82.64)
+        Assert.Equal(4, DatasetRegistry.Get("fewrel").Recipe().Encoder.FineTuneLayers); // and on FewRel (82.76 against 79.05)
         Assert.Throws<ArgumentException>(() => DatasetRegistry.Get("arsc").Recipe("lstm"));
     }
 
