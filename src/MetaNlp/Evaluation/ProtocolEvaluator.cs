@@ -28,6 +28,7 @@ public static class ProtocolEvaluator
             EpisodicParts => Episodes(learner, data, options),
             FixedSupportParts parts => FixedSupport(learner, data, parts, options.OnProgress),
             ArscParts parts => Arsc(learner, data, parts, options.OnProgress),
+            FewJointParts parts => FewJoint(learner, data, parts, options.OnProgress),
             _ => throw new NotSupportedException($"Evaluating the {data.Parts.GetType().Name} protocol of '{data.Name}' is not built yet."),
         };
     }
@@ -76,6 +77,15 @@ public static class ProtocolEvaluator
         int done = 0;
         var result = ArscEvaluator.Evaluate(learner, data.Dataset, targets,
             taskDone: t => onProgress?.Invoke(new EvaluationProgress(EvaluationProgress.ArscStage, ++done, targets.Count, t.Task)));
+        return new ArscReport(data.Name, data.Kind, result);
+    }
+
+    private static ArscReport FewJoint(IFewShotLearner learner, ProtocolData data, FewJointParts parts, Action<EvaluationProgress>? onProgress)
+    {
+        var test = parts.Episodes.Test;
+        int done = 0;
+        var result = FewJointEvaluator.Evaluate(learner, data.Dataset, test,
+            episodeDone: t => onProgress?.Invoke(new EvaluationProgress(EvaluationProgress.ArscStage, ++done, test.Count, t.Task)));
         return new ArscReport(data.Name, data.Kind, result);
     }
 }
