@@ -8,7 +8,7 @@ namespace MetaNlp.Evaluation;
 /// what runs. Episodic data: seeded test episodes over a class pool, mean with its 95% interval. A fixed support
 /// set: one adaptation, the whole query set at once (per-class scores and the confusion matrix), then the
 /// out-of-scope protocol where the data has its parts. ARSC: each target task on its own support set, the mean
-/// over the tasks. The CLI's <c>metanlp eval</c> and the library's callers run the same code.
+/// over the tasks; FewJoint: each shipped test episode the same way. The CLI's <c>metanlp eval</c> and the library's callers run the same code.
 /// </summary>
 public static class ProtocolEvaluator
 {
