@@ -223,6 +223,7 @@ public static class DatasetRegistry
                 },
             }));
         AddFewClue(list, F);
+        list.Add(FewJoint());
         return list;
     }
 
@@ -292,6 +293,21 @@ public static class DatasetRegistry
                 return new LoadedDataset(info, dataset, FewClueCrossTopics.Split(dataset, options.SplitIndex), info.Protocol);
             }));
     }
+
+    // FewJoint ships as one zip (no per-file download), so the entry lists no files: `datasets download` has nothing
+    // to fetch and loading names the folder it expected.
+    private static DatasetInfo FewJoint() => new("fewjoint",
+        "FewJoint (SMP2020-ECDT task 1) Chinese few-shot intent detection: meta-train on the training domains, test on the 9 shipped test-domain episodes",
+        "Hou et al. 2020, FewJoint (arXiv 2009.08138); AtmaHou/AtmaHou.github.io attachments/FewJoint.zip, no licence stated: research and evaluation use only, never bundled.",
+        "fewjoint",
+        new BenchmarkProtocol(BenchmarkKind.ArscTasks, 5, [5], 0, 9,
+            "Shipped episodes: each test domain adapted to its own support set (support_k.json) and scored on its labelled queries (correct_k.json); report the mean intent accuracy over the 9 test episodes. --shots 1/3/5/10 picks the shot version (default 5). Meta-training: episodes over the training domain-intent pairs, validated on the 5 shipped dev episodes. Unzip FewJoint.zip into the folder (no download)."),
+        [],
+        (info, folder, options) =>
+        {
+            var (dataset, episodes) = FewJointLoader.Load(folder, options.Shots ?? 5);
+            return new LoadedDataset(info, dataset, null, info.Protocol) { Parts = new FewJointParts(episodes) };
+        });
 
     private static IReadOnlyList<DatasetFileEntry> ReadArscManifest()
     {

@@ -87,3 +87,11 @@ public sealed record ArscParts(ArscTasks Tasks) : ProtocolParts
         return [.. Tasks.TrainingTasks.SelectMany(t => dataset.Part(t.TrainPart))];
     }
 }
+
+/// <summary>FewJoint (Hou et al. 2020): shipped test and development episodes, one domain each, and meta-training domains.</summary>
+/// <param name="Episodes">The shipped episodes and the training part.</param>
+public sealed record FewJointParts(FewJointEpisodes Episodes) : ProtocolParts
+{
+    /// <inheritdoc />
+    public override IReadOnlyList<TextExample> VocabularyExamples(TextDataset dataset, ClassSplit? split) => Episodes.TrainingExamples(dataset);
+}

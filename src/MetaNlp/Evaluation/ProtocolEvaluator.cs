@@ -8,7 +8,7 @@ namespace MetaNlp.Evaluation;
 /// what runs. Episodic data: seeded test episodes over a class pool, mean with its 95% interval. A fixed support
 /// set: one adaptation, the whole query set at once (per-class scores and the confusion matrix), then the
 /// out-of-scope protocol where the data has its parts. ARSC: each target task on its own support set, the mean
-/// over the tasks. The CLI's <c>metanlp eval</c> and the library's callers run the same code.
+/// over the tasks; FewJoint: each shipped test episode the same way. The CLI's <c>metanlp eval</c> and the library's callers run the same code.
 /// </summary>
 public static class ProtocolEvaluator
 {
@@ -28,6 +28,7 @@ public static class ProtocolEvaluator
             EpisodicParts => Episodes(learner, data, options),
             FixedSupportParts parts => FixedSupport(learner, data, parts, options.OnProgress),
             ArscParts parts => Arsc(learner, data, parts, options.OnProgress),
+            FewJointParts parts => FewJoint(learner, data, parts, options.OnProgress),
             _ => throw new NotSupportedException($"Evaluating the {data.Parts.GetType().Name} protocol of '{data.Name}' is not built yet."),
         };
     }
@@ -76,6 +77,15 @@ public static class ProtocolEvaluator
         int done = 0;
         var result = ArscEvaluator.Evaluate(learner, data.Dataset, targets,
             taskDone: t => onProgress?.Invoke(new EvaluationProgress(EvaluationProgress.ArscStage, ++done, targets.Count, t.Task)));
+        return new ArscReport(data.Name, data.Kind, result);
+    }
+
+    private static ArscReport FewJoint(IFewShotLearner learner, ProtocolData data, FewJointParts parts, Action<EvaluationProgress>? onProgress)
+    {
+        var test = parts.Episodes.Test;
+        int done = 0;
+        var result = FewJointEvaluator.Evaluate(learner, data.Dataset, test,
+            episodeDone: t => onProgress?.Invoke(new EvaluationProgress(EvaluationProgress.ArscStage, ++done, test.Count, t.Task)));
         return new ArscReport(data.Name, data.Kind, result);
     }
 }

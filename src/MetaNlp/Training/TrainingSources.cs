@@ -46,6 +46,13 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
                 {
                     LabelledExamples = labelled,
                 };
+            case FewJointParts { Episodes: var episodes }:
+                var utterances = episodes.TrainingExamples(data.Dataset);
+                return new TrainingSources(episodes.TrainingEpisodes(data.Dataset, sampling, seed), episodes.ValidationEpisodes(data.Dataset, sampling),
+                    utterances.Select(e => e.Text), null, sampling)
+                {
+                    LabelledExamples = utterances,
+                };
             // Only an all-classes benchmark fine-tunes on its support set; the out-of-scope benchmark
             // (clinc150-oos) trains episodically on a class split given with it.
             case FixedSupportParts parts when data.Split is null && data.Kind == BenchmarkKind.AllClasses:
