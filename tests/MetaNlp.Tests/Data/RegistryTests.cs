@@ -47,7 +47,7 @@ public class RegistryTests
             var recipes = MetaNlp.Training.TrainingRecipe.All(info.Recipes);
             Assert.Equal(EncoderOptions.Kinds.Order(), recipes.Select(r => r.Encoder.Kind).Order());
             // The pretrained (English) encoder leads everywhere but on Chinese text, where the character CNN beat it.
-            Assert.Equal(info.Name.StartsWith("fewclue-", StringComparison.Ordinal) && info.Name != "fewclue-cross" ? CnnEncoder.KindName : MiniLmEncoder.KindName, info.Recipe().Encoder.Kind);
+            Assert.Equal((info.Name.StartsWith("fewclue-", StringComparison.Ordinal) && info.Name != "fewclue-cross") || info.Name == "fewjoint" ? CnnEncoder.KindName : MiniLmEncoder.KindName, info.Recipe().Encoder.Kind);
             Assert.All(recipes, r =>
             {
                 Assert.False(string.IsNullOrWhiteSpace(r.Evidence), $"{info.Name} {r.Encoder.Kind}");
