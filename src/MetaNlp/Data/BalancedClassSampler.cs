@@ -5,7 +5,8 @@ namespace MetaNlp.Data;
 /// often so far, ties broken by a seeded random order per episode. After any t episodes of N ways over C classes,
 /// every class has been drawn floor(tN/C) or ceil(tN/C) times (the counts never differ by more than one). Episode i
 /// is a function of the seed and i alone: the counts before it are replayed from episode 0 (cached for the usual
-/// forward order), so a resumed run draws what the uninterrupted run would have.
+/// forward order), so a resumed run draws what the uninterrupted run would have. The cache makes an instance unsafe
+/// to share between threads (the trainer draws its episodes on one).
 /// </summary>
 public sealed class BalancedClassSampler : IEpisodeSource
 {
