@@ -41,6 +41,11 @@ internal static class TrainCommand
             Description = "Start the encoder from this trained model (model.ckpt) instead of the pretrained or random weights: meta-train on related data, then train on yours. "
                 + "Encoder options not given come from it; the learner's own weights start fresh.",
         };
+        var sampler = new Option<string>("--sampler")
+        {
+            Description = "How training episodes pick their classes: uniform (default), balanced (least-drawn classes first), or curriculum (easy to hard, widening over the run). See docs/ALGORITHMS.md.",
+            DefaultValueFactory = _ => TaskSamplers.Uniform,
+        }.AcceptOnlyFromAmong([.. TaskSamplers.Names]);
         var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
             $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
         var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage, above 0 and at most 10. {ModelOptions.RecipeDefault}");
@@ -54,7 +59,7 @@ internal static class TrainCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
+        foreach (var option in new Option[] { maxEpisodes, sampler, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -108,7 +113,13 @@ internal static class TrainCommand
                 Patience = CliOptions.Given(result, patience, recipe.Trainer.Patience),
                 CheckpointEvery = CliOptions.Given(result, checkpointEvery, recipe.Trainer.CheckpointEvery),
                 Seed = runSeed,
+                // A resumed run keeps its saved sampler (refused below if another is asked for).
+                Sampler = CliOptions.Given(result, sampler, recipe.Trainer.Sampler),
             };
+            if (savedRun is not null && options.Sampler != savedRun.Training.Trainer!.Sampler)
+                throw new ArgumentException($"--sampler {options.Sampler} differs from the saved run's {savedRun.Training.Trainer!.Sampler} in {output}; resume with the same sampler or start a new --out.");
+            // The curriculum widens over the run's first length, so a resumed run with a longer --max-episodes draws the same episodes.
+            trainSampler = TaskSamplers.Apply(options.Sampler, trainSampler, savedRun?.Training.Trainer!.MaxEpisodes ?? options.MaxEpisodes, runSeed);
             var contrastive = recipe.Contrastive with
             {
                 Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),

@@ -103,7 +103,7 @@ public static class MetaLearner
                 ContrastiveTrainer.Train(model.Learner.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
             var info = new TrainingInfo { Dataset = dataset.Name, Split = split, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
             var trainer = new MetaTrainer { OnProgress = options.OnProgress };
-            var result = trainer.Train(model, trainerOptions, train, validation, output, info, cancellation);
+            var result = trainer.Train(model, trainerOptions, TaskSamplers.Apply(trainerOptions.Sampler, train, trainerOptions.MaxEpisodes, seed), validation, output, info, cancellation);
             return new FewShotClassifier(Checkpoint.LoadModel(result.ModelPath), result.Progress);
         }
         catch (OperationCanceledException)

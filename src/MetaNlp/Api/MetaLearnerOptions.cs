@@ -18,7 +18,7 @@ public sealed record MetaLearnerOptions
     /// <summary>The encoder; null: the recipe's (for MiniLM, its top layers trained). A frozen MiniLM under a learner without weights of its own is refused: there is nothing to train.</summary>
     public EncoderOptions? Encoder { get; init; }
 
-    /// <summary>Episode budget, learning rate, validation schedule, patience; null: the recipe's for the encoder. Its <see cref="MetaTrainerOptions.Seed"/> gives way to <see cref="Seed"/> when that is set.</summary>
+    /// <summary>Episode budget, learning rate, validation schedule, patience, task sampler (<see cref="MetaTrainerOptions.Sampler"/>); null: the recipe's for the encoder. Its <see cref="MetaTrainerOptions.Seed"/> gives way to <see cref="Seed"/> when that is set.</summary>
     public MetaTrainerOptions? Trainer { get; init; }
 
     /// <summary>Episode shape (ways, shots, queries); null: the benchmark's (the recipe's ways), else 5-way 5-shot with 5 queries per class.</summary>

@@ -106,6 +106,9 @@ public sealed class EpisodeSampler : IEpisodeSource
     /// <summary>The classes episodes are drawn from.</summary>
     public IReadOnlyList<string> Classes => _classes;
 
+    /// <summary>The examples of class <paramref name="classIndex"/> (an index into <see cref="Classes"/>).</summary>
+    public IReadOnlyList<TextExample> ExamplesOf(int classIndex) => _byClass[classIndex];
+
     /// <summary>Classes left out for having too few examples, with their counts.</summary>
     public IReadOnlyList<string> Skipped { get; }
 
@@ -114,6 +117,25 @@ public sealed class EpisodeSampler : IEpisodeSource
     {
         var random = new Random(EpisodeSeed(_seed, index));
         var classOrder = PartialShuffle(random, _classes.Length, Ways);
+        return Build(random, classOrder);
+    }
+
+    /// <summary>
+    /// Episode number <paramref name="index"/> over the given classes (indices into <see cref="Classes"/>, distinct,
+    /// in episode order): the examples are drawn as <see cref="Sample(long)"/> draws them, from the episode's own
+    /// seed, so a task sampler that picks the classes stays reproducible.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not <see cref="Ways"/> distinct class indices below the class count.</exception>
+    public Episode Sample(long index, IReadOnlyList<int> classIndices)
+    {
+        ArgumentNullException.ThrowIfNull(classIndices);
+        if (classIndices.Count != Ways || classIndices.Distinct().Count() != Ways || classIndices.Any(c => c < 0 || c >= _classes.Length))
+            throw new ArgumentException($"An episode needs {Ways} distinct class indices below {_classes.Length}.", nameof(classIndices));
+        return Build(new Random(EpisodeSeed(_seed, index)), [.. classIndices]);
+    }
+
+    private Episode Build(Random random, int[] classOrder)
+    {
         var names = new string[Ways];
         var support = new List<TextExample>(Ways * Options.Shots);
         var query = new List<TextExample>(Ways * Options.Queries);

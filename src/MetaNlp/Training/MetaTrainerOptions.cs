@@ -13,6 +13,13 @@ public sealed record MetaTrainerOptions
     public string OuterOptimizer { get; init; } = "adam";
 
     /// <summary>
+    /// How training episodes pick their classes (<see cref="TaskSamplers"/>): "uniform" (the default, N classes drawn
+    /// uniformly per episode), "balanced" (least-drawn classes first) or "curriculum" (easy to hard classes, widening
+    /// over the run). Saved with the run, so <c>--resume</c> draws the same episodes.
+    /// </summary>
+    public string Sampler { get; init; } = TaskSamplers.Uniform;
+
+    /// <summary>
     /// Row-sparse word-table updates: each step's backward pass computes gradients only for the rows of the encoder's
     /// word table that its episodes read (<see cref="Functional.SparseTableRows"/>), and the outer optimizer updates
     /// only those rows, lazily (<see cref="IRowSparseOptimizer"/>: PyTorch's <c>SparseAdam</c> semantics, the moments
@@ -63,11 +70,12 @@ public sealed record MetaTrainerOptions
     /// finite, above 0 and at most 10; <see cref="WeightDecay"/> 0 to 10; <see cref="ClipGradientNorm"/> 0 to
     /// 1,000,000; <see cref="ValidateEvery"/> at least 0; <see cref="ValidationEpisodes"/> 1 to 1,000,000.
     /// </summary>
-    /// <exception cref="ArgumentException">A value is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown optimizer.</exception>
+    /// <exception cref="ArgumentException">A value is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown optimizer or sampler.</exception>
     public void Validate()
     {
         OptionBounds.Check(nameof(MaxEpisodes), MaxEpisodes, 1, int.MaxValue);
         OptionBounds.OneOf(nameof(OuterOptimizer), OuterOptimizer, ["adam", "sgd"]);
+        OptionBounds.OneOf(nameof(Sampler), Sampler, TaskSamplers.Names);
         OptionBounds.Check(nameof(MetaBatchSize), MetaBatchSize, 1, MaxMetaBatchSize);
         OptionBounds.CheckAbove(nameof(LearningRate), LearningRate, 0, MaxLearningRate);
         OptionBounds.Check(nameof(WeightDecay), WeightDecay, 0, 10);
