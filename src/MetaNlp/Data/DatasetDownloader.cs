@@ -75,11 +75,15 @@ public sealed class DatasetDownloader
     /// <param name="dataDir">The data folder (created when absent).</param>
     /// <param name="progress">Optional progress reports.</param>
     /// <param name="cancellationToken">Cancels the download; a partial temporary file is removed.</param>
+    /// <exception cref="ArgumentException">The entry has no files to fetch one by one (FewJoint ships as one archive).</exception>
     public async Task<DownloadResult> DownloadAsync(DatasetInfo info, string dataDir, IProgress<DownloadProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDir);
+        // "Nothing downloaded" would read as success; a dataset that cannot be fetched file by file says where it comes from.
+        if (info.Files.Count == 0)
+            throw new ArgumentException($"Dataset '{info.Name}' cannot be downloaded file by file ({info.Citation}): put its files in {Path.GetFullPath(Path.Combine(dataDir, info.Folder))} by hand ({info.Protocol.Notes})", nameof(info));
         var downloaded = new List<string>();
         var skipped = new List<string>();
         long bytes = 0;

@@ -295,7 +295,7 @@ public static class DatasetRegistry
     }
 
     // FewJoint ships as one zip (no per-file download), so the entry lists no files: `datasets download` has nothing
-    // to fetch and loading names the folder it expected.
+    // to fetch (an error that says where the data comes from) and loading names the folder it expected.
     private static DatasetInfo FewJoint() => new("fewjoint",
         "FewJoint (SMP2020-ECDT task 1) Chinese few-shot intent detection: meta-train on the training domains, test on the 9 shipped test-domain episodes",
         "Hou et al. 2020, FewJoint (arXiv 2009.08138); AtmaHou/AtmaHou.github.io attachments/FewJoint.zip, no licence stated: research and evaluation use only, never bundled.",

@@ -63,6 +63,17 @@ public class DownloaderTests
     }
 
     [Fact]
+    public async Task AnEntryWithoutFilesIsAnErrorThatSaysWhereItsDataComesFrom()
+    {
+        using var dir = new TempDir();
+        using var http = new HttpClient();
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => new DatasetDownloader(http).DownloadAsync(DatasetRegistry.Get("fewjoint"), dir.Path));
+        Assert.Contains("fewjoint", e.Message);
+        Assert.Contains("FewJoint.zip", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+    }
+
+    [Fact]
     public async Task ChecksumMismatchNamesFileAndHashesAndLeavesNothing()
     {
         var (info, served) = TinyEntry(corruptSecond: true);
