@@ -10,7 +10,15 @@ namespace MetaNlp.Evaluation;
 /// <param name="Queries">Queries classified.</param>
 /// <param name="Classes">Classes in the task's support set (N).</param>
 /// <param name="Shots">Support examples per class (K), rounded.</param>
-public sealed record ArscTaskResult(string Task, double Accuracy, double BalancedAccuracy, int Queries, int Classes, int Shots);
+public sealed record ArscTaskResult(string Task, double Accuracy, double BalancedAccuracy, int Queries, int Classes, int Shots)
+{
+    /// <summary>The task's line from its all-classes result (the support set adapted to, every query scored).</summary>
+    public static ArscTaskResult From(string task, AllClassesResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new(task, result.Accuracy.Mean, result.BalancedAccuracy, result.QuerySize, result.Classes, result.ShotsPerClass);
+    }
+}
 
 /// <summary>The ARSC protocol's report: per task, and the means over the tasks.</summary>
 /// <param name="Tasks">Each target task's result, in the order given.</param>
@@ -18,6 +26,15 @@ public sealed record ArscTaskResult(string Task, double Accuracy, double Balance
 /// <param name="BalancedAccuracy">Mean balanced accuracy over the tasks.</param>
 public sealed record ArscResult(IReadOnlyList<ArscTaskResult> Tasks, AccuracySummary Accuracy, double BalancedAccuracy)
 {
+    /// <summary>The report over <paramref name="tasks"/>: mean accuracy with its interval over the tasks, and mean balanced accuracy.</summary>
+    /// <exception cref="ArgumentException">No task (<paramref name="what"/> names what was missing).</exception>
+    public static ArscResult Over(IReadOnlyList<ArscTaskResult> tasks, string what)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (tasks.Count == 0) throw new ArgumentException($"No {what} to evaluate.", nameof(tasks));
+        return new(tasks, AccuracySummary.FromValues([.. tasks.Select(r => r.Accuracy)]), tasks.Average(r => r.BalancedAccuracy));
+    }
+
     /// <summary>Classes per task (2 in ARSC) when every task has the same; null where they differ.</summary>
     public int? Ways => Common(t => t.Classes);
 
@@ -51,10 +68,9 @@ public static class ArscEvaluator
             IReadOnlyList<TextExample> queries = dataset.Part(task.TestPart);
             if (queriesPerLabel is int k) queries = [.. queries.GroupBy(e => e.Label).SelectMany(g => g.Take(k))];
             var r = AllClassesEvaluator.Evaluate(learner, dataset.Part(task.TrainPart), queries);
-            results.Add(new ArscTaskResult(task.Name, r.Accuracy.Mean, r.BalancedAccuracy, r.QuerySize, r.Classes, r.ShotsPerClass));
+            results.Add(ArscTaskResult.From(task.Name, r));
             taskDone?.Invoke(results[^1]);
         }
-        if (results.Count == 0) throw new ArgumentException("No ARSC task to evaluate.", nameof(targets));
-        return new ArscResult(results, AccuracySummary.FromValues([.. results.Select(r => r.Accuracy)]), results.Average(r => r.BalancedAccuracy));
+        return ArscResult.Over(results, "ARSC task");
     }
 }

@@ -36,12 +36,10 @@ public static class FewJointEvaluator
             }
             else
             {
-                var r = AllClassesEvaluator.Evaluate(learner, support, queries);
-                results.Add(new ArscTaskResult(name, r.Accuracy.Mean, r.BalancedAccuracy, r.QuerySize, r.Classes, r.ShotsPerClass));
+                results.Add(ArscTaskResult.From(name, AllClassesEvaluator.Evaluate(learner, support, queries)));
             }
             episodeDone?.Invoke(results[^1]);
         }
-        if (results.Count == 0) throw new ArgumentException("No FewJoint episode to evaluate.", nameof(episodes));
-        return new ArscResult(results, AccuracySummary.FromValues([.. results.Select(r => r.Accuracy)]), results.Average(r => r.BalancedAccuracy));
+        return ArscResult.Over(results, "FewJoint episode");
     }
 }
