@@ -43,9 +43,13 @@ internal static class TrainCommand
         };
         var sampler = new Option<string>("--sampler")
         {
-            Description = "How training episodes pick their classes: uniform (default), balanced (least-drawn classes first), or curriculum (easy to hard, widening over the run). See docs/ALGORITHMS.md.",
+            Description = "How training episodes pick their classes: uniform (default), balanced (least-drawn classes first), curriculum (easy to hard, widening over the run), or hard (the classes the model currently gets wrong or confuses, more often). See docs/ALGORITHMS.md.",
             DefaultValueFactory = _ => TaskSamplers.Uniform,
         }.AcceptOnlyFromAmong([.. TaskSamplers.Names]);
+        var hardFloor = new Option<double>("--hard-floor") { Description = "--sampler hard: added to each class's running error before weighting, so every class stays drawable; above 0, at most 10 (default 0.1)." };
+        var hardTemperature = new Option<double>("--hard-temperature") { Description = "--sampler hard: class weights are (error + floor)^(1/temperature); 0.01 to 100 (default 1)." };
+        var hardPair = new Option<double>("--hard-pair-probability") { Description = "--sampler hard: chance that each class after an episode's first is drawn by how often it is confused with the first; 0 to 1 (default 0.5)." };
+        var hardDecay = new Option<double>("--hard-decay") { Description = "--sampler hard: weight of the old value in the running error and confusion estimates; 0 to 0.999 (default 0.9)." };
         var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
             $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
         var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage, above 0 and at most 10. {ModelOptions.RecipeDefault}");
@@ -59,7 +63,7 @@ internal static class TrainCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, sampler, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
+        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -115,11 +119,38 @@ internal static class TrainCommand
                 Seed = runSeed,
                 // A resumed run keeps its saved sampler (refused below if another is asked for).
                 Sampler = CliOptions.Given(result, sampler, recipe.Trainer.Sampler),
+                HardSampler = new HardSamplerOptions
+                {
+                    Floor = CliOptions.Given(result, hardFloor, recipe.Trainer.HardSampler.Floor),
+                    Temperature = CliOptions.Given(result, hardTemperature, recipe.Trainer.HardSampler.Temperature),
+                    PairProbability = CliOptions.Given(result, hardPair, recipe.Trainer.HardSampler.PairProbability),
+                    Decay = CliOptions.Given(result, hardDecay, recipe.Trainer.HardSampler.Decay),
+                },
             };
             if (savedRun is not null && options.Sampler != savedRun.Training.Trainer!.Sampler)
                 throw new ArgumentException($"--sampler {options.Sampler} differs from the saved run's {savedRun.Training.Trainer!.Sampler} in {output}; resume with the same sampler or start a new --out.");
-            // The curriculum widens over the run's first length, so a resumed run with a longer --max-episodes draws the same episodes.
-            trainSampler = TaskSamplers.Apply(options.Sampler, trainSampler, savedRun?.Training.Trainer!.MaxEpisodes ?? options.MaxEpisodes, runSeed);
+            if (options.Sampler != TaskSamplers.Hard && new[] { hardFloor, hardTemperature, hardPair, hardDecay }.FirstOrDefault(o => result.GetResult(o) is not null) is { } unused)
+                throw new ArgumentException($"{unused.Name} applies to --sampler hard only (this run's sampler is {options.Sampler}).");
+            try
+            {
+                options.HardSampler.Validate();
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                // The library names the option's property; the user typed the command-line option.
+                var option = e.ParamName switch
+                {
+                    nameof(HardSamplerOptions.Floor) => hardFloor,
+                    nameof(HardSamplerOptions.Temperature) => hardTemperature,
+                    nameof(HardSamplerOptions.PairProbability) => hardPair,
+                    _ => hardDecay,
+                };
+                throw new ArgumentException($"{option.Name}: {OptionBounds.MessageOf(e)}", e);
+            }
+            // The curriculum widens over the run's first length, so a resumed run with a longer --max-episodes draws
+            // the same episodes; the hard sampler keeps the options it was started with.
+            trainSampler = TaskSamplers.Apply(options.Sampler, trainSampler, savedRun?.Training.Trainer!.MaxEpisodes ?? options.MaxEpisodes, runSeed,
+                savedRun?.Training.Trainer!.HardSampler ?? options.HardSampler);
             var contrastive = recipe.Contrastive with
             {
                 Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),

@@ -26,7 +26,7 @@ public sealed record PrototypicalOptions
 /// Prototypical Networks (Snell et al. 2017): a class is the mean of its support embeddings; a query's logits are
 /// its negative squared Euclidean distances (or scaled cosine similarities) to the prototypes.
 /// </summary>
-public sealed class PrototypicalNetwork : MetricLearner
+public sealed class PrototypicalNetwork : MetricLearner, IEpisodeScorer
 {
     /// <summary>Registry name.</summary>
     public const string Name = "protonet";
@@ -61,6 +61,15 @@ public sealed class PrototypicalNetwork : MetricLearner
     {
         using var scope = NewDisposeScope();
         return nn.functional.cross_entropy(EpisodeLogits(episode), LabelTensor(episode.QueryLabels)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public (Tensor Loss, Tensor QueryLogits) EpisodeLossAndLogits(Episode episode)
+    {
+        using var scope = NewDisposeScope();
+        var logits = EpisodeLogits(episode);
+        var loss = nn.functional.cross_entropy(logits, LabelTensor(episode.QueryLabels));
+        return (loss.MoveToOuterDisposeScope(), logits.detach().MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc />

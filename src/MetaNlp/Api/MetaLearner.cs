@@ -60,7 +60,10 @@ public static class MetaLearner
         var split = saved.Split ?? throw new ArgumentException($"The run in '{outputDirectory}' records no class split, so MetaLearner cannot rebuild its episodes; resume it with `metanlp train --resume`.", nameof(outputDirectory));
         var (train, validation) = Samplers(dataset, split, saved.Episodes!, saved.Trainer!.Seed);
         var trainer = new MetaTrainer { OnProgress = onProgress };
-        var result = trainer.Resume(outputDirectory, train, validation, maxEpisodes, cancellation);
+        // The saved run's task sampler, as it was started (the curriculum over the first budget), so the resumed run
+        // draws the episodes the uninterrupted run would have.
+        var trainSource = TaskSamplers.Apply(saved.Trainer.Sampler, train, saved.Trainer.MaxEpisodes, saved.Trainer.Seed, saved.Trainer.HardSampler);
+        var result = trainer.Resume(outputDirectory, trainSource, validation, maxEpisodes, cancellation);
         return new FewShotClassifier(Checkpoint.LoadModel(result.ModelPath), result.Progress);
     }
 
@@ -103,7 +106,7 @@ public static class MetaLearner
                 ContrastiveTrainer.Train(model.Learner.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
             var info = new TrainingInfo { Dataset = dataset.Name, Split = split, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
             var trainer = new MetaTrainer { OnProgress = options.OnProgress };
-            var result = trainer.Train(model, trainerOptions, TaskSamplers.Apply(trainerOptions.Sampler, train, trainerOptions.MaxEpisodes, seed), validation, output, info, cancellation);
+            var result = trainer.Train(model, trainerOptions, TaskSamplers.Apply(trainerOptions.Sampler, train, trainerOptions.MaxEpisodes, seed, trainerOptions.HardSampler), validation, output, info, cancellation);
             return new FewShotClassifier(Checkpoint.LoadModel(result.ModelPath), result.Progress);
         }
         catch (OperationCanceledException)

@@ -119,6 +119,18 @@ public sealed class MetaTrainer
         // A run killed before its first checkpoint must still be resumable: the state of the untrained model is
         // written before anything else (the validation of the starting weights writes model.ckpt, and a folder with a
         // model but no state could neither resume nor start again).
+        var feedback = train as IEpisodeFeedback;
+        if (feedback is not null)
+        {
+            // The hard sampler's draws depend on what the model got wrong so far: a resumed run continues from the
+            // estimates saved with the state, and a state without them cannot continue identically.
+            if (progress.SamplerState is { } saved) feedback.Restore(saved);
+            else if (progress.EpisodesDone > 0)
+                throw new InvalidDataException($"'{statePath}' holds no state of the {train.GetType().Name} sampler after {progress.EpisodesDone} episodes, so the run cannot continue with the episodes it would have drawn; start a new run.");
+            if (feedback.Observed != progress.EpisodesDone)
+                throw new ArgumentException($"The training sampler has observed {feedback.Observed} episodes, but the run has done {progress.EpisodesDone}: give each run a new sampler.", nameof(train));
+            progress = progress with { SamplerState = feedback.State };
+        }
         if (progress.EpisodesDone == 0 && !File.Exists(statePath)) Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
         using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
         using var sparseTable = SparseTableOf(learner, options);
@@ -167,7 +179,9 @@ public sealed class MetaTrainer
                     Tensor? total = null;
                     for (int b = 0; b < batch; b++)
                     {
-                        var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
+                        long index = progress.EpisodesDone + b;
+                        var episode = train.Sample(index);
+                        var loss = feedback is null ? learner.EpisodeLoss(episode) : LossWithFeedback(learner, feedback, index, episode);
                         total = total is null ? loss : total.add(loss, One);
                     }
                     using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
@@ -184,7 +198,7 @@ public sealed class MetaTrainer
                 if (rowGradient is { } rows) ((IRowSparseOptimizer)optimizer).SetRowGradient(sparseTable!.Table, rows.Indices, rows.Values);
                 optimizer.step();
                 stepLoss = mean.item<float>();
-                progress = progress with { EpisodesDone = progress.EpisodesDone + batch };
+                progress = progress with { EpisodesDone = progress.EpisodesDone + batch, SamplerState = feedback?.State };
             }
             if (timed) progress = progress with { TrainSeconds = progress.TrainSeconds + clock.Elapsed.TotalSeconds, TimedEpisodes = progress.TimedEpisodes + batch };
             if (double.IsNaN(stepLoss) || double.IsInfinity(stepLoss))
@@ -225,6 +239,39 @@ public sealed class MetaTrainer
                     progress = progress with { Stop = TrainingStop.EarlyStop, StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
             }
         }
+    }
+
+    // The episode's loss, after telling the feedback sampler which class the model gave each query: from the loss's
+    // own logits where the learner hands them out, else from adapting it to the support a second time (eval mode, no
+    // gradient), so the hard sampler works with every learner.
+    private static Tensor LossWithFeedback(IFewShotLearner learner, IEpisodeFeedback feedback, long index, Episode episode)
+    {
+        int[] predicted;
+        Tensor loss;
+        if (learner is IEpisodeScorer scorer)
+        {
+            var (episodeLoss, logits) = scorer.EpisodeLossAndLogits(episode);
+            using (logits) predicted = [.. logits.argmax(1).data<long>().Select(p => (int)p)];
+            loss = episodeLoss;
+        }
+        else
+        {
+            loss = learner.EpisodeLoss(episode);
+            learner.Model.eval();
+            try
+            {
+                using var noGrad = no_grad();
+                using var classifier = learner.Adapt(episode.Support);
+                var positions = episode.Classes.Select((name, k) => (name, k)).ToDictionary(x => x.name, x => x.k, StringComparer.Ordinal);
+                predicted = [.. classifier.Predict([.. episode.Query.Select(q => q.Text)]).Select(p => positions[p.Label])];
+            }
+            finally
+            {
+                learner.Model.train();
+            }
+        }
+        feedback.Observe(index, episode, predicted);
+        return loss;
     }
 
     // The word table whose rows are gathered during training steps: the encoder's, when it is trained and the options

@@ -1,3 +1,5 @@
+using MetaNlp.Data;
+
 namespace MetaNlp.Training;
 
 /// <summary>Options of <see cref="MetaTrainer"/>.</summary>
@@ -14,10 +16,17 @@ public sealed record MetaTrainerOptions
 
     /// <summary>
     /// How training episodes pick their classes (<see cref="TaskSamplers"/>): "uniform" (the default, N classes drawn
-    /// uniformly per episode), "balanced" (least-drawn classes first) or "curriculum" (easy to hard classes, widening
-    /// over the run). Saved with the run, so <c>--resume</c> draws the same episodes.
+    /// uniformly per episode), "balanced" (least-drawn classes first), "curriculum" (easy to hard classes, widening
+    /// over the run) or "hard" (the classes the model currently gets wrong or confuses drawn more often). Saved with
+    /// the run, so <c>--resume</c> draws the same episodes.
     /// </summary>
     public string Sampler { get; init; } = TaskSamplers.Uniform;
+
+    /// <summary>
+    /// Floor, temperature, pair probability and decay of the "hard" <see cref="Sampler"/> (<see cref="HardClassSampler"/>);
+    /// unused by the others. Saved with the run, so a resumed run keeps them.
+    /// </summary>
+    public HardSamplerOptions HardSampler { get; init; } = new();
 
     /// <summary>
     /// Row-sparse word-table updates: each step's backward pass computes gradients only for the rows of the encoder's
@@ -68,7 +77,8 @@ public sealed record MetaTrainerOptions
     /// Checks the values and names the bad one: <see cref="MaxEpisodes"/>, <see cref="Patience"/> and
     /// <see cref="CheckpointEvery"/> at least 1; <see cref="MetaBatchSize"/> 1 to 1,024; <see cref="LearningRate"/>
     /// finite, above 0 and at most 10; <see cref="WeightDecay"/> 0 to 10; <see cref="ClipGradientNorm"/> 0 to
-    /// 1,000,000; <see cref="ValidateEvery"/> at least 0; <see cref="ValidationEpisodes"/> 1 to 1,000,000.
+    /// 1,000,000; <see cref="ValidateEvery"/> at least 0; <see cref="ValidationEpisodes"/> 1 to 1,000,000;
+    /// <see cref="HardSampler"/> by <see cref="HardSamplerOptions.Validate"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A value is out of bounds (<see cref="ArgumentOutOfRangeException"/>) or an unknown optimizer or sampler.</exception>
     public void Validate()
@@ -76,6 +86,8 @@ public sealed record MetaTrainerOptions
         OptionBounds.Check(nameof(MaxEpisodes), MaxEpisodes, 1, int.MaxValue);
         OptionBounds.OneOf(nameof(OuterOptimizer), OuterOptimizer, ["adam", "sgd"]);
         OptionBounds.OneOf(nameof(Sampler), Sampler, TaskSamplers.Names);
+        if (HardSampler is null) throw new ArgumentException("The hard sampler's options are missing.", nameof(HardSampler));
+        HardSampler.Validate();
         OptionBounds.Check(nameof(MetaBatchSize), MetaBatchSize, 1, MaxMetaBatchSize);
         OptionBounds.CheckAbove(nameof(LearningRate), LearningRate, 0, MaxLearningRate);
         OptionBounds.Check(nameof(WeightDecay), WeightDecay, 0, 10);

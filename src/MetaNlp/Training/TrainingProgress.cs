@@ -44,6 +44,13 @@ public sealed record TrainingProgress
         // States written before Stop existed say it only in words.
         || (Stop is null && StopReason is not null && StopReason.StartsWith("reached", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The state of a feedback sampler (<see cref="Data.IEpisodeFeedback"/>, <c>--sampler hard</c>) after
+    /// <see cref="EpisodesDone"/> episodes, so a resumed run draws what the uninterrupted run would have; null for
+    /// the samplers whose draws depend on the seed alone.
+    /// </summary>
+    public Data.TaskSamplerState? SamplerState { get; init; }
+
     /// <summary>Every validation so far.</summary>
     public IReadOnlyList<ValidationPoint> History { get; init; } = [];
 
@@ -60,6 +67,8 @@ public sealed record TrainingProgress
         OptionBounds.Check(nameof(LossSinceValidation), LossSinceValidation, double.MinValue, double.MaxValue);
         if (BestValidationAccuracy is double best) OptionBounds.Check(nameof(BestValidationAccuracy), best, 0, 1);
         if (Stop is { } stop && !Enum.IsDefined(stop)) throw new ArgumentException($"Unknown stop reason {(int)stop}.", nameof(Stop));
+        if (SamplerState is { } sampler && (sampler.Sampler is null || sampler.Values is null || sampler.Observed != EpisodesDone || sampler.Values.Any(v => !(v >= 0 && v <= 1))))
+            throw new ArgumentException($"The saved sampler state does not match the run: it must have observed the {EpisodesDone} episodes done, with every value from 0 to 1.", nameof(SamplerState));
         if (History is null || History.Any(p => p is null)) throw new ArgumentException("The training history is missing or has an empty entry.", nameof(History));
     }
 }
