@@ -59,8 +59,10 @@ internal static class TrainCommand
         var hiddenCacheFloat16 = CliOptions.HiddenCacheFloat16();
         var json = CliOptions.Json();
 
-        var command = new Command("train", "Meta-train a few-shot learner on a dataset's training classes.");
+        var generation = new GenerationTraining();
+        var command = new Command("train", "Meta-train a few-shot learner on a dataset's training classes, or (--task-family) a text generation model over a family of tasks.");
         data.AddTo(command);
+        generation.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
         foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
@@ -68,6 +70,8 @@ internal static class TrainCommand
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
+            if (generation.IsGiven(result))
+                return generation.Run(result, new GenerationTraining.Shared(data, model, episodes, maxEpisodes, metaBatch, lr, checkpointEvery, outDir, resume, seed, threads, json));
             var clock = Stopwatch.StartNew();
             NativeThreads.SetThreads(result.GetValue(threads));
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);

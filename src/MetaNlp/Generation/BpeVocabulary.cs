@@ -43,7 +43,8 @@ public sealed class BpeVocabulary
         ArgumentNullException.ThrowIfNull(merges);
         LowerCase = lowerCase;
         foreach (var token in Specials) Add(token);
-        foreach (var symbol in alphabet.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)) Add(symbol);
+        Alphabet = [.. alphabet.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        foreach (var symbol in Alphabet) Add(symbol);
         for (var rank = 0; rank < merges.Count; rank++)
         {
             if (!_ranks.TryAdd(merges[rank], rank))
@@ -52,6 +53,9 @@ public sealed class BpeVocabulary
         }
         Merges = [.. merges];
     }
+
+    /// <summary>The initial symbols (each character alone and with <see cref="EndOfWord"/>), sorted ordinally: with <see cref="Merges"/> and <see cref="LowerCase"/> all that rebuilds the vocabulary.</summary>
+    public IReadOnlyList<string> Alphabet { get; }
 
     /// <summary>The merges in rank order.</summary>
     public IReadOnlyList<(string Left, string Right)> Merges { get; }

@@ -11,4 +11,11 @@ public enum GenerationMetaAlgorithm
 
     /// <summary>Reptile (Nichol et al. 2018): move the start weights towards each task's adapted weights.</summary>
     Reptile,
+
+    /// <summary>
+    /// Not meta-learning: multi-task pretraining (the transfer baseline). Each step takes the teacher-forced loss on
+    /// the sampled tasks' support and query examples together at the current weights and makes one plain SGD step with
+    /// the outer learning rate; there is no inner loop.
+    /// </summary>
+    MultiTask,
 }

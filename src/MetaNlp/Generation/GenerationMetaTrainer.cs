@@ -10,7 +10,8 @@ namespace MetaNlp.Generation;
 /// through the same functional core as the classifiers (<see cref="GradientUpdate"/> with
 /// <see cref="DifferentiableSgd"/>): each meta-step samples tasks, adapts the weights on each task's support examples,
 /// and updates the start weights in place with plain SGD (or Reptile's interpolation). Every step runs in its own
-/// dispose scope, so memory does not grow with the steps.
+/// dispose scope, so memory does not grow with the steps. <see cref="GenerationMetaAlgorithm.MultiTask"/> runs the
+/// transfer baseline through the same sampling and update: plain multi-task SGD, no inner loop.
 /// </summary>
 public static class GenerationMetaTrainer
 {
@@ -19,7 +20,7 @@ public static class GenerationMetaTrainer
     /// <summary>
     /// One meta-step: updates <paramref name="weights"/> (leaves that require gradients) in place and returns the mean
     /// loss that drove the update (query loss after adaptation for MAML and FOMAML, support loss before the last
-    /// inner step for Reptile).
+    /// inner step for Reptile, the loss on the sampled examples for multi-task training).
     /// </summary>
     /// <exception cref="ArgumentException">A task has fewer examples than support plus query.</exception>
     public static double Step(Seq2SeqTransformer model, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options, Random random)
@@ -43,6 +44,18 @@ public static class GenerationMetaTrainer
             var picked = EpisodeSampler.PartialShuffle(random, task.Count, needed).Select(j => task[j]).ToList();
             var support = Batch(picked.Take(options.SupportSize).ToList(), options.MaxTargetLength, weights[0].Value.device);
             Tensor SupportLoss(ParameterSet w) => model.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing);
+            if (options.Algorithm == GenerationMetaAlgorithm.MultiTask)
+            {
+                // The same examples a meta-step would read (support and query), at the current weights.
+                var all = Batch(picked, options.MaxTargetLength, weights[0].Value.device);
+                var loss = model.Loss(weights, all.Source, all.Input, all.Output, options.LabelSmoothing);
+                var taskGradients = autograd.grad([loss], [.. weights.Tensors], allow_unused: true);
+                lossSum += loss.ToDouble();
+                using (no_grad())
+                    for (var k = 0; k < sums.Length; k++)
+                        if (taskGradients[k] is { } g) sums[k].add_(g.detach(), Scalars.One);
+                continue;
+            }
             using var sgd = new DifferentiableSgd(options.InnerLearningRate);
             if (options.Algorithm == GenerationMetaAlgorithm.Reptile)
             {
@@ -66,7 +79,7 @@ public static class GenerationMetaTrainer
                 for (var k = 0; k < sums.Length; k++)
                     if (gradients[k] is { } g) sums[k].add_(g.detach(), Scalars.One);
         }
-        // MAML/FOMAML: w ← w − lr · mean gradient; Reptile: w ← w + ε · mean (adapted − w).
+        // MAML/FOMAML/multi-task: w ← w − lr · mean gradient; Reptile: w ← w + ε · mean (adapted − w).
         var sign = options.Algorithm == GenerationMetaAlgorithm.Reptile ? 1.0 : -1.0;
         using var rate = (sign * options.OuterLearningRate / options.TasksPerStep).ToScalar();
         using (no_grad())

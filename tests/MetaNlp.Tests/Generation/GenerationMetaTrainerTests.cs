@@ -24,6 +24,7 @@ public class GenerationMetaTrainerTests
     [InlineData(GenerationMetaAlgorithm.Maml, 0.5)]
     [InlineData(GenerationMetaAlgorithm.Fomaml, 0.5)]
     [InlineData(GenerationMetaAlgorithm.Reptile, 0.5)]
+    [InlineData(GenerationMetaAlgorithm.MultiTask, 0.5)]
     public void MetaStepsLowerTheAdaptedQueryLoss(GenerationMetaAlgorithm algorithm, double outerRate)
     {
         using var scope = NewDisposeScope();

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MetaNlp.Functional;
+using MetaNlp.Interop;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Generation;
+
+/// <summary>
+/// A generation model as one unit: its subword vocabulary, its <see cref="Seq2SeqTransformer"/> description and
+/// weights, the task family it was trained for, and (for a model saved during meta-training) the run state that
+/// <see cref="GenerationRun"/> resumes from. <see cref="Save"/> writes all of it to one safetensors file, atomically
+/// (the weights as tensors, the rest as JSON in the header's metadata), so the file that <c>metanlp generate</c>
+/// reads is also the resumable state of the run that made it.
+/// </summary>
+public sealed class GenerationModel
+{
+    /// <summary>The metadata key of the vocabulary, model options and family.</summary>
+    public const string ModelKey = "metanlp.generation";
+
+    /// <summary>The metadata key of the run state (absent in a model that no run made).</summary>
+    public const string RunKey = "metanlp.generation.run";
+
+    /// <summary>Source ids kept by <see cref="EncodeSource"/>: a longer source is cut, which bounds the encoder's cost (summarization threads run to thousands of subwords).</summary>
+    public const int MaxSourceLength = 256;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    /// <summary>Puts a vocabulary, a model description and its weights together.</summary>
+    /// <exception cref="ArgumentException">The model's vocabulary size is not the vocabulary's, or a weight is missing.</exception>
+    public GenerationModel(BpeVocabulary vocabulary, Seq2SeqTransformer model, ParameterSet weights, GenerationTaskFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (model.Options.VocabularySize != vocabulary.Count)
+            throw new ArgumentException($"the model has {model.Options.VocabularySize} token ids, the vocabulary {vocabulary.Count}.", nameof(model));
+        Vocabulary = vocabulary;
+        Model = model;
+        Weights = weights;
+        Family = family;
+    }
+
+    /// <summary>The subword vocabulary (learned from the meta-training tasks only).</summary>
+    public BpeVocabulary Vocabulary { get; }
+
+    /// <summary>The network's description.</summary>
+    public Seq2SeqTransformer Model { get; }
+
+    /// <summary>The (meta-)trained weights: the start of every adaptation, never changed by it.</summary>
+    public ParameterSet Weights { get; }
+
+    /// <summary>What kind of task the model was trained on (it picks the metrics of <see cref="GenerationEvaluator"/>).</summary>
+    public GenerationTaskFamily Family { get; }
+
+    /// <summary>A fresh model: weights from <see cref="Seq2SeqTransformer.InitialWeights"/> with <paramref name="seed"/>.</summary>
+    public static GenerationModel Create(BpeVocabulary vocabulary, Seq2SeqOptions options, GenerationTaskFamily family, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(options);
+        var model = new Seq2SeqTransformer(options with { VocabularySize = vocabulary.Count });
+        return new GenerationModel(vocabulary, model, model.InitialWeights(seed), family);
+    }
+
+    /// <summary>The source's ids, cut to <see cref="MaxSourceLength"/>; a source with no ids (blank) becomes one unknown id, so it still has an encoder state.</summary>
+    public int[] EncodeSource(string source)
+    {
+        var ids = Vocabulary.Encode(source);
+        return ids.Length == 0 ? [BpeVocabulary.UnknownId] : ids.Length > MaxSourceLength ? ids[..MaxSourceLength] : ids;
+    }
+
+    /// <summary>The pairs as ids (<see cref="EncodeSource"/> for sources; targets are cut by the trainer's maximum length).</summary>
+    public IReadOnlyList<EncodedPair> Encode(IEnumerable<GenerationPair> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        return [.. pairs.Select(p => new EncodedPair(EncodeSource(p.Source), Vocabulary.Encode(p.Target)))];
+    }
+
+    /// <summary>
+    /// Writes the model (and <paramref name="run"/>, the state of the run that made it, if any) to
+    /// <paramref name="path"/>: a temporary file beside it, flushed and renamed over it, so a crash leaves the old file
+    /// or the new one.
+    /// </summary>
+    public void Save(string path, GenerationRunState? run = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var header = new Header(Family, Model.Options, Vocabulary.LowerCase, Vocabulary.Alphabet, [.. Vocabulary.Merges.Select(m => new[] { m.Left, m.Right })]);
+        var metadata = new Dictionary<string, string> { ["format"] = "pt", [ModelKey] = JsonSerializer.Serialize(header, Json) };
+        if (run is not null) metadata[RunKey] = JsonSerializer.Serialize(run, Json);
+        Safetensors.Write(path, Weights, metadata);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/> (weights as leaves that require gradients, on the CPU) and the run state it holds, if any.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a generation model (the message names it and what is wrong).</exception>
+    public static (GenerationModel Model, GenerationRunState? Run) Load(string path)
+    {
+        using var file = SafetensorsFile.Open(path);
+        if (!file.Metadata.TryGetValue(ModelKey, out var text))
+            throw new InvalidDataException($"'{path}' is not a generation model: its header has no '{ModelKey}' entry (made by `metanlp train --task-family`?).");
+        Header header;
+        GenerationRunState? run = null;
+        try
+        {
+            header = JsonSerializer.Deserialize<Header>(text, Json) ?? throw new JsonException("null");
+            if (file.Metadata.TryGetValue(RunKey, out var runText)) run = JsonSerializer.Deserialize<GenerationRunState>(runText, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}': the generation metadata cannot be read ({e.Message}).", e);
+        }
+        if (header.Merges.Any(m => m.Length != 2)) throw new InvalidDataException($"'{path}': a merge of the vocabulary is not a pair of symbols.");
+        var vocabulary = new BpeVocabulary(header.Alphabet, [.. header.Merges.Select(m => (m[0], m[1]))], header.LowerCase);
+        Seq2SeqTransformer model;
+        try
+        {
+            model = new Seq2SeqTransformer(header.Options);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"'{path}': the model options are out of bounds ({e.Message}).", e);
+        }
+        // The names and shapes come from a fresh description, so a file with a missing or misshapen weight is refused.
+        using var scope = NewDisposeScope();
+        var expected = model.InitialWeights(0);
+        var items = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (name, template) in expected)
+        {
+            var entry = file.Entry(name);
+            if (!entry.Shape.SequenceEqual(template.shape))
+                throw new InvalidDataException($"'{path}': weight '{name}' is [{string.Join(", ", entry.Shape)}], the model needs [{string.Join(", ", template.shape)}].");
+            var value = file.Read(name);
+            if (value.dtype != template.dtype) value = value.to_type(template.dtype);
+            items.Add(new(name, value.requires_grad_().MoveToOuterDisposeScope()));
+        }
+        return (new GenerationModel(vocabulary, model, new ParameterSet(items), header.Family), run);
+    }
+
+    private sealed record Header(GenerationTaskFamily Family, Seq2SeqOptions Options, bool LowerCase, IReadOnlyList<string> Alphabet, IReadOnlyList<string[]> Merges);
+}
