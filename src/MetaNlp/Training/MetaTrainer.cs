@@ -164,14 +164,11 @@ public sealed class MetaTrainer
                 encoder.SparseTable = sparseTable;
                 try
                 {
-                    Tensor? total = null;
-                    for (int b = 0; b < batch; b++)
-                    {
-                        var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
-                        total = total is null ? loss : total.add(loss, One);
-                    }
+                    // One call for the meta-batch, so a gradient learner can adapt its tasks together (BatchTasks).
+                    var episodes = Enumerable.Range(0, batch).Select(b => train.Sample(progress.EpisodesDone + b)).ToArray();
+                    var total = learner.EpisodeLosses(episodes).sum();
                     using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
-                    mean = total!.mul(shortScale ?? batchScale);
+                    mean = total.mul(shortScale ?? batchScale);
                     mean.backward();
                     rowGradient = sparseTable?.Gradient();
                 }
