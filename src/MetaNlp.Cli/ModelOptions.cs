@@ -61,7 +61,7 @@ internal sealed class ModelOptions
 
     public Option<bool> BatchTasks { get; } = new("--batch-tasks")
     {
-        Description = "Gradient-based learners: adapt the tasks of a meta-batch together as one batched computation (true, the default) or one after another (--batch-tasks false); same meta-gradient.",
+        Description = "Gradient-based learners: adapt the tasks of a meta-batch together as one batched computation (--batch-tasks) instead of one after another (the default); same meta-gradient.",
         DefaultValueFactory = _ => new GradientLearnerOptions().BatchTasks,
     };
 

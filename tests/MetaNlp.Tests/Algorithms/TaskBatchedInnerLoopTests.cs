@@ -66,11 +66,11 @@ public class TaskBatchedInnerLoopTests
     public void TheBatchedMetaGradientEqualsTheSequentialLoops(string algorithm, bool firstOrder, string encoder, bool adam, bool float64Weights)
     {
         using var scope = NewDisposeScope();
-        var options = new GradientLearnerOptions { InnerSteps = 3, InnerLearningRate = 0.3, FirstOrder = firstOrder, InnerOptimizer = adam ? InnerOptimizer.Adam : InnerOptimizer.Sgd };
+        var options = new GradientLearnerOptions { InnerSteps = 3, InnerLearningRate = 0.3, FirstOrder = firstOrder, InnerOptimizer = adam ? InnerOptimizer.Adam : InnerOptimizer.Sgd, BatchTasks = true };
         var learner = (GradientLearner)NewModel(algorithm, options, encoder == CnnEncoder.KindName ? Cnn : Boe, float64Weights).Learner;
         RandomiseHead(learner);
         var episodes = Episodes(4);
-        Assert.True(learner.BatchesTasks(episodes), "the test must run the batched loop");
+        Assert.True(learner.Options.BatchTasks && learner.BatchesTasks(episodes), "the test must run the batched loop");
         var parameters = learner.Model.parameters().ToArray();
 
         var batched = learner.EpisodeLosses(episodes);
@@ -93,7 +93,7 @@ public class TaskBatchedInnerLoopTests
     public void TheBatchedLoopGivesTheSameRowSparseTableGradient()
     {
         using var scope = NewDisposeScope();
-        var learner = (GradientLearner)NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 2, InnerLearningRate = 0.3 }, Cnn, float64Weights: true).Learner;
+        var learner = (GradientLearner)NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 2, InnerLearningRate = 0.3, BatchTasks = true }, Cnn, float64Weights: true).Learner;
         RandomiseHead(learner);
         var episodes = Episodes(3);
         var encoder = learner.Embedder.Encoder;
@@ -127,7 +127,7 @@ public class TaskBatchedInnerLoopTests
     public void MetaBatchesThatCannotBatchRunOneTaskAfterAnother()
     {
         using var scope = NewDisposeScope();
-        var maml = (GradientLearner)NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 1 }, Cnn, float64Weights: false).Learner;
+        var maml = (GradientLearner)NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 1, BatchTasks = true }, Cnn, float64Weights: false).Learner;
         var twoWays = new EpisodeSampler(Pool, ToyData.Classes(0, 24), Shape with { Ways = 2 }, 3).Sample(0);
         Episode[] mixed = [Episodes(1)[0], twoWays];
         Assert.False(maml.BatchesTasks(mixed));
@@ -183,6 +183,20 @@ public class TaskBatchedInnerLoopTests
             var result = trainer.Train(model, options, train, null, dir.Path);
             Assert.Equal(9, result.Progress.EpisodesDone);
             return (losses, Flat(model.Learner.Model.parameters()));
+        }
+
+        // The trainer calls IFewShotLearner.EpisodeLosses once per meta-batch; through that interface the batched loop
+        // gathers the table rows of all its tasks at once, the sequential one task by task.
+        foreach (bool batchTasks in new[] { true, false })
+        {
+            using var scope = NewDisposeScope();
+            IFewShotLearner learner = NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 1, BatchTasks = batchTasks }, Cnn, float64Weights: false).Learner;
+            var encoder = learner.Embedder.Encoder;
+            using var sparse = new SparseTableRows(encoder.named_parameters().Single(p => p.name == encoder.TokenTableName).parameter);
+            encoder.SparseTable = sparse;
+            learner.EpisodeLosses(Episodes(3));
+            encoder.SparseTable = null;
+            Assert.Equal(batchTasks ? 1 : 3, sparse.ReadCount);
         }
 
         var batched = Train(batchTasks: true);
