@@ -59,6 +59,12 @@ internal sealed class ModelOptions
 
     public Option<bool> FirstOrder { get; } = new("--first-order") { Description = "Gradient-based learners: first-order meta-gradient (less memory and time)." };
 
+    public Option<bool> BatchTasks { get; } = new("--batch-tasks")
+    {
+        Description = "Gradient-based learners: adapt the tasks of a meta-batch together as one batched computation (--batch-tasks) instead of one after another (the default); same meta-gradient.",
+        DefaultValueFactory = _ => new GradientLearnerOptions().BatchTasks,
+    };
+
     public Option<bool> FullContext { get; } = new("--fce") { Description = "matching: full context embeddings (BiLSTM over the support set, attention LSTM for queries)." };
 
     public Option<string> SiameseLoss { get; } = new Option<string>("--siamese-loss") { Description = "siamese: pair loss, cosine (SetFit's) or contrastive.", DefaultValueFactory = _ => "cosine" }
@@ -75,7 +81,7 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Every option that describes the model to build (learner, encoder and their settings).</summary>
-    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
+    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
 
     /// <summary>
     /// Refuses model options given together with a saved model, which brings its own learner and encoder: ignoring
@@ -147,6 +153,7 @@ internal sealed class ModelOptions
         ["algorithmOptions.innerLearningRate"] = InnerLr,
         ["algorithmOptions.innerOptimizer"] = InnerOptimizer,
         ["algorithmOptions.firstOrder"] = FirstOrder,
+        ["algorithmOptions.batchTasks"] = BatchTasks,
         ["algorithmOptions.fullContextEmbeddings"] = FullContext,
         ["algorithmOptions.routingIterations"] = RoutingIterations,
         ["encoder.kind"] = Encoder,
@@ -187,6 +194,7 @@ internal sealed class ModelOptions
         (InnerLr, nameof(GradientLearnerOptions.InnerLearningRate), r => r.GetValue(InnerLr)),
         (InnerOptimizer, nameof(GradientLearnerOptions.InnerOptimizer), r => r.GetValue(InnerOptimizer) == "adam" ? Algorithms.InnerOptimizer.Adam : Algorithms.InnerOptimizer.Sgd),
         (FirstOrder, nameof(GradientLearnerOptions.FirstOrder), r => r.GetValue(FirstOrder)),
+        (BatchTasks, nameof(GradientLearnerOptions.BatchTasks), r => r.GetValue(BatchTasks)),
         (FullContext, nameof(MatchingOptions.FullContextEmbeddings), r => r.GetValue(FullContext)),
         (SiameseLoss, nameof(SiameseOptions.Loss), r => r.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine),
         (RelationLoss, nameof(RelationOptions.Loss), r => r.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy),

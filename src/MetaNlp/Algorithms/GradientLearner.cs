@@ -3,6 +3,7 @@ using MetaNlp.Encoders;
 using MetaNlp.Functional;
 using MetaNlp.Text;
 using static TorchSharp.torch;
+using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Algorithms;
 
@@ -76,6 +77,41 @@ public abstract class GradientLearner : IFewShotLearner
         return nn.functional.cross_entropy(inner.Logits(inner.Adapted, task.Query!), task.QueryLabels!).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Query losses [episodes] of a meta-batch. With <see cref="GradientLearnerOptions.BatchTasks"/> the tasks adapt
+    /// together, each with its own fast weights, in one task-batched inner loop (<see cref="BatchesTasks"/> says when
+    /// that applies); otherwise <see cref="EpisodeLoss"/> runs for one episode after another. Both give the same
+    /// losses and meta-gradients, first and second order.
+    /// </summary>
+    public Tensor EpisodeLosses(IReadOnlyList<Episode> episodes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        if (episodes.Count == 0) throw new ArgumentException("A meta-batch needs at least one episode.", nameof(episodes));
+        using var scope = NewDisposeScope();
+        var losses = Options.BatchTasks && BatchesTasks(episodes) ? BatchedEpisodeLosses(episodes) : stack(episodes.Select(EpisodeLoss).ToArray());
+        return losses.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="episodes"/> can adapt as one batch: more than one, the same ways, support and query
+    /// sizes for each, a learner whose episode loss is the inner loop's query loss (not Reptile), and, when the encoder
+    /// adapts, an encoder that runs tasks as one batch (<see cref="TextEncoder.ForwardsTasks"/>).
+    /// </summary>
+    public bool BatchesTasks(IReadOnlyList<Episode> episodes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        if (episodes.Count < 2 || !HasTaskBatchedInnerLoop) return false;
+        var first = episodes[0];
+        if (episodes.Any(e => e.Ways != first.Ways || e.Support.Count != first.Support.Count || e.Query.Count != first.Query.Count)) return false;
+        return AdaptedNames.Count == 2 || Encoder.ForwardsTasks;
+    }
+
+    /// <summary>
+    /// Whether the learner's episode loss is the query loss of <see cref="InnerLoop"/>, so that a task-batched inner
+    /// loop computes it: true unless a subclass overrides <see cref="EpisodeLoss"/> with a loss of its own.
+    /// </summary>
+    protected virtual bool HasTaskBatchedInnerLoop => true;
+
     /// <inheritdoc />
     public IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
     {
@@ -138,6 +174,47 @@ public abstract class GradientLearner : IFewShotLearner
 
         /// <summary>Global ids of the table rows the task uses (int64), or null when the whole table is used.</summary>
         public Tensor? RowIndex { get; init; }
+
+        /// <summary>The support texts' ids (task-local when <see cref="RowIndex"/> is set), as in <see cref="Support"/>.</summary>
+        public required IReadOnlyList<int[]> SupportIds { get; init; }
+
+        /// <summary>The query texts' ids, when the task has queries.</summary>
+        public IReadOnlyList<int[]>? QueryIds { get; init; }
+
+        /// <summary>The global ids of the rows the task uses, as <see cref="RowIndex"/> holds them.</summary>
+        public IReadOnlyList<long>? Rows { get; init; }
+    }
+
+    /// <summary>
+    /// Several tasks with the same ways, support and query sizes, laid out for one task-batched inner loop: their
+    /// texts task after task in one support and one query batch, labels [tasks, texts], and each task's rows padded
+    /// to the longest task's (with its first row, the padding token's, whose gradient is zero) as [tasks, rows].
+    /// </summary>
+    protected sealed class TaskBatch
+    {
+        /// <summary>The tasks, in order.</summary>
+        public required IReadOnlyList<TaskData> Tasks { get; init; }
+
+        /// <summary>Number of tasks.</summary>
+        public int Count => Tasks.Count;
+
+        /// <summary>Number of classes (the same in every task).</summary>
+        public int Ways => Tasks[0].Ways;
+
+        /// <summary>Every task's support texts, task after task.</summary>
+        public required TokenBatch Support { get; init; }
+
+        /// <summary>Support labels [tasks, texts].</summary>
+        public required Tensor SupportLabels { get; init; }
+
+        /// <summary>Every task's query texts, task after task.</summary>
+        public required TokenBatch Query { get; init; }
+
+        /// <summary>Query labels [tasks, texts].</summary>
+        public required Tensor QueryLabels { get; init; }
+
+        /// <summary>Global ids of each task's rows [tasks, rows], padded; null when the whole table is used.</summary>
+        public Tensor? RowIndex { get; init; }
     }
 
     /// <summary>The result of an inner loop: where it started, where it ended, and how weights give logits.</summary>
@@ -149,12 +226,14 @@ public abstract class GradientLearner : IFewShotLearner
         var support = supportTexts.Select(Embedder.Tokenizer.Encode).ToArray();
         var query = queryTexts?.Select(Embedder.Tokenizer.Encode).ToArray();
         Tensor? rowIndex = null;
+        long[]? rows = null;
         if (Options.TaskLocalEmbeddings && Encoder.TokenTableName is { } table && AdaptedNames.Contains(table))
         {
-            var rows = TaskVocabulary.From(query is null ? support : support.Concat(query));
-            support = support.Select(rows.Map).ToArray();
-            query = query?.Select(rows.Map).ToArray();
-            rowIndex = tensor(rows.Rows.ToArray());
+            var vocabulary = TaskVocabulary.From(query is null ? support : support.Concat(query));
+            support = support.Select(vocabulary.Map).ToArray();
+            query = query?.Select(vocabulary.Map).ToArray();
+            rows = vocabulary.Rows.ToArray();
+            rowIndex = tensor(rows);
         }
         return new TaskData
         {
@@ -164,6 +243,9 @@ public abstract class GradientLearner : IFewShotLearner
             QueryLabels = queryLabels is null ? null : tensor(queryLabels.Select(i => (long)i).ToArray()),
             Ways = ways,
             RowIndex = rowIndex,
+            SupportIds = support,
+            QueryIds = query,
+            Rows = rows,
         };
     }
 
@@ -226,4 +308,118 @@ public abstract class GradientLearner : IFewShotLearner
         var adapted = GradientUpdate.Adapt(start, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, steps, createGraph);
         return new InnerResult(start, adapted, logits);
     }
+
+    /// <summary>Lays out tasks of equal ways, support and query sizes for one task-batched inner loop.</summary>
+    protected TaskBatch PrepareBatch(IReadOnlyList<Episode> episodes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        var tasks = episodes.Select(e => Prepare(e.Support.Select(x => x.Text).ToArray(), e.SupportLabels, e.Ways,
+            e.Query.Select(x => x.Text).ToArray(), e.QueryLabels)).ToArray();
+        Tensor? rowIndex = null;
+        if (tasks[0].Rows is not null)
+        {
+            int longest = tasks.Max(t => t.Rows!.Count);
+            var rows = new long[tasks.Length * longest];
+            for (int t = 0; t < tasks.Length; t++)
+            {
+                var own = tasks[t].Rows!;
+                for (int r = 0; r < longest; r++) rows[t * longest + r] = r < own.Count ? own[r] : own[0];
+            }
+            rowIndex = tensor(rows, [tasks.Length, longest]);
+        }
+        return new TaskBatch
+        {
+            Tasks = tasks,
+            Support = TokenBatch.FromIds(tasks.SelectMany(t => t.SupportIds).ToArray(), Encoder.MinLength),
+            SupportLabels = stack(tasks.Select(t => t.SupportLabels).ToArray()),
+            Query = TokenBatch.FromIds(tasks.SelectMany(t => t.QueryIds!).ToArray(), Encoder.MinLength),
+            QueryLabels = stack(tasks.Select(t => t.QueryLabels!).ToArray()),
+            RowIndex = rowIndex,
+        };
+    }
+
+    /// <summary>
+    /// A meta-parameter as every task of <paramref name="batch"/> sees it, with a leading task dimension: the table's
+    /// rows of each task [tasks, rows, dim] (gathered through <see cref="TextEncoder.SparseTable"/> in a row-sparse
+    /// training step), the head row and bias copied to [tasks, ways, dim] and [tasks, ways], anything else repeated
+    /// per task (a view, no copy). Slice t equals <see cref="Localize"/> for task t, up to the padded rows.
+    /// </summary>
+    protected Tensor LocalizeTasks(string name, Tensor metaTensor, TaskBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(metaTensor);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (name == Encoder.TokenTableName && batch.RowIndex is { } rowIndex)
+        {
+            var flat = rowIndex.flatten();
+            var rows = Encoder.SparseTable is { } sparse && sparse.Reads(metaTensor) ? sparse.Gather(flat) : metaTensor.index_select(0, flat);
+            return rows.view(batch.Count, rowIndex.shape[1], metaTensor.shape[1]);
+        }
+        if (name == MetaNetwork.HeadWeightName) return metaTensor.unsqueeze(0).unsqueeze(0).expand(batch.Count, batch.Ways, metaTensor.shape[0]);
+        if (name == MetaNetwork.HeadBiasName) return metaTensor.unsqueeze(0).expand(batch.Count, batch.Ways);
+        return metaTensor.unsqueeze(0).expand([batch.Count, .. metaTensor.shape]);
+    }
+
+    /// <summary>
+    /// The heads the tasks of <paramref name="batch"/> start from, [tasks, ways, dim] and [tasks, ways]: by default
+    /// the shared row and bias. A learner that overrides <see cref="InitialHead"/> overrides this too;
+    /// <paramref name="supportFeatures"/> gives the start weights' support features [tasks, texts, dim].
+    /// </summary>
+    protected virtual (Tensor Weight, Tensor Bias) InitialHeads(TaskBatch batch, Func<Tensor> supportFeatures)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var weight = Network.HeadWeight ?? throw new InvalidOperationException($"{Algorithm} has no meta-learned head; override {nameof(InitialHeads)}.");
+        return (LocalizeTasks(MetaNetwork.HeadWeightName, weight, batch), LocalizeTasks(MetaNetwork.HeadBiasName, Network.HeadBias!, batch));
+    }
+
+    /// <summary>
+    /// The inner update rule for the stacked fast weights of <paramref name="batch"/>: by default the rule of the
+    /// first task, right for any rule that works coordinate by coordinate with nothing task-specific (SGD, Adam, the
+    /// learned momentum); a rule with per-coordinate tensors (Meta-SGD's rates) overrides this to stack them per task.
+    /// </summary>
+    protected virtual DifferentiableOptimizer CreateInnerOptimizer(TaskBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return CreateInnerOptimizer(batch.Tasks[0]);
+    }
+
+    // The query losses [tasks] of the tasks adapted together: the inner loss is the sum of the tasks' support losses,
+    // whose gradient with respect to task t's fast weights is task t's own gradient (no other task reads them), so
+    // each task takes exactly the steps it would take alone; create_graph and retain_graph as in InnerLoop.
+    private Tensor BatchedEpisodeLosses(IReadOnlyList<Episode> episodes)
+    {
+        var batch = PrepareBatch(episodes);
+        var encoderWeights = new ParameterSet(Encoder.named_parameters().Select(p =>
+            new KeyValuePair<string, Tensor>(p.name, AdaptedNames.Contains(p.name) ? LocalizeTasks(p.name, p.parameter, batch) : p.parameter)));
+        Func<ParameterSet, TokenBatch, Tensor> features;
+        bool encoderAdapts = AdaptedNames.Count > 2;
+        if (encoderAdapts)
+        {
+            features = (weights, texts) => Encoder.ForwardTasks(texts, batch.Count, encoderWeights.With(weights));
+        }
+        else
+        {
+            // Only the head adapts: each task's features once, before the loop, with the encoder as InnerLoop runs it.
+            var fixedFeatures = new Dictionary<TokenBatch, Tensor>(ReferenceEqualityComparer.Instance)
+            {
+                [batch.Support] = stack(batch.Tasks.Select(t => Encoder.Forward(t.Support, encoderWeights)).ToArray()),
+                [batch.Query] = stack(batch.Tasks.Select(t => Encoder.Forward(t.Query!, encoderWeights)).ToArray()),
+            };
+            features = (_, texts) => fixedFeatures[texts];
+        }
+        var (headWeight, headBias) = InitialHeads(batch, () => features(encoderWeights, batch.Support));
+        var start = encoderWeights.Only(AdaptedNames.Take(AdaptedNames.Count - 2))
+            .With(new ParameterSet([new(MetaNetwork.HeadWeightName, headWeight), new(MetaNetwork.HeadBiasName, headBias)]));
+        Tensor Logits(ParameterSet weights, TokenBatch texts) =>
+            features(weights, texts).bmm(weights[MetaNetwork.HeadWeightName].transpose(1, 2)).add(weights[MetaNetwork.HeadBiasName].unsqueeze(1), One);
+
+        using var optimizer = CreateInnerOptimizer(batch);
+        var adapted = GradientUpdate.Adapt(start, w => TaskLosses(Logits(w, batch.Support), batch.SupportLabels).sum(), optimizer,
+            Options.InnerSteps, createGraph: !Options.FirstOrder);
+        return TaskLosses(Logits(adapted, batch.Query), batch.QueryLabels);
+    }
+
+    // Each task's mean cross-entropy [tasks] from logits [tasks, texts, ways] and labels [tasks, texts].
+    private static Tensor TaskLosses(Tensor logits, Tensor labels) =>
+        nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), labels.reshape(-1), reduction: nn.Reduction.None)
+            .view(labels.shape[0], labels.shape[1]).mean([1]);
 }

@@ -40,6 +40,17 @@ public sealed record GradientLearnerOptions
     /// </summary>
     public bool TaskLocalEmbeddings { get; init; } = true;
 
+    /// <summary>
+    /// Adapt the tasks of a meta-batch together in one task-batched inner loop (each task with its own fast weights,
+    /// stacked along a leading task dimension, batched matrix products over the CNN's windows and the head) instead
+    /// of one after another: the same losses and meta-gradients. Applies in training to meta-batches of tasks with the
+    /// same ways, support and query sizes, with the CNN (without entity features) or the bag of embeddings when the
+    /// encoder adapts, and with any encoder when only the head does; other meta-batches run one task at a time. Off by
+    /// default: measured on HuffPost second-order MAML with one thread it was not faster (docs/BENCHMARKS.md), since
+    /// every task's texts are padded to the longest text of the meta-batch.
+    /// </summary>
+    public bool BatchTasks { get; init; }
+
     /// <summary>Most <see cref="InnerSteps"/> and <see cref="TestInnerSteps"/>.</summary>
     public const int MaxInnerSteps = 10_000;
 

@@ -20,6 +20,18 @@ public interface IFewShotLearner
     /// <summary>Loss on the episode's queries after seeing its support; differentiable in the meta-parameters.</summary>
     Tensor EpisodeLoss(Episode episode);
 
+    /// <summary>
+    /// Query losses [episodes] of a meta-batch, each as <see cref="EpisodeLoss"/> gives it; a learner may compute
+    /// them together (the gradient learners' task-batched inner loop). By default one episode after another.
+    /// </summary>
+    Tensor EpisodeLosses(IReadOnlyList<Episode> episodes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        if (episodes.Count == 0) throw new ArgumentException("A meta-batch needs at least one episode.", nameof(episodes));
+        using var scope = NewDisposeScope();
+        return stack(episodes.Select(EpisodeLoss).ToArray()).MoveToOuterDisposeScope();
+    }
+
     /// <summary>A classifier for the classes of <paramref name="support"/>, which need not have been seen in training.</summary>
     IFewShotClassifier Adapt(IReadOnlyList<TextExample> support);
 }

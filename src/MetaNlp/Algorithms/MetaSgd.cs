@@ -35,6 +35,14 @@ public sealed class MetaSgd : GradientLearner
         return new DifferentiableMetaSgd(AdaptedNames.Select((name, i) => Localize(name, rates[i], task)).ToArray());
     }
 
+    /// <inheritdoc />
+    protected override DifferentiableOptimizer CreateInnerOptimizer(TaskBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var rates = Rates.Rates;
+        return new DifferentiableMetaSgd(AdaptedNames.Select((name, i) => LocalizeTasks(name, rates[i], batch)).ToArray());
+    }
+
     private static InnerRates CreateRates(TextEmbedder embedder, GradientLearnerOptions options)
     {
         ArgumentNullException.ThrowIfNull(embedder);

@@ -36,4 +36,14 @@ public sealed class ProtoMaml : GradientLearner
         var prototypes = Prototypes.Compute(Encoder.Forward(task.Support, encoderWeights), task.SupportLabels, task.Ways);
         return (prototypes.mul(Two), prototypes.square().sum(dim: 1).neg());
     }
+
+    /// <inheritdoc />
+    protected override (Tensor Weight, Tensor Bias) InitialHeads(TaskBatch batch, Func<Tensor> supportFeatures)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(supportFeatures);
+        var features = supportFeatures();
+        var prototypes = stack(batch.Tasks.Select((task, t) => Prototypes.Compute(features[t], task.SupportLabels, task.Ways)).ToArray());
+        return (prototypes.mul(Two), prototypes.square().sum(dim: 2).neg());
+    }
 }

@@ -42,6 +42,10 @@ public sealed class Reptile : GradientLearner
     public override string Algorithm => Name;
 
     /// <inheritdoc />
+    /// <remarks>Reptile's episode loss is its own (the distance to the adapted weights), not the query loss.</remarks>
+    protected override bool HasTaskBatchedInnerLoop => false;
+
+    /// <inheritdoc />
     public override Tensor EpisodeLoss(Episode episode)
     {
         ArgumentNullException.ThrowIfNull(episode);

@@ -40,6 +40,21 @@ public sealed class BagOfEmbeddingsEncoder : TextEncoder
     public override string? TokenTableName => nameof(embedding);
 
     /// <inheritdoc />
+    public override bool ForwardsTasks => true;
+
+    /// <inheritdoc />
+    public override Tensor ForwardTasks(TokenBatch batch, int tasks, ParameterSet weights)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(weights);
+        using var scope = NewDisposeScope();
+        var mask = batch.Mask.unsqueeze(-1);
+        var sentence = EmbedTaskWords(weights, batch, tasks).mul(mask).sum(1).div(mask.sum(1));
+        if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
+        return sentence.view(tasks, batch.Count / tasks, OutputDim).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
     public override Tensor Forward(TokenBatch batch, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(batch);

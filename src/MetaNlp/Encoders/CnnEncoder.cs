@@ -121,6 +121,51 @@ public sealed class CnnEncoder : TextEncoder
         return sentence.MoveToOuterDisposeScope();
     }
 
+    /// <inheritdoc />
+    public override bool ForwardsTasks => _entityPositions is null && _entitySpans is null;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each width's convolution of every task is one batched product: the unfolded windows of a task's texts
+    /// [texts * windows, dim * width] times that task's flattened filters, for all tasks in one <c>bmm</c>. Padding,
+    /// the windows past a text's end and the max over time are as in <see cref="Forward"/>, so a text's vector does
+    /// not depend on how long the other tasks' texts are.
+    /// </remarks>
+    public override Tensor ForwardTasks(TokenBatch batch, int tasks, ParameterSet weights)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (!ForwardsTasks) throw new NotSupportedException("The CNN with entity positions or entity pooling does not run tasks as one batch.");
+        if (batch.Length < MinLength) throw new ArgumentException($"The CNN needs batches padded to at least {MinLength} tokens.", nameof(batch));
+        using var scope = NewDisposeScope();
+        var embedded = EmbedTaskWords(weights, batch, tasks).mul(batch.Mask.unsqueeze(-1)); // [tasks * texts, T, D]
+        int widths = _options.FilterWidths.Count;
+        var pooled = new Tensor[widths];
+        for (int i = 0; i < widths; i++)
+        {
+            int width = _options.FilterWidths[i];
+            var conv = ConvolveTasks(embedded, tasks, width, weights[$"conv_weight.{i}"], weights[$"conv_bias.{i}"]); // [tasks * texts, T-w+1, F]
+            pooled[i] = MaxOver(conv, WindowsPastTheEnd(batch.Lengths, (int)conv.shape[1], width, conv.device));
+        }
+        var sentence = cat(pooled, 1);
+        if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
+        return sentence.view(tasks, batch.Count / tasks, OutputDim).MoveToOuterDisposeScope();
+    }
+
+    // Convolve for several tasks: a filter weight [tasks, F, D, w] (bias [tasks, F]) is one per task, [F, D, w]
+    // (bias [F]) is shared. The rows of `embedded` are the tasks' texts, task after task.
+    private static Tensor ConvolveTasks(Tensor embedded, int tasks, int width, Tensor weight, Tensor bias)
+    {
+        bool perTask = weight.dim() == 4;
+        if (!perTask && bias.dim() == 1) return Convolve(embedded, width, weight, bias);
+        var windows = embedded.unfold(1, width, 1).flatten(2);          // [tasks * texts, W, D*w]
+        long texts = windows.shape[0], count = windows.shape[1];
+        var perTaskWindows = windows.reshape(tasks, texts / tasks * count, windows.shape[2]);
+        var product = perTask ? perTaskWindows.bmm(weight.flatten(2).transpose(1, 2)) : perTaskWindows.matmul(weight.flatten(1).t()); // [tasks, texts/tasks * W, F]
+        product = product.add(bias.dim() == 2 ? bias.unsqueeze(1) : bias, One);
+        return product.view(texts, count, product.shape[2]);
+    }
+
     // ReLU of each filter's maximum over the windows not masked out. max(dim) rather than amax: its backward scatters
     // through the arg-max indices instead of comparing every window.
     private static Tensor MaxOver(Tensor conv, Tensor masked) => nn.functional.relu(conv.masked_fill(masked, MaskedOut).max(1).values);

@@ -15,6 +15,7 @@ public abstract class TextEncoder : nn.Module
     // Process-lifetime Scalars: implicit double-to-Scalar conversions in a training loop fragment the native heap (DESIGN section 7).
     private static readonly Scalar UnknownIdScalar = ((long)Vocabulary.UnknownId).ToScalar();
     private static readonly Scalar HalfScalar = 0.5.ToScalar();
+    private static readonly Scalar OneId = 1L.ToScalar(); // the alpha of an add on int64 ids
     private Dictionary<string, Tensor>? _own;
     private Scalar? _wordDropoutScalar;
 
@@ -60,6 +61,48 @@ public abstract class TextEncoder : nn.Module
     /// <param name="weights">Weights to run with instead of the module's own, by parameter name; null runs the module's own.</param>
     public abstract Tensor Forward(TokenBatch batch, ParameterSet? weights = null);
 
+    /// <summary>
+    /// Whether <see cref="ForwardTasks"/> is built for this encoder as configured (the CNN without entity features and
+    /// the bag of embeddings); a task-batched inner loop falls back to one task after another when it is not.
+    /// </summary>
+    public virtual bool ForwardsTasks => false;
+
+    /// <summary>
+    /// Sentence vectors [tasks, texts, <see cref="OutputDim"/>] of several tasks at once, each with its own weights:
+    /// the rows of <paramref name="batch"/> are the texts of task 0, then of task 1, ..., the same number per task. A
+    /// tensor of <paramref name="weights"/> with one dimension more than the parameter of its name holds one weight per
+    /// task along its first dimension (task t uses slice t); one with the parameter's own rank is shared by every
+    /// task. A per-task word table [tasks, rows, dim] is read with each task's ids in its own numbering (task-local
+    /// rows). Equals <see cref="Forward"/> of each task's texts with its own weights, stacked, up to rounding, and
+    /// is twice differentiable, so a second-order inner loop can run on it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The encoder does not batch tasks (<see cref="ForwardsTasks"/> is false).</exception>
+    public virtual Tensor ForwardTasks(TokenBatch batch, int tasks, ParameterSet weights) =>
+        throw new NotSupportedException($"{GetType().Name} with these options does not run tasks as one batch; check {nameof(ForwardsTasks)} first.");
+
+    /// <summary>
+    /// Word embeddings [texts, length, dim] for <see cref="ForwardTasks"/>: from the shared table of
+    /// <paramref name="weights"/>, or, when the table is per task [tasks, rows, dim], each text from its own task's
+    /// rows (one gather from the tables laid end to end, each task's ids offset by its first row).
+    /// </summary>
+    protected Tensor EmbedTaskWords(ParameterSet weights, TokenBatch batch, int tasks)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (tasks < 1 || batch.Count % tasks != 0)
+            throw new ArgumentException($"A batch of {batch.Count} texts cannot be split evenly into {tasks} tasks.", nameof(tasks));
+        var table = Weight(weights, TokenTableName ?? throw new InvalidOperationException($"{GetType().Name} has no word table."));
+        var ids = DroppedIds(batch);
+        if (table.dim() == 2) return Lookup(table, ids);
+        if (table.dim() != 3 || table.shape[0] != tasks)
+            throw new ArgumentException($"A per-task word table is [tasks = {tasks}, rows, dim]; this one is [{string.Join(", ", table.shape)}].", nameof(weights));
+        long rows = table.shape[1], perTask = batch.Count / tasks;
+        var offsets = new long[batch.Count];
+        for (int i = 0; i < offsets.Length; i++) offsets[i] = i / perTask * rows;
+        using var offsetTensor = tensor(offsets, [batch.Count, 1], device: ids.device);
+        return Lookup(table.reshape(tasks * rows, table.shape[2]), ids.add(offsetTensor, OneId));
+    }
+
     /// <summary>The module's own parameters as a <see cref="ParameterSet"/>.</summary>
     public ParameterSet Parameters() => ParameterSet.From(this);
 
@@ -99,16 +142,20 @@ public abstract class TextEncoder : nn.Module
 
     private Tensor Embed(Tensor table, TokenBatch batch, SparseTableRows? sparse)
     {
-        var ids = batch.Ids;
-        if (training && Options.WordDropout > 0)
-        {
-            _wordDropoutScalar ??= Options.WordDropout.ToScalar();
-            var dropped = rand(ids.shape, device: ids.device).lt(_wordDropoutScalar).logical_and(batch.Mask.gt(HalfScalar));
-            ids = ids.masked_fill(dropped, UnknownIdScalar);
-        }
+        var ids = DroppedIds(batch);
         if (sparse is not null && sparse.Reads(table))
             return sparse.Gather(ids.flatten()).view(ids.shape[0], ids.shape[1], table.shape[1]);
         return Lookup(table, ids);
+    }
+
+    // The batch's ids, where in training mode each real token becomes the unknown token with probability WordDropout.
+    private Tensor DroppedIds(TokenBatch batch)
+    {
+        var ids = batch.Ids;
+        if (!training || !(Options.WordDropout > 0)) return ids;
+        _wordDropoutScalar ??= Options.WordDropout.ToScalar();
+        var dropped = rand(ids.shape, device: ids.device).lt(_wordDropoutScalar).logical_and(batch.Mask.gt(HalfScalar));
+        return ids.masked_fill(dropped, UnknownIdScalar);
     }
 
     /// <summary>Rows of <paramref name="table"/> for [batch, length] indices: [batch, length, table columns], by gather.</summary>

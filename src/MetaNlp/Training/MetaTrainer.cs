@@ -176,16 +176,27 @@ public sealed class MetaTrainer
                 encoder.SparseTable = sparseTable;
                 try
                 {
-                    Tensor? total = null;
-                    for (int b = 0; b < batch; b++)
+                    Tensor total;
+                    if (feedback is null)
                     {
-                        long index = progress.EpisodesDone + b;
-                        var episode = train.Sample(index);
-                        var loss = feedback is null ? learner.EpisodeLoss(episode) : LossWithFeedback(learner, feedback, index, episode);
-                        total = total is null ? loss : total.add(loss, One);
+                        // One call for the meta-batch, so a gradient learner can adapt its tasks together (BatchTasks).
+                        var episodes = Enumerable.Range(0, batch).Select(b => train.Sample(progress.EpisodesDone + b)).ToArray();
+                        total = learner.EpisodeLosses(episodes).sum();
+                    }
+                    else
+                    {
+                        // The hard sampler needs each episode's predictions before the next episode is drawn.
+                        Tensor? sum = null;
+                        for (int b = 0; b < batch; b++)
+                        {
+                            long index = progress.EpisodesDone + b;
+                            var loss = LossWithFeedback(learner, feedback, index, train.Sample(index));
+                            sum = sum is null ? loss : sum.add(loss, One);
+                        }
+                        total = sum!;
                     }
                     using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
-                    mean = total!.mul(shortScale ?? batchScale);
+                    mean = total.mul(shortScale ?? batchScale);
                     mean.backward();
                     rowGradient = sparseTable?.Gradient();
                 }

@@ -87,6 +87,7 @@ public class CliTests
     [Theory]
     [InlineData("maml", "--encoder cnn --inner-steps 2 --test-inner-steps 3 --inner-lr 0.2 --meta-batch 2", "\"testInnerSteps\":3")]
     [InlineData("protomaml", "--encoder cnn --first-order --inner-optimizer adam --inner-lr 0.01", "\"innerOptimizer\":\"Adam\"")]
+    [InlineData("fomaml", "--encoder boe --meta-batch 2 --batch-tasks", "\"batchTasks\":true")]
     [InlineData("reptile", "--encoder cnn --outer-optimizer sgd --lr 0.5", "\"outerOptimizer\":\"sgd\"")]
     [InlineData("protonet", "--encoder cnn --embedding-updates dense", "\"sparseEmbeddings\":false")]
     [InlineData("induction", "--encoder bilstm --hidden-size 8 --routing-iterations 2", "\"routingIterations\":2")]
