@@ -6,7 +6,6 @@ using MetaNlp.Functional;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Training;
 
@@ -27,6 +26,13 @@ public sealed class MetaTrainer
 
     /// <summary>Called after every optimizer step and every validation.</summary>
     public Action<TrainingEvent>? OnProgress { get; set; }
+
+    /// <summary>
+    /// Where each step's meta-gradient is computed: in this process (<see cref="LocalMetaGradient"/>, the default), or
+    /// by a cluster's workers (<c>MetaNlp.Cluster</c>). Everything else (the optimizer, validation, checkpoints,
+    /// resuming) stays here, so a distributed run is this trainer with another gradient source.
+    /// </summary>
+    public IMetaGradientSource Gradients { get; init; } = LocalMetaGradient.Instance;
 
     /// <summary>Called with the encoder's warnings (<see cref="Encoders.TextEncoder.Warning"/>), such as a full cache.</summary>
     public Action<string>? OnWarning { get; set; }
@@ -120,8 +126,7 @@ public sealed class MetaTrainer
         // written before anything else (the validation of the starting weights writes model.ckpt, and a folder with a
         // model but no state could neither resume nor start again).
         if (progress.EpisodesDone == 0 && !File.Exists(statePath)) Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
-        using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
-        using var sparseTable = SparseTableOf(learner, options);
+        using var sparseTable = MetaGradient.SparseTableOf(learner, options.SparseEmbeddings);
         var clock = new Stopwatch();
 
         // The starting weights are validated too, so training that never improves on them (a pretrained encoder
@@ -147,10 +152,6 @@ public sealed class MetaTrainer
                     $"Training was cancelled after {progress.EpisodesDone} episodes; its state is saved in '{Path.GetFullPath(statePath)}': resume it (--resume, MetaTrainer.Resume, MetaLearner.Resume).",
                     cancellation);
             }
-            // The step's own randomness (dropout, word dropout, a learner's sampling) comes from the seed and the episode,
-            // so a resumed run draws what the uninterrupted run drew at the same episode.
-            torch.manual_seed(options.Seed + progress.EpisodesDone);
-            learner.Model.train();
             bool timed = progress.EpisodesDone >= WarmUpEpisodes;
             clock.Restart();
             double stepLoss;
@@ -158,32 +159,15 @@ public sealed class MetaTrainer
             using (var scope = NewDisposeScope())
             {
                 learner.Model.zero_grad(set_to_none: true); // no memset of the dense embedding gradient before it is recomputed
-                var encoder = learner.Embedder.Encoder;
-                Tensor mean;
-                (Tensor Indices, Tensor Values)? rowGradient = null;
-                encoder.SparseTable = sparseTable;
-                try
-                {
-                    Tensor? total = null;
-                    for (int b = 0; b < batch; b++)
-                    {
-                        var loss = learner.EpisodeLoss(train.Sample(progress.EpisodesDone + b));
-                        total = total is null ? loss : total.add(loss, One);
-                    }
-                    using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
-                    mean = total!.mul(shortScale ?? batchScale);
-                    mean.backward();
-                    rowGradient = sparseTable?.Gradient();
-                }
-                finally
-                {
-                    encoder.SparseTable = null;
-                    sparseTable?.Clear();
-                }
+                // Each task's randomness (dropout, word dropout, a learner's sampling) comes from the seed and its
+                // episode (MetaGradient.TaskSeed), so a resumed run, or one whose tasks were computed by other
+                // processes, draws what the uninterrupted single-process run drew.
+                var gradient = Gradients.Compute(new MetaStep(model, train, progress.EpisodesDone, batch, options.Seed, sparseTable));
+                var rowGradient = gradient.Rows;
                 if (options.ClipGradientNorm > 0) ClipGradientNorm(parameters, rowGradient?.Values, options.ClipGradientNorm);
                 if (rowGradient is { } rows) ((IRowSparseOptimizer)optimizer).SetRowGradient(sparseTable!.Table, rows.Indices, rows.Values);
                 optimizer.step();
-                stepLoss = mean.item<float>();
+                stepLoss = gradient.MeanLoss;
                 progress = progress with { EpisodesDone = progress.EpisodesDone + batch };
             }
             if (timed) progress = progress with { TrainSeconds = progress.TrainSeconds + clock.Elapsed.TotalSeconds, TimedEpisodes = progress.TimedEpisodes + batch };
@@ -225,16 +209,6 @@ public sealed class MetaTrainer
                     progress = progress with { Stop = TrainingStop.EarlyStop, StopReason = $"early stop: no improvement in {options.Patience} validations (best {progress.BestValidationAccuracy:P2} at episode {progress.BestEpisode})" };
             }
         }
-    }
-
-    // The word table whose rows are gathered during training steps: the encoder's, when it is trained and the options
-    // ask for row-sparse updates, else null. Both outer optimizers CreateOptimizer makes take row gradients.
-    private static SparseTableRows? SparseTableOf(IFewShotLearner learner, MetaTrainerOptions options)
-    {
-        var encoder = learner.Embedder.Encoder;
-        if (!options.SparseEmbeddings || encoder.TokenTableName is not { } name) return null;
-        var table = encoder.named_parameters().FirstOrDefault(p => p.name == name).parameter;
-        return table is { requires_grad: true } ? new SparseTableRows(table) : null;
     }
 
     // PyTorch's clip_grad_norm_ (total 2-norm over every gradient, scaled by max / (norm + 1e-6) when above max), with
