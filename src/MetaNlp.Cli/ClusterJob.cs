@@ -49,6 +49,9 @@ internal sealed record ClusterJob(string[] DataArgs, int? Shots, EpisodeSamplerO
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // The train command handles Ctrl-C and SIGTERM itself (state saved after the current step); the host's
+        // console lifetime would also take them and close the connection under that step.
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
         builder.UseOrleansClient(config.ConfigureClient);
         var host = builder.Build();
         host.StartAsync().GetAwaiter().GetResult();
@@ -57,4 +60,11 @@ internal sealed record ClusterJob(string[] DataArgs, int? Shots, EpisodeSamplerO
 
     /// <summary>The cluster client of a host made by <see cref="Connect"/>.</summary>
     public static IClusterClient ClientOf(IHost host) => host.Services.GetRequiredService<IClusterClient>();
+
+    private sealed class SignalFreeLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
