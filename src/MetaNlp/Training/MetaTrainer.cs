@@ -39,7 +39,7 @@ public sealed class MetaTrainer
 
     /// <summary>
     /// Trains a new model; <paramref name="model"/>'s spec gets the training info. LibTorch's generator is seeded
-    /// with <see cref="MetaTrainerOptions.Seed"/> plus the episode before each training step, so a resumed run draws
+    /// with <see cref="MetaTrainerOptions.Seed"/> plus the episode before each task of a step (each episode of a meta-batch), so a resumed run, or one whose tasks other processes compute, draws
     /// what an uninterrupted one drew; the weight initialisation (done when the model
     /// was built) and the episodes (seeded by their samplers) are the caller's to seed, as
     /// <see cref="Api.MetaLearner.Train(Data.TextDataset, Data.ClassSplit, Api.MetaLearnerOptions?, CancellationToken)"/> does.
