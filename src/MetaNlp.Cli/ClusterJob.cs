@@ -49,6 +49,8 @@ internal sealed record ClusterJob(string[] DataArgs, int? Shots, EpisodeSamplerO
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Orleans' own messages go to stderr: stdout carries only the command's output (`--json`).
+        builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // The train command handles Ctrl-C and SIGTERM itself (state saved after the current step); the host's
         // console lifetime would also take them and close the connection under that step.
         builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();

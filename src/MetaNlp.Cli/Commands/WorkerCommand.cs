@@ -29,6 +29,8 @@ internal static class WorkerCommand
             NativeThreads.SetThreads(result.GetValue(threads));
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // Orleans' own messages go to stderr: stdout carries only the command's output (`--json`).
+            builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             string? folder = result.GetValue(dataDir);
             builder.UseOrleans(silo =>
             {
