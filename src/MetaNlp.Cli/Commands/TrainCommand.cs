@@ -58,6 +58,7 @@ internal static class TrainCommand
         var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
         var hiddenCacheFloat16 = CliOptions.HiddenCacheFloat16();
         var json = CliOptions.Json();
+        var cluster = new Option<string?>("--cluster") { Description = "Compute each step's tasks on the workers of this cluster (configuration file; docs/CLUSTER.md); this process coordinates." };
 
         var generation = new GenerationTraining();
         var command = new Command("train", "Meta-train a few-shot learner on a dataset's training classes, or (--task-family) a text generation model over a family of tasks.");
@@ -65,7 +66,7 @@ internal static class TrainCommand
         generation.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json })
+        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, cluster })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -73,6 +74,8 @@ internal static class TrainCommand
             if (generation.IsGiven(result))
                 return generation.Run(result, new GenerationTraining.Shared(data, model, episodes, maxEpisodes, metaBatch, lr, checkpointEvery, outDir, resume, seed, threads, json));
             var clock = Stopwatch.StartNew();
+            // A bad cluster file is refused before any data is read.
+            var clusterConfig = result.GetValue(cluster) is { } clusterPath ? MetaNlp.Cluster.ClusterConfig.Load(clusterPath) : null;
             NativeThreads.SetThreads(result.GetValue(threads));
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
@@ -207,7 +210,15 @@ internal static class TrainCommand
             foreach (var note in new[] { trainSampler.Note, validationSampler?.Note }.OfType<string>()) Console.Error.WriteLine($"note: {note}");
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
-            var trainer = new MetaTrainer { OnWarning = message => Console.Error.WriteLine($"warning: {message}") };
+            using var clusterHost = clusterConfig is null ? null : ClusterJob.Connect(clusterConfig);
+            var distributed = clusterHost is null ? null : new MetaNlp.Cluster.ClusterMetaGradient(ClusterJob.ClientOf(clusterHost),
+                new ClusterJob(ClusterJob.DataArguments(result, data), result.GetValue(episodes.Shots), sampling with { AllowFewerWays = true }, runSeed, options.Sampler,
+                    savedRun?.Training.Trainer!.MaxEpisodes ?? options.MaxEpisodes).ToJson());
+            var trainer = new MetaTrainer
+            {
+                OnWarning = message => Console.Error.WriteLine($"warning: {message}"),
+                Gradients = distributed ?? (IMetaGradientSource)LocalMetaGradient.Instance,
+            };
             using var metrics = new MetricsLog(output, savedRun?.State.Progress?.EpisodesDone ?? 0);
             // Ctrl-C or a polite kill (SIGTERM) stops the run after its current step with its state saved, so nothing
             // since the last checkpoint is lost; a second Ctrl-C is left to the runtime and ends the process at once.
@@ -267,6 +278,9 @@ internal static class TrainCommand
                 return trainer.Train(fresh, options, trainSampler, validationSampler, output, info, interrupt.Token);
             });
 
+            if (distributed is { Steps.Count: > 0 } d)
+                Console.Error.WriteLine($"cluster: {d.Steps.Count} steps, {d.Steps.Average(st => st.Orders):F1} workers per step, {d.Steps.Average(st => st.BytesSent + st.BytesReceived) / 1e6:F2} MB sent and received per step, "
+                    + $"{d.Steps.Average(st => st.Seconds):F3} s per step ({d.Steps.Average(st => st.MaxComputeSeconds):F3} s computing), {d.Steps.Sum(st => st.Reassigned)} tasks reassigned, {d.LostWorkers.Count} workers lost.");
             var progress = trained.Progress;
             var header = Checkpoint.ReadHeader(trained.ModelPath);
             if (asJson)

@@ -88,9 +88,12 @@ public abstract class GradientLearner : IFewShotLearner
         ArgumentNullException.ThrowIfNull(episodes);
         if (episodes.Count == 0) throw new ArgumentException("A meta-batch needs at least one episode.", nameof(episodes));
         using var scope = NewDisposeScope();
-        var losses = Options.BatchTasks && BatchesTasks(episodes) ? BatchedEpisodeLosses(episodes) : stack(episodes.Select(EpisodeLoss).ToArray());
+        var losses = ComputesTogether(episodes) ? BatchedEpisodeLosses(episodes) : stack(episodes.Select(EpisodeLoss).ToArray());
         return losses.MoveToOuterDisposeScope();
     }
+
+    /// <inheritdoc />
+    public bool ComputesTogether(IReadOnlyList<Episode> episodes) => Options.BatchTasks && BatchesTasks(episodes);
 
     /// <summary>
     /// Whether <paramref name="episodes"/> can adapt as one batch: more than one, the same ways, support and query

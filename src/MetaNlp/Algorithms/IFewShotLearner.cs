@@ -32,6 +32,13 @@ public interface IFewShotLearner
         return stack(episodes.Select(EpisodeLoss).ToArray()).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Whether <see cref="EpisodeLosses"/> computes <paramref name="episodes"/> as one graph (the gradient learners'
+    /// task-batched inner loop) rather than one episode after another: the trainer then takes one backward pass over
+    /// the meta-batch instead of one per task. False by default.
+    /// </summary>
+    bool ComputesTogether(IReadOnlyList<Episode> episodes) => false;
+
     /// <summary>A classifier for the classes of <paramref name="support"/>, which need not have been seen in training.</summary>
     IFewShotClassifier Adapt(IReadOnlyList<TextExample> support);
 }

@@ -72,11 +72,26 @@ public sealed class SparseTableRows : IDisposable
             values.Add(grad);
         }
         if (indices.Count == 0) return null;
+        return SumRows(indices, values);
+    }
+
+    /// <summary>
+    /// Row gradients given in parts (row indices, 1-D int64, may repeat within and across parts; values [n, dim] per
+    /// part) as distinct sorted rows with each row's values summed: how the reads of one step combine, and how the
+    /// row gradients of tasks computed in several processes combine. The tensors belong to the caller's dispose scope.
+    /// </summary>
+    /// <exception cref="ArgumentException">No part, or parts of different counts.</exception>
+    public static (Tensor Indices, Tensor Values) SumRows(IReadOnlyList<Tensor> indices, IReadOnlyList<Tensor> values)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
+        if (indices.Count == 0 || indices.Count != values.Count)
+            throw new ArgumentException($"Row gradients come as pairs of indices and values; got {indices.Count} indices and {values.Count} values.", nameof(indices));
         using var scope = NewDisposeScope();
-        var all = indices.Count == 1 ? indices[0] : cat(indices, 0);
+        var all = indices.Count == 1 ? indices[0] : cat(indices.ToList(), 0);
         var (unique, inverse, _) = all.unique(sorted: true, return_inverse: true);
-        var stacked = values.Count == 1 ? values[0] : cat(values, 0);
-        var summed = zeros(unique.shape[0], _table.shape[1], dtype: stacked.dtype, device: stacked.device).index_add_(0, inverse!, stacked, One);
+        var stacked = values.Count == 1 ? values[0] : cat(values.ToList(), 0);
+        var summed = zeros(unique.shape[0], stacked.shape[1], dtype: stacked.dtype, device: stacked.device).index_add_(0, inverse!, stacked, One);
         return (unique.MoveToOuterDisposeScope(), summed.MoveToOuterDisposeScope());
     }
 

@@ -6,7 +6,6 @@ using MetaNlp.Functional;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
 
 namespace MetaNlp.Training;
 
@@ -28,12 +27,19 @@ public sealed class MetaTrainer
     /// <summary>Called after every optimizer step and every validation.</summary>
     public Action<TrainingEvent>? OnProgress { get; set; }
 
+    /// <summary>
+    /// Where each step's meta-gradient is computed: in this process (<see cref="LocalMetaGradient"/>, the default), or
+    /// by a cluster's workers (<c>MetaNlp.Cluster</c>). Everything else (the optimizer, validation, checkpoints,
+    /// resuming) stays here, so a distributed run is this trainer with another gradient source.
+    /// </summary>
+    public IMetaGradientSource Gradients { get; init; } = LocalMetaGradient.Instance;
+
     /// <summary>Called with the encoder's warnings (<see cref="Encoders.TextEncoder.Warning"/>), such as a full cache.</summary>
     public Action<string>? OnWarning { get; set; }
 
     /// <summary>
     /// Trains a new model; <paramref name="model"/>'s spec gets the training info. LibTorch's generator is seeded
-    /// with <see cref="MetaTrainerOptions.Seed"/> plus the episode before each training step, so a resumed run draws
+    /// with <see cref="MetaTrainerOptions.Seed"/> plus the episode before each task of a step (each episode of a meta-batch), so a resumed run, or one whose tasks other processes compute, draws
     /// what an uninterrupted one drew; the weight initialisation (done when the model
     /// was built) and the episodes (seeded by their samplers) are the caller's to seed, as
     /// <see cref="Api.MetaLearner.Train(Data.TextDataset, Data.ClassSplit, Api.MetaLearnerOptions?, CancellationToken)"/> does.
@@ -122,6 +128,8 @@ public sealed class MetaTrainer
         var feedback = train as IEpisodeFeedback;
         if (feedback is not null)
         {
+            if (Gradients is not LocalMetaGradient)
+                throw new ArgumentException($"The {train.GetType().Name} sampler draws each episode from the model's predictions on the ones before it, which only this process sees; use --sampler uniform, balanced or curriculum on a cluster.", nameof(train));
             // The hard sampler's draws depend on what the model got wrong so far: a resumed run continues from the
             // estimates saved with the state, and a state without them cannot continue identically.
             if (progress.SamplerState is { } saved) feedback.Restore(saved);
@@ -132,8 +140,7 @@ public sealed class MetaTrainer
             progress = progress with { SamplerState = feedback.State };
         }
         if (progress.EpisodesDone == 0 && !File.Exists(statePath)) Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
-        using var batchScale = (1.0 / options.MetaBatchSize).ToScalar();
-        using var sparseTable = SparseTableOf(learner, options);
+        using var sparseTable = MetaGradient.SparseTableOf(learner, options.SparseEmbeddings);
         var clock = new Stopwatch();
 
         // The starting weights are validated too, so training that never improves on them (a pretrained encoder
@@ -159,10 +166,6 @@ public sealed class MetaTrainer
                     $"Training was cancelled after {progress.EpisodesDone} episodes; its state is saved in '{Path.GetFullPath(statePath)}': resume it (--resume, MetaTrainer.Resume, MetaLearner.Resume).",
                     cancellation);
             }
-            // The step's own randomness (dropout, word dropout, a learner's sampling) comes from the seed and the episode,
-            // so a resumed run draws what the uninterrupted run drew at the same episode.
-            torch.manual_seed(options.Seed + progress.EpisodesDone);
-            learner.Model.train();
             bool timed = progress.EpisodesDone >= WarmUpEpisodes;
             clock.Restart();
             double stepLoss;
@@ -170,45 +173,18 @@ public sealed class MetaTrainer
             using (var scope = NewDisposeScope())
             {
                 learner.Model.zero_grad(set_to_none: true); // no memset of the dense embedding gradient before it is recomputed
-                var encoder = learner.Embedder.Encoder;
-                Tensor mean;
-                (Tensor Indices, Tensor Values)? rowGradient = null;
-                encoder.SparseTable = sparseTable;
-                try
-                {
-                    Tensor total;
-                    if (feedback is null)
-                    {
-                        // One call for the meta-batch, so a gradient learner can adapt its tasks together (BatchTasks).
-                        var episodes = Enumerable.Range(0, batch).Select(b => train.Sample(progress.EpisodesDone + b)).ToArray();
-                        total = learner.EpisodeLosses(episodes).sum();
-                    }
-                    else
-                    {
-                        // The hard sampler needs each episode's predictions before the next episode is drawn.
-                        Tensor? sum = null;
-                        for (int b = 0; b < batch; b++)
-                        {
-                            long index = progress.EpisodesDone + b;
-                            var loss = LossWithFeedback(learner, feedback, index, train.Sample(index));
-                            sum = sum is null ? loss : sum.add(loss, One);
-                        }
-                        total = sum!;
-                    }
-                    using var shortScale = batch == options.MetaBatchSize ? null : (1.0 / batch).ToScalar(); // a short last meta-batch
-                    mean = total.mul(shortScale ?? batchScale);
-                    mean.backward();
-                    rowGradient = sparseTable?.Gradient();
-                }
-                finally
-                {
-                    encoder.SparseTable = null;
-                    sparseTable?.Clear();
-                }
+                // Each task's randomness (dropout, word dropout, a learner's sampling) comes from the seed and its
+                // episode (MetaGradient.TaskSeed), so a resumed run, or one whose tasks were computed by other
+                // processes, draws what the uninterrupted single-process run drew. The hard sampler needs each
+                // episode's predictions before the next episode is drawn, so its steps are computed here, task by task.
+                var gradient = feedback is null
+                    ? Gradients.Compute(new MetaStep(model, train, progress.EpisodesDone, batch, options.Seed, sparseTable))
+                    : GradientWithFeedback(learner, feedback, train, progress.EpisodesDone, batch, options.Seed, sparseTable);
+                var rowGradient = gradient.Rows;
                 if (options.ClipGradientNorm > 0) ClipGradientNorm(parameters, rowGradient?.Values, options.ClipGradientNorm);
                 if (rowGradient is { } rows) ((IRowSparseOptimizer)optimizer).SetRowGradient(sparseTable!.Table, rows.Indices, rows.Values);
                 optimizer.step();
-                stepLoss = mean.item<float>();
+                stepLoss = gradient.MeanLoss;
                 progress = progress with { EpisodesDone = progress.EpisodesDone + batch, SamplerState = feedback?.State };
             }
             if (timed) progress = progress with { TrainSeconds = progress.TrainSeconds + clock.Elapsed.TotalSeconds, TimedEpisodes = progress.TimedEpisodes + batch };
@@ -252,6 +228,35 @@ public sealed class MetaTrainer
         }
     }
 
+    // A step's gradient when the training sampler learns from the model's predictions (the hard sampler): the tasks
+    // one after another, each seeded as MetaGradient.Accumulate seeds it and its predictions handed to the sampler
+    // before the next episode is drawn; otherwise what LocalMetaGradient computes.
+    private static MetaStepGradient GradientWithFeedback(IFewShotLearner learner, IEpisodeFeedback feedback, IEpisodeSource train, long first, int count, long runSeed, SparseTableRows? table)
+    {
+        learner.Model.train();
+        var encoder = learner.Embedder.Encoder;
+        using var scale = (1.0 / count).ToScalar();
+        double total = 0;
+        encoder.SparseTable = table;
+        try
+        {
+            for (long index = first; index < first + count; index++)
+            {
+                using var scope = NewDisposeScope();
+                torch.manual_seed(MetaGradient.TaskSeed(runSeed, index));
+                var loss = LossWithFeedback(learner, feedback, index, train.Sample(index));
+                loss.mul(scale).backward();
+                total += loss.item<float>();
+            }
+            return new MetaStepGradient(total / count, table?.Gradient());
+        }
+        finally
+        {
+            encoder.SparseTable = null;
+            table?.Clear();
+        }
+    }
+
     // The episode's loss, after telling the feedback sampler which class the model gave each query: from the loss's
     // own logits where the learner hands them out, else from adapting it to the support a second time (eval mode, no
     // gradient), so the hard sampler works with every learner.
@@ -283,16 +288,6 @@ public sealed class MetaTrainer
         }
         feedback.Observe(index, episode, predicted);
         return loss;
-    }
-
-    // The word table whose rows are gathered during training steps: the encoder's, when it is trained and the options
-    // ask for row-sparse updates, else null. Both outer optimizers CreateOptimizer makes take row gradients.
-    private static SparseTableRows? SparseTableOf(IFewShotLearner learner, MetaTrainerOptions options)
-    {
-        var encoder = learner.Embedder.Encoder;
-        if (!options.SparseEmbeddings || encoder.TokenTableName is not { } name) return null;
-        var table = encoder.named_parameters().FirstOrDefault(p => p.name == name).parameter;
-        return table is { requires_grad: true } ? new SparseTableRows(table) : null;
     }
 
     // PyTorch's clip_grad_norm_ (total 2-norm over every gradient, scaled by max / (norm + 1e-6) when above max), with

@@ -5,7 +5,8 @@ namespace MetaNlp.Tests.Architecture;
 /// <summary>
 /// The projects above the library (docs/ARCHITECTURE.md): the plots live in src/MetaNlp.Reports, over the library,
 /// so the library and its package never carry ScottPlot, SkiaSharp 3 or HarfBuzz (docs/PACKAGING.md); the library
-/// never refers to the projects that use it.
+/// never refers to the projects that use it. The scale-out on Orleans lives in src/MetaNlp.Cluster, over the library
+/// alone, so a library user who trains in one process carries no Orleans.
 /// </summary>
 public class ProjectDependencyTests
 {
@@ -34,5 +35,23 @@ public class ProjectDependencyTests
         Assert.Equal(["MetaNlp"], reports.Projects);
         Assert.Contains("ScottPlot", reports.Packages);
         Assert.Contains("MetaNlp.Reports", References("MetaNlp.Cli").Projects);
+    }
+
+    [Fact]
+    public void TheLibraryCarriesNoOrleansAndClusterSitsOnTheLibraryAlone()
+    {
+        var library = References("MetaNlp");
+        Assert.DoesNotContain(library.Packages, p => p.StartsWith("Microsoft.Orleans", StringComparison.OrdinalIgnoreCase));
+        var mentions = Directory.EnumerateFiles(Path.Combine(Src, "MetaNlp"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadLines(f).Any(l => l.StartsWith("using Orleans", StringComparison.Ordinal) || l.StartsWith("using MetaNlp.Cluster", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(Src, f)).ToList();
+        Assert.True(mentions.Count == 0, $"library files that use Orleans or the cluster: {string.Join(", ", mentions)}");
+
+        var cluster = References("MetaNlp.Cluster");
+        Assert.Equal(["MetaNlp"], cluster.Projects);
+        Assert.Contains("Microsoft.Orleans.Server", cluster.Packages);
+        Assert.DoesNotContain(References("MetaNlp.Reports").Packages, p => p.StartsWith("Microsoft.Orleans", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(References("MetaNlp.Server").Packages, p => p.StartsWith("Microsoft.Orleans", StringComparison.OrdinalIgnoreCase));
     }
 }

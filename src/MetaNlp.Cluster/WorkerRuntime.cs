@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using MetaNlp.Data;
+using MetaNlp.Functional;
+using MetaNlp.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MetaNlp.Cluster;
+
+/// <summary>
+/// A silo's worker state, one per silo (a service, so it outlives the grain's activations): the run's model at one
+/// version of its weights, its episodes, and the computation of orders with them through
+/// <see cref="MetaGradient.Accumulate"/>, the trainer's own per-task computation. LibTorch work in one process is
+/// serialised (its generator is process-wide, and one worker process is meant to use the machine's cores for one
+/// task at a time), which also keeps several silos in one process (tests) correct.
+/// </summary>
+public sealed class WorkerRuntime : IDisposable
+{
+    private static readonly Lock LibTorch = new();
+    private readonly IEpisodeSourceFactory _episodes;
+    private WorkerRun? _run;
+
+    /// <summary>A worker that builds episodes with <paramref name="episodes"/>.</summary>
+    public WorkerRuntime(IEpisodeSourceFactory episodes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        _episodes = episodes;
+    }
+
+    /// <summary>Called before each order is computed (tests use it to stop a silo in the middle of an iteration).</summary>
+    public Func<WorkOrder, Task>? BeforeCompute { get; set; }
+
+    /// <summary>Orders computed (refusals not counted).</summary>
+    public int OrdersComputed { get; private set; }
+
+    /// <summary>Builds the run's model from its checkpoint bytes and its episodes from its job, replacing any earlier run.</summary>
+    /// <exception cref="InvalidDataException">The model's trainable weights are not the ones the coordinator named.</exception>
+    public void Join(RunDescription run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (LibTorch)
+        {
+            if (_run?.RunId == run.RunId) return;
+            _run?.Dispose();
+            _run = null;
+            string path = Path.Combine(Path.GetTempPath(), $"metanlp-worker-{Environment.ProcessId}-{Guid.NewGuid():N}.ckpt");
+            FewShotModel model;
+            try
+            {
+                File.WriteAllBytes(path, run.Model);
+                model = Checkpoint.LoadModel(path);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+            var weights = WeightPacking.Trainable(model.Learner.Model);
+            if (!weights.Select(w => w.Name).SequenceEqual(run.WeightNames))
+                throw new InvalidDataException($"Run {run.RunId}: the model's trainable weights here ({string.Join(", ", weights.Select(w => w.Name))}) are not the coordinator's ({string.Join(", ", run.WeightNames)}).");
+            var source = _episodes.Create(run.Job);
+            _run = new WorkerRun(run.RunId, run.RunSeed, model, [.. weights.Select(w => w.Parameter)], source, MetaGradient.SparseTableOf(model.Learner, run.SparseEmbeddings));
+        }
+    }
+
+    /// <summary>
+    /// Computes the order: loads its weights when it carries them (they become the version held), refuses it when
+    /// it names another run or another version than the one held, else returns the sum of its tasks' gradients.
+    /// </summary>
+    public async Task<WorkResult> ComputeAsync(WorkOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (BeforeCompute is { } hook) await hook(order).ConfigureAwait(false);
+        return await Task.Run(() => Compute(order)).ConfigureAwait(false);
+    }
+
+    private WorkResult Compute(WorkOrder order)
+    {
+        lock (LibTorch)
+        {
+            var run = _run;
+            if (run is null || run.RunId != order.RunId) return new WorkResult { Status = WorkStatus.UnknownRun, Version = -1 };
+            if (order.Weights is not null)
+            {
+                WeightPacking.Load(run.Weights, order.Weights);
+                run.Version = order.Version;
+            }
+            else if (run.Version != order.Version)
+            {
+                return new WorkResult { Status = WorkStatus.VersionMismatch, Version = run.Version };
+            }
+            var clock = Stopwatch.StartNew();
+            using var scope = NewDisposeScope();
+            var learner = run.Model.Learner;
+            learner.Model.zero_grad(set_to_none: true);
+            try
+            {
+                double loss = MetaGradient.Accumulate(learner, run.Episodes, order.Episodes, run.RunSeed, order.Divisor, run.Table);
+                var rows = run.Table?.Gradient();
+                var gradients = run.Weights.Select(w => w.grad).ToArray();
+                var result = new WorkResult
+                {
+                    Status = WorkStatus.Done,
+                    Version = run.Version,
+                    Episodes = order.Episodes,
+                    LossSum = loss,
+                    HasGradient = [.. gradients.Select(g => g is not null)],
+                    Gradients = WeightPacking.Pack(gradients.Where(g => g is not null).Select(g => g!)),
+                    RowIndices = rows?.Indices.data<long>().ToArray(),
+                    RowValues = rows is { } r ? WeightPacking.Pack([r.Values]) : null,
+                    ComputeSeconds = clock.Elapsed.TotalSeconds,
+                };
+                OrdersComputed++;
+                return result;
+            }
+            finally
+            {
+                run.Table?.Clear();
+                learner.Model.zero_grad(set_to_none: true);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (LibTorch)
+        {
+            _run?.Dispose();
+            _run = null;
+        }
+    }
+
+    private sealed class WorkerRun(string runId, long runSeed, FewShotModel model, Parameter[] weights, IEpisodeSource episodes, SparseTableRows? table) : IDisposable
+    {
+        public string RunId { get; } = runId;
+        public long RunSeed { get; } = runSeed;
+        public FewShotModel Model { get; } = model;
+        public Parameter[] Weights { get; } = weights;
+        public IEpisodeSource Episodes { get; } = episodes;
+        public SparseTableRows? Table { get; } = table;
+        public long Version { get; set; } = -1;
+
+        public void Dispose()
+        {
+            Table?.Dispose();
+            Model.Learner.Model.Dispose();
+        }
+    }
+}
