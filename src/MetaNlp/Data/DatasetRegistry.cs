@@ -1,6 +1,7 @@
 using System.Reflection;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Training;
 
 namespace MetaNlp.Data;

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using MetaNlp.Pretrained;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Encoders;
 

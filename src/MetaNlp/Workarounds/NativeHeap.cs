@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// Bounds glibc heap fragmentation from LibTorch's many small native allocations (TorchSharp's Scalars and

@@ -4,7 +4,7 @@ using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Text;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>A learner together with the spec that rebuilds it: what training produces and a checkpoint holds.</summary>
 public sealed class FewShotModel

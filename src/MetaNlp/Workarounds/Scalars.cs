@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace MetaNlp.Functional;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// Scalars that live as long as the process. TorchSharp 0.107 reads a Scalar's native handle and then calls LibTorch,

@@ -1,9 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// TorchSharp's <see cref="Adam"/> with the same update and state layout, whose step hands LibTorch no temporary
