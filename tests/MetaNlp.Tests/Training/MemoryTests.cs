@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Training;
 
+[Trait("Category", "Slow")] // meta-trains or runs for minutes: `dotnet test --filter "Category!=Slow"` leaves it out locally
 [Collection(SerialCollection.Name)]
 public class MemoryTests
 {
