@@ -1,7 +1,7 @@
 """How much of the FewRel val_wiki split's validation and test text lies outside the training vocabulary.
 
 Tokens follow MetaNlp's word tokenizer (bench/common/word_tokens.py); the vocabulary is every token of the 8 training
-relations (DESIGN §4 split), as in `metanlp train --dataset fewrel`.
+relations (the split of docs/BENCHMARKS.md, "Benchmark protocols"), as in `metanlp train --dataset fewrel`.
     python3 bench/common/fewrel_oov.py            # reads $METANLP_DATA, else ../shared/datasets
 """
 

@@ -1,4 +1,4 @@
-"""The FewRel val_wiki relation split of DESIGN section 4 (MetaNlp's DatasetRegistry.FewRelSplit), for the bench scripts."""
+"""The FewRel val_wiki relation split of docs/BENCHMARKS.md, "Benchmark protocols" (MetaNlp's DatasetRegistry.FewRelSplit), for the bench scripts."""
 
 TRAIN = ["P25", "P26", "P40", "P59", "P155", "P177", "P206", "P361"]
 VALIDATION = ["P364", "P410", "P412"]

@@ -13,7 +13,7 @@ namespace MetaNlp.Bench.EncoderPeer;
 /// Frozen all-MiniLM-L6-v2 sentence vectors per second: MetaNlp's <see cref="MiniLmEncoder"/> (TorchSharp) against ONNX
 /// Runtime running the same model.onnx, on the same token ids, batches and thread count, in one process. ONNX Runtime
 /// runs with its intra-op threads spinning (its default) and not spinning; the faster is the peer's figure. The last
-/// stdout line is one JSON object (DESIGN §6).
+/// stdout line is one JSON object (docs/TORCHSHARP.md, "Speed").
 /// </summary>
 /// <remarks>
 /// Usage: <c>EncoderPeer [--data-dir DIR] [--threads 2] [--texts 2000] [--rounds 3] [--batch 32] [--max-length 128]</c>.

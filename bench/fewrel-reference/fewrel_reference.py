@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """ProtoNet-CNN on the FewRel val_wiki split in plain PyTorch, with MetaNlp's bench recipe, over several training seeds.
 
-The PyTorch reference of DESIGN section 5 (FewRel 5w5s 46.50 +- 0.63) is one run whose recipe is only partly written
+The PyTorch reference of docs/BENCHMARKS.md (FewRel 5w5s 46.50 +- 0.63) is one run whose recipe is only partly written
 down. This script trains the same model with the recipe of MetaNlp's `bench/protonet-accuracy/run fewrel-5` plus
 WORD_DROPOUT / DROPOUT, in plain PyTorch, so the spread over training seeds of a plain implementation can be compared
 with MetaNlp's own seeds, side by side on one machine.

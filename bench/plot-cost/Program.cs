@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MetaNlp.Models;
 using MetaNlp.Reports;
 using MetaNlp.Training;
 

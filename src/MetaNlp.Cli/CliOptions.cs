@@ -20,8 +20,8 @@ internal static class CliOptions
 
     public static Option<int> Threads() => new("--threads")
     {
-        Description = $"LibTorch threads, 1 to {Training.NativeThreads.MaxThreads:N0}; the default is one per core of this machine.",
-        DefaultValueFactory = _ => Training.NativeThreads.DefaultThreads,
+        Description = $"LibTorch threads, 1 to {Workarounds.NativeThreads.MaxThreads:N0}; the default is one per core of this machine.",
+        DefaultValueFactory = _ => Workarounds.NativeThreads.DefaultThreads,
     };
 
     public static Option<int> HiddenCacheMegabytes()

@@ -140,7 +140,7 @@ internal sealed class ModelOptions
     }
 
     /// <summary>
-    /// The options that set a field of a model spec (its JSON path, as <see cref="SpecChanges"/> names it), so a
+    /// The options that set a field of a model spec (its JSON path, as <see cref="Models.SpecChanges"/> names it), so a
     /// refused resume can say which option changed.
     /// </summary>
     public IReadOnlyDictionary<string, Option> SpecFields() => new Dictionary<string, Option>(StringComparer.Ordinal)

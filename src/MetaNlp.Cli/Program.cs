@@ -10,7 +10,7 @@ public static class Program
     /// <summary>Parses the command line and runs the chosen command.</summary>
     public static int Main(string[] args)
     {
-        MetaNlp.Training.NativeThreads.Configure(); // before LibTorch loads: OpenMP reads its wait policy once
+        MetaNlp.Workarounds.NativeThreads.Configure(); // before LibTorch loads: OpenMP reads its wait policy once
         try
         {
             args = ConfigFile.Expand(args);

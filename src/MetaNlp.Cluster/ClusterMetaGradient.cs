@@ -4,6 +4,7 @@ using MetaNlp.Functional;
 using MetaNlp.Training;
 using Orleans.Runtime;
 using TorchSharp;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Cluster;

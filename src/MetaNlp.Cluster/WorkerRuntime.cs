@@ -3,6 +3,7 @@ using MetaNlp.Data;
 using MetaNlp.Functional;
 using MetaNlp.Training;
 using TorchSharp.Modules;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Cluster;

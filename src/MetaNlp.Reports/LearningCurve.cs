@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MetaNlp.Models;
 using MetaNlp.Training;
 
 namespace MetaNlp.Reports;

@@ -11,7 +11,7 @@ namespace MetaNlp.Reports;
 /// </summary>
 public static class PrincipalComponents
 {
-    // Process-lifetime Scalar for add's alpha: a temporary one could be freed while LibTorch reads it (DESIGN section 7).
+    // Process-lifetime Scalar for add's alpha: a temporary one could be freed while LibTorch reads it (docs/TORCHSHARP.md).
     private static readonly Scalar One = 1.0.ToScalar();
 
     /// <summary>

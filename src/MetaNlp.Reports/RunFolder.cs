@@ -1,3 +1,4 @@
+using MetaNlp.Models;
 using MetaNlp.Training;
 
 namespace MetaNlp.Reports;

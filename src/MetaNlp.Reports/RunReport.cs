@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MetaNlp.Training;
+using MetaNlp.Models;
 
 namespace MetaNlp.Reports;
 

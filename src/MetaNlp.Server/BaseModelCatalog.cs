@@ -1,6 +1,6 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
-using MetaNlp.Training;
+using MetaNlp.Models;
 
 namespace MetaNlp.Server;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;

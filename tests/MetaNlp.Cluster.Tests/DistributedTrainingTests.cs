@@ -2,6 +2,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 using MetaNlp.Training;
 using Orleans.TestingHost;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Cluster.Tests;

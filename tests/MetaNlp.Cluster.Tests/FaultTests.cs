@@ -1,5 +1,6 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Training;
+using MetaNlp.Models;
 
 namespace MetaNlp.Cluster.Tests;
 

@@ -42,5 +42,5 @@ internal static class TestSilos
 internal static class NativeSetup
 {
     [ModuleInitializer]
-    internal static void Initialize() => MetaNlp.Training.NativeThreads.Configure();
+    internal static void Initialize() => MetaNlp.Workarounds.NativeThreads.Configure();
 }

@@ -5,7 +5,9 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
+using MetaNlp.Models;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using Spectre.Console;
 using TorchSharp;
 

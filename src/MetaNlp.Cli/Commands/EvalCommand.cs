@@ -3,7 +3,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MetaNlp.Data;
 using MetaNlp.Evaluation;
-using MetaNlp.Training;
+using MetaNlp.Models;
+using MetaNlp.Workarounds;
 using TorchSharp;
 
 namespace MetaNlp.Cli.Commands;

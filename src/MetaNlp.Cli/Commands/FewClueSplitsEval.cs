@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using MetaNlp.Data;
 using MetaNlp.Evaluation;
-using MetaNlp.Training;
+using MetaNlp.Models;
 
 namespace MetaNlp.Cli.Commands;
 

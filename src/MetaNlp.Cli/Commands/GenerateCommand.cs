@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using MetaNlp.Generation;
 using MetaNlp.Text;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Cli.Commands;

@@ -4,6 +4,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Generation;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 
 namespace MetaNlp.Cli.Commands;
 

@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Text;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using TorchSharp;
 
 namespace MetaNlp.Cli.Commands;

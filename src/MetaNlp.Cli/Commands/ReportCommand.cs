@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Reports;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 
 namespace MetaNlp.Cli.Commands;
 

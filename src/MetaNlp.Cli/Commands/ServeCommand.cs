@@ -1,6 +1,6 @@
 using System.CommandLine;
 using MetaNlp.Server;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using TorchSharp;
 
 namespace MetaNlp.Cli.Commands;

@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using TorchSharp;
 
 namespace MetaNlp.Cli.Commands;

@@ -4,6 +4,7 @@ using MetaNlp.Training;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MetaNlp.Workarounds;
 
 namespace MetaNlp.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Algorithms;
 

@@ -3,7 +3,7 @@ using MetaNlp.Encoders;
 using MetaNlp.Functional;
 using MetaNlp.Text;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Algorithms;
 

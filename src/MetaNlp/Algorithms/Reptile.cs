@@ -1,7 +1,7 @@
 using MetaNlp.Data;
 using TorchSharp;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Algorithms;
 

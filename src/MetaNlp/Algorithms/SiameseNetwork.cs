@@ -2,7 +2,7 @@ using MetaNlp.Data;
 using MetaNlp.Functional;
 using TorchSharp;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Algorithms;
 

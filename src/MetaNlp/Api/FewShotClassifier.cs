@@ -2,6 +2,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
+using MetaNlp.Models;
 using MetaNlp.Text;
 using MetaNlp.Training;
 

@@ -73,7 +73,7 @@ public sealed record Learner
         return new(algorithm, options);
     }
 
-    /// <summary>The options as the checkpoint's spec stores them (<see cref="Training.ModelSpec.AlgorithmOptions"/>).</summary>
+    /// <summary>The options as the checkpoint's spec stores them (<see cref="Models.ModelSpec.AlgorithmOptions"/>).</summary>
     public JsonElement? ToJson() => Options is null ? null : LearnerRegistry.Find(Algorithm).ToJson(Options);
 
     /// <summary>Checks the options against their bounds (the record's own check, <see cref="LearnerDescriptor.Validate"/>).</summary>

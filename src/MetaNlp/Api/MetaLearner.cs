@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Training;
 using TorchSharp;
 

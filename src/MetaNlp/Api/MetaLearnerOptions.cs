@@ -1,5 +1,6 @@
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Training;
 
 namespace MetaNlp.Api;

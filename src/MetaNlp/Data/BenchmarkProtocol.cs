@@ -16,7 +16,7 @@ public enum BenchmarkKind
     OutOfScope,
 }
 
-/// <summary>The default evaluation protocol of a benchmark (DESIGN section 4).</summary>
+/// <summary>The default evaluation protocol of a benchmark (docs/BENCHMARKS.md, "Benchmark protocols").</summary>
 /// <param name="Kind">How the benchmark is evaluated.</param>
 /// <param name="Ways">Classes per episode (N); for all-class protocols the number of classes.</param>
 /// <param name="Shots">The shot settings reported (K).</param>

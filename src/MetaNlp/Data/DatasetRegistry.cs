@@ -1,12 +1,13 @@
 using System.Reflection;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Training;
 
 namespace MetaNlp.Data;
 
 /// <summary>
-/// The known benchmarks (DESIGN section 4) plus the raw BANKING77 and CLINC150 sets, with their files,
+/// The known benchmarks (docs/BENCHMARKS.md, "Benchmark protocols") plus the raw BANKING77 and CLINC150 sets, with their files,
 /// checksums, pinned download URLs and default protocols.
 /// </summary>
 public static class DatasetRegistry
@@ -23,7 +24,7 @@ public static class DatasetRegistry
     /// <summary>The resource name of the ARSC manifest (relative path, SHA-256, size per line).</summary>
     public const string ArscManifestResource = "MetaNlp.Data.Resources.arsc.manifest.txt";
 
-    /// <summary>The FewRel val_wiki class split of DESIGN section 4 (relations in numeric id order, 8/3/5).</summary>
+    /// <summary>The FewRel val_wiki class split of docs/BENCHMARKS.md, "Benchmark protocols" (relations in numeric id order, 8/3/5).</summary>
     public static ClassSplit FewRelSplit { get; } = new(
         ["P25", "P26", "P40", "P59", "P155", "P177", "P206", "P361"],
         ["P364", "P410", "P412"],

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using MetaNlp.Pretrained;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -29,7 +29,7 @@ public sealed class BertLayer : nn.Module
 
     private readonly int _heads;
     private readonly double _epsilon;
-    private readonly Scalar _scale; // made once: a Scalar per forward is a native object per call (DESIGN section 7)
+    private readonly Scalar _scale; // made once: a Scalar per forward is a native object per call (docs/TORCHSHARP.md)
 
     /// <summary>Creates the layer from pretrained weights.</summary>
     /// <param name="weights">The pretrained model.</param>

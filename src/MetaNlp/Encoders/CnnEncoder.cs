@@ -3,7 +3,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -37,7 +37,7 @@ public sealed class CnnEncoder : TextEncoder
     private readonly EntitySpans? _entitySpans;
 
     // One Scalar for the life of the process: an implicit double-to-Scalar conversion per call would allocate native
-    // objects that dispose scopes do not track (DESIGN section 7).
+    // objects that dispose scopes do not track (docs/TORCHSHARP.md).
     private static readonly Scalar MaskedOut = (-1e9f).ToScalar();
 
     /// <summary>Creates the encoder with random weights (normal embeddings, PyTorch's default conv init).</summary>

@@ -36,7 +36,7 @@ public static class EncoderFactory
         if (descriptor.Pretrained) return descriptor.Create(options, vocabularySize, entityPositions, entitySpans);
         ValidateTokenTable(options);
         var encoder = descriptor.Create(options, vocabularySize, entityPositions, entitySpans);
-        if (options.Embeddings == EncoderOptions.MiniLmEmbeddings) PretrainedTokenTable.CopyInto(encoder);
+        if (PretrainedTokenTable.IsUsedBy(options)) PretrainedTokenTable.CopyInto(encoder);
         return encoder;
     }
 
@@ -52,7 +52,7 @@ public static class EncoderFactory
             throw new ArgumentException($"Unknown tokenizer '{options.Tokenizer}'; known: {string.Join(", ", EncoderOptions.Tokenizers)}.");
         if (!EncoderOptions.EmbeddingInits.Contains(options.Embeddings))
             throw new ArgumentException($"Unknown embeddings '{options.Embeddings}'; known: {string.Join(", ", EncoderOptions.EmbeddingInits)}.");
-        if (options.Embeddings != EncoderOptions.MiniLmEmbeddings) return;
+        if (!PretrainedTokenTable.IsUsedBy(options)) return;
         if (options.Tokenizer != EncoderOptions.WordPieceTokens)
             throw new ArgumentException($"MiniLM's token embeddings are rows of its WordPiece vocabulary: they need the '{EncoderOptions.WordPieceTokens}' tokenizer, not '{options.Tokenizer}'.");
         if (options.EmbeddingDim != MiniLmWeights.HiddenSize)

@@ -4,7 +4,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Encoders;
 
@@ -149,7 +149,7 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <summary>
     /// The Hugging Face BertModel name of one of the encoder's parameters ("layers.2.query_weight" is
     /// "encoder.layer.2.attention.self.query.weight", "word_embedding" is "embeddings.word_embeddings.weight"): the
-    /// names its weights are read by, and exported under (<c>Training.ModelSafetensors</c>).
+    /// names its weights are read by, and exported under (<c>Models.ModelSafetensors</c>).
     /// </summary>
     /// <exception cref="ArgumentException">The encoder has no parameter of that name.</exception>
     public static string HuggingFaceName(string parameterName)

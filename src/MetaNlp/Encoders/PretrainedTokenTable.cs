@@ -25,6 +25,16 @@ public static class PretrainedTokenTable
         return raw.div(std);
     }
 
+    /// <summary>Whether <paramref name="options"/> start a word encoder's token table from MiniLM's (<see cref="EncoderOptions.Embeddings"/>).</summary>
+    public static bool IsUsedBy(EncoderOptions options) => options?.Embeddings == EncoderOptions.MiniLmEmbeddings;
+
+    /// <summary>
+    /// The parameters of <paramref name="encoder"/> that this table restores exactly and training never changes: its
+    /// token table when it starts from MiniLM's and <see cref="EncoderOptions.FreezeEmbeddings"/> keeps it frozen.
+    /// </summary>
+    public static IReadOnlyList<string> FrozenNames(TextEncoder encoder) =>
+        IsUsedBy(encoder.Options) && encoder.Options.FreezeEmbeddings && encoder.TokenTableName is string table ? [table] : [];
+
     /// <summary>Overwrites <paramref name="encoder"/>'s token table with <see cref="MiniLm"/>.</summary>
     /// <exception cref="ArgumentException">The encoder has no token table, or not one of 30,522 rows of 384.</exception>
     public static void CopyInto(TextEncoder encoder)

@@ -12,7 +12,7 @@ namespace MetaNlp.Encoders;
 /// </summary>
 public abstract class TextEncoder : nn.Module
 {
-    // Process-lifetime Scalars: implicit double-to-Scalar conversions in a training loop fragment the native heap (DESIGN section 7).
+    // Process-lifetime Scalars: implicit double-to-Scalar conversions in a training loop fragment the native heap (docs/TORCHSHARP.md).
     private static readonly Scalar UnknownIdScalar = ((long)Vocabulary.UnknownId).ToScalar();
     private static readonly Scalar HalfScalar = 0.5.ToScalar();
     private static readonly Scalar OneId = 1L.ToScalar(); // the alpha of an add on int64 ids
@@ -39,10 +39,9 @@ public abstract class TextEncoder : nn.Module
     /// <summary>
     /// Parameters that construction restores exactly and training never changes (pretrained weights that are kept
     /// frozen): checkpoints leave them out, since rebuilding the encoder from its options brings them back. For the
-    /// word-based encoders, MiniLM's token table under <see cref="EncoderOptions.FreezeEmbeddings"/>.
+    /// word-based encoders, a pretrained token table kept frozen (<see cref="PretrainedTokenTable.FrozenNames"/>).
     /// </summary>
-    public virtual IReadOnlyList<string> PretrainedFrozenNames =>
-        Options.Embeddings == EncoderOptions.MiniLmEmbeddings && Options.FreezeEmbeddings && TokenTableName is string table ? [table] : [];
+    public virtual IReadOnlyList<string> PretrainedFrozenNames => PretrainedTokenTable.FrozenNames(this);
 
     /// <summary>
     /// Something the user should know that is not an error, such as a cache that reached its memory limit (the work goes

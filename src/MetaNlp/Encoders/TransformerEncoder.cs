@@ -3,7 +3,7 @@ using MetaNlp.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Encoders;
 

@@ -1,6 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Functional;
 

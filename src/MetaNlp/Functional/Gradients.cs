@@ -4,7 +4,7 @@ namespace MetaNlp.Functional;
 
 /// <summary>
 /// Gradients of a scalar loss with respect to a <see cref="ParameterSet"/>, with the checks that LibTorch would
-/// otherwise turn into a process abort (an error inside <c>autograd.grad</c> is not a .NET exception; DESIGN section 7).
+/// otherwise turn into a process abort (an error inside <c>autograd.grad</c> is not a .NET exception; docs/TORCHSHARP.md).
 /// </summary>
 public static class Gradients
 {

@@ -1,6 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Functional;
 
@@ -12,7 +12,7 @@ namespace MetaNlp.Functional;
 /// table is 21.6 MB to zero, fill and read per step, and a dense Adam over it costs as much again). After the
 /// backward pass, <see cref="Gradient"/> sums the gradients of each row over its reads: the same values as the dense
 /// gradient's rows, which are exactly zero everywhere else. The table's own <c>grad</c> stays unset; an optimizer that
-/// knows row gradients (<c>Training.IRowSparseOptimizer</c>) updates the rows. Gathering is twice differentiable
+/// knows row gradients (<c>Workarounds.IRowSparseOptimizer</c>) updates the rows. Gathering is twice differentiable
 /// (index_select), so second-order learners differentiate through the leaf as through the table.
 /// </summary>
 public sealed class SparseTableRows : IDisposable

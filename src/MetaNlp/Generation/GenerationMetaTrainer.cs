@@ -1,5 +1,6 @@
 using MetaNlp.Data;
 using MetaNlp.Functional;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using MetaNlp.Functional;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

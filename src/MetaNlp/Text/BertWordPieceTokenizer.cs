@@ -86,6 +86,9 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
     /// <summary>The id an entity marker is read as (<see cref="WithEntityMarkerTokens"/>), or null when markers are read as pieces.</summary>
     public int? MarkerId(string marker) => _markerIds is not null && _markerIds.TryGetValue(marker, out int id) ? id : null;
 
+    /// <inheritdoc/>
+    public string MarkerIdMissing(string marker) => "the entity markers as tokens; the pretrained encoder's tokenizer reads them as pieces.";
+
     /// <summary>
     /// The same tokenizer, reading each entity marker (<see cref="EntityMarkers.All"/>) as one reserved token, [unused1]
     /// to [unused4], where BERT's rules read "[/E1]" as five pieces ("[", "/", "e", "##1", "]"). For token tables

@@ -11,4 +11,17 @@ public interface ITokenizer
 
     /// <summary>The ids of one text, truncated to <see cref="MaxLength"/>.</summary>
     int[] Encode(string text);
+
+    /// <summary>
+    /// The id this tokenizer reads an entity marker (<see cref="EntityMarkers.All"/>) as, one token, or null where it
+    /// reads the marker as ordinary text or never saw it. Encoders that find entities by id (position embeddings,
+    /// entity pooling) are built from it, so they work with any tokenizer that has the capability.
+    /// </summary>
+    int? MarkerId(string marker);
+
+    /// <summary>
+    /// Why <see cref="MarkerId"/> is null for <paramref name="marker"/>: what the feature needs that is missing,
+    /// worded to follow "Entity pooling need " in an error message.
+    /// </summary>
+    string MarkerIdMissing(string marker);
 }

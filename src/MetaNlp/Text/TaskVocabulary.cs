@@ -3,7 +3,7 @@ namespace MetaNlp.Text;
 /// <summary>
 /// The rows of a word-embedding table that one task uses, and its token ids renumbered into them. Adapting a
 /// task-local table of those rows gives the same adapted model and the same meta-gradient as adapting the whole
-/// table (every other row has a zero gradient), at a fraction of the cost (DESIGN section 7). Padding and the
+/// table (every other row has a zero gradient), at a fraction of the cost (docs/TORCHSHARP.md). Padding and the
 /// unknown token keep their ids 0 and 1, so word dropout and masks mean the same in both numberings.
 /// </summary>
 public sealed class TaskVocabulary

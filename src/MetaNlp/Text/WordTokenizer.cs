@@ -68,6 +68,13 @@ public sealed partial class WordTokenizer : ITokenizer
     /// <inheritdoc />
     public int MaxLength => Options.MaxLength;
 
+    /// <summary>The marker's word id: the word tokenizer keeps markers whole, so a vocabulary fitted on marked texts has them.</summary>
+    public int? MarkerId(string marker) => Vocabulary.Contains(marker) ? Vocabulary.IdOf(marker) : null;
+
+    /// <inheritdoc />
+    public string MarkerIdMissing(string marker) =>
+        $"texts that mark their entities with {string.Join(" ", EntityMarkers.All)} (FewRel); the training texts have no {marker}.";
+
     /// <summary>Builds the vocabulary from <paramref name="trainingTexts"/> (the meta-training classes only).</summary>
     public static WordTokenizer Fit(IEnumerable<string> trainingTexts, WordTokenizerOptions? options = null, ITextSegmenter? segmenter = null)
     {

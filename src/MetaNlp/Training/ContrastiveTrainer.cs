@@ -1,5 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Models;
+using MetaNlp.Workarounds;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Training;

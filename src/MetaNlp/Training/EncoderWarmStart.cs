@@ -1,5 +1,6 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Training;

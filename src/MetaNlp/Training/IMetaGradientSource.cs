@@ -1,5 +1,6 @@
 using MetaNlp.Data;
 using MetaNlp.Functional;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Training;

@@ -1,6 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Functional;
+using MetaNlp.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

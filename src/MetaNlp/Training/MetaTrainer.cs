@@ -3,9 +3,12 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Evaluation;
 using MetaNlp.Functional;
+using MetaNlp.Models;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MetaNlp.Workarounds.Scalars;
 
 namespace MetaNlp.Training;
 

@@ -1,3 +1,4 @@
+using MetaNlp.Models;
 using System.Text;
 using System.Text.Json.Nodes;
 

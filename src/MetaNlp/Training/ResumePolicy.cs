@@ -1,4 +1,5 @@
 using MetaNlp.Data;
+using MetaNlp.Models;
 
 namespace MetaNlp.Training;
 

@@ -3,9 +3,11 @@ using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
 using MetaNlp.Functional;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Functional;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using static TorchSharp.torch;
 

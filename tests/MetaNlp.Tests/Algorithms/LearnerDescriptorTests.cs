@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Training;
 
 namespace MetaNlp.Tests.Algorithms;

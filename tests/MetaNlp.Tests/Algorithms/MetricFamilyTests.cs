@@ -3,6 +3,7 @@ using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
 using MetaNlp.Functional;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 using static TorchSharp.torch;

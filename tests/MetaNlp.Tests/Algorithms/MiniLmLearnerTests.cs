@@ -1,8 +1,9 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Algorithms;

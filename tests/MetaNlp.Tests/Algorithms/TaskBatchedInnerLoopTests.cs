@@ -6,6 +6,7 @@ using MetaNlp.Tests.Data;
 using MetaNlp.Text;
 using MetaNlp.Training;
 using TorchSharp;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Algorithms;

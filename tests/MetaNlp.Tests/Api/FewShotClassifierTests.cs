@@ -1,8 +1,8 @@
 using MetaNlp.Api;
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Tests.Cli;
 using MetaNlp.Tests.Data;
-using MetaNlp.Training;
 
 namespace MetaNlp.Tests.Api;
 

@@ -2,6 +2,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Api;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 using static TorchSharp.torch;

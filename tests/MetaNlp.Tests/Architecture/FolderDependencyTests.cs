@@ -13,13 +13,15 @@ public partial class FolderDependencyTests
     private static readonly string[][] Layers =
     [
         [FolderDependencyScan.Root],        // OptionBounds, StaleTempFiles: checks every layer shares
+        ["Workarounds"],                   // TorchSharp workarounds: Scalars, native heap and threads, Scalar-safe optimizers
         ["Functional", "Interop", "Pretrained"], // tensor maths; the safetensors format; the pretrained model's files
         ["Text"],                          // tokenizers and text rules
         ["Data"],                          // datasets, splits, episodes, the registry
         ["Encoders", "Generation"],        // text encoders over token ids; text generation (metrics, seq2seq tasks)
         ["Algorithms"],                    // learners over an embedder
+        ["Models"],                        // a saved model: spec, factory, checkpoint file, safetensors export
         ["Evaluation", "Explain"],         // protocols and explanations over a learner
-        ["Training"],                      // trainer, checkpoints, model specs, recipes
+        ["Training"],                      // trainer, resume, sources, recipes
         ["Api"],                           // the one-call facade over all of it
     ];
 
@@ -28,6 +30,7 @@ public partial class FolderDependencyTests
     [
         ("Data", "Algorithms", "DatasetRegistry declares each dataset's training recipes (learner names and options); recipes belong to Training"),
         ("Data", "Encoders", "DatasetRegistry's recipes name encoder options"),
+        ("Data", "Models", "DatasetRegistry's recipes carry MetaTrainerOptions, the trainer options a checkpoint records"),
         ("Data", "Training", "DatasetInfo carries TrainingRecipe; the registry should hand protocols to Training, not hold recipes"),
     ];
 

@@ -1,3 +1,5 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 
 namespace MetaNlp.Tests.Architecture;
@@ -53,5 +55,27 @@ public class ProjectDependencyTests
         Assert.Contains("Microsoft.Orleans.Server", cluster.Packages);
         Assert.DoesNotContain(References("MetaNlp.Reports").Packages, p => p.StartsWith("Microsoft.Orleans", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(References("MetaNlp.Server").Packages, p => p.StartsWith("Microsoft.Orleans", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The library namespaces whose types <paramref name="assembly"/> refers to, read from its metadata (every use compiles to a type reference).</summary>
+    private static HashSet<string> LibraryNamespacesUsedBy(System.Reflection.Assembly assembly)
+    {
+        using var stream = File.OpenRead(assembly.Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        return [.. metadata.TypeReferences.Select(h => metadata.GetTypeReference(h))
+            .Where(r => r.ResolutionScope.Kind == HandleKind.AssemblyReference
+                && metadata.GetString(metadata.GetAssemblyReference((AssemblyReferenceHandle)r.ResolutionScope).Name) == "MetaNlp")
+            .Select(r => metadata.GetString(r.Namespace))];
+    }
+
+    [Fact]
+    public void TheServiceLoadsModelsWithoutTheTrainer()
+    {
+        // The service loads saved models (MetaNlp.Models) and never trains; the CLI trains, which shows the reader sees uses.
+        var service = LibraryNamespacesUsedBy(typeof(MetaNlp.Server.ServerApp).Assembly);
+        Assert.Contains("MetaNlp.Models", service);
+        Assert.DoesNotContain("MetaNlp.Training", service);
+        Assert.Contains("MetaNlp.Training", LibraryNamespacesUsedBy(typeof(MetaNlp.Cli.Program).Assembly));
     }
 }

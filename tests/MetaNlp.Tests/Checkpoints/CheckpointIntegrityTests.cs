@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -105,7 +105,7 @@ public class CliTests
         var eval = CliRunner.Run([.. "eval --episodes 5 --threads 1 --json --model".Split(' '), Path.Combine(output, "model.ckpt"), .. data]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         Assert.Equal(algo, (string)eval.Json["algo"]!);
-        var spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
+        var spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
         Assert.Contains(kept, spec);
     }
 
@@ -121,7 +121,7 @@ public class CliTests
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.Equal("minilm", (string)train.Json["encoder"]!);
         string model = Path.Combine(tuned, "model.ckpt");
-        Assert.Contains("\"fineTuneLayers\":1", System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json));
+        Assert.Contains("\"fineTuneLayers\":1", System.Text.Json.JsonSerializer.Serialize(MetaNlp.Models.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json));
         Assert.InRange(new FileInfo(model).Length, 7_000_000, 8_000_000); // the top layer only
 
         string frozen = Path.Combine(dir.Path, "frozen");
@@ -154,7 +154,7 @@ public class CliTests
         var warm = CliRunner.Run([.. "train --algo relation --ways 3 --shots 2 --queries 2 --max-episodes 2 --val-every 2 --val-episodes 2 --threads 1 --json --init-model".Split(' '), source, "--out", second, .. data]);
         Assert.True(warm.ExitCode == 0, warm.Stderr);
         Assert.Contains("the encoder starts from", warm.Stderr);
-        var info = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(second, "model.ckpt")).Spec;
+        var info = MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(second, "model.ckpt")).Spec;
         Assert.Equal("cnn", info.Encoder.Kind);
         Assert.Equal(8, info.Encoder.Filters);
         Assert.Equal("model.ckpt", info.Training!.InitialModel!.File);
@@ -239,7 +239,7 @@ public class CliTests
         Assert.True(process.ExitCode == 130, said);
         Assert.Contains("--resume", said);
         Assert.Contains("interrupted: the state is saved", said);
-        long done = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(output, "train-state.ckpt")).Progress!.EpisodesDone;
+        long done = MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(output, "train-state.ckpt")).Progress!.EpisodesDone;
         Assert.True(done >= 10, $"only {done} episodes saved");
 
         var resumed = CliRunner.Run([.. "train --encoder boe --embedding-dim 16 --ways 3 --shots 2 --queries 2 --val-every 0 --threads 1 --json --resume --out".Split(' '), output,
@@ -282,7 +282,7 @@ public class CliTests
         var train = CliRunner.Run([.. "train --encoder cnn --embeddings minilm --filters 8 --word-dropout 0.1 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         string model = Path.Combine(output, "model.ckpt");
-        string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
+        string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Models.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
         foreach (string kept in new[] { "\"tokenizer\":\"wordpiece\"", "\"embeddings\":\"minilm\"", "\"embeddingDim\":384", "\"vocabulary\":[]" }) Assert.Contains(kept, spec);
         var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), model, .. data]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
@@ -308,7 +308,7 @@ public class CliTests
         var train = CliRunner.Run([.. "train --encoder cnn --pooling entities --embedding-dim 16 --filters 8 --ways 3 --shots 2 --queries 2 --max-episodes 4 --val-every 2 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         string model = Path.Combine(output, "model.ckpt");
-        string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Training.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
+        string spec = System.Text.Json.JsonSerializer.Serialize(MetaNlp.Models.Checkpoint.ReadHeader(model).Spec, MetaNlp.Algorithms.LearnerRegistry.Json);
         Assert.Contains("\"pooling\":\"entities\"", spec);
         var eval = CliRunner.Run([.. "eval --episodes 3 --threads 1 --json --model".Split(' '), model, .. data]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
@@ -426,7 +426,7 @@ public class CliTests
         var train = CliRunner.Run([.. "train --ways 3 --shots 2 --queries 2 --max-episodes 1 --val-episodes 2 --threads 1 --json --out".Split(' '), output, .. data]);
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.Contains("recipe for minilm", train.Stderr);
-        var spec = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec;
+        var spec = MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec;
         var general = MetaNlp.Training.TrainingRecipe.General[0];
         Assert.Equal(general.Encoder.Kind, spec.Encoder.Kind);
         Assert.Equal(general.Encoder.FineTuneLayers, spec.Encoder.FineTuneLayers);
@@ -438,7 +438,7 @@ public class CliTests
         string explicitOutput = Path.Combine(dir.Path, "explicit");
         var overridden = CliRunner.Run([.. "train --finetune-layers 1 --lr 0.01 --distance euclidean --ways 3 --shots 2 --queries 2 --max-episodes 1 --val-every 0 --threads 1 --json --out".Split(' '), explicitOutput, .. data]);
         Assert.True(overridden.ExitCode == 0, overridden.Stderr);
-        var explicitSpec = MetaNlp.Training.Checkpoint.ReadHeader(Path.Combine(explicitOutput, "model.ckpt")).Spec;
+        var explicitSpec = MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(explicitOutput, "model.ckpt")).Spec;
         Assert.Equal(1, explicitSpec.Encoder.FineTuneLayers);
         Assert.Equal(0.01, explicitSpec.Training!.Trainer!.LearningRate);
         Assert.Equal(0, explicitSpec.Training.Trainer.ValidateEvery);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MetaNlp.Data;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 

@@ -208,6 +208,6 @@ public class HardClassSamplerTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
         Assert.Equal(name, e.ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new HardClassSampler(Uniform(), options, seed: 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new MetaNlp.Training.MetaTrainerOptions { Sampler = "hard", HardSampler = options }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MetaNlp.Models.MetaTrainerOptions { Sampler = "hard", HardSampler = options }.Validate());
     }
 }

@@ -1,9 +1,9 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Text;
-using MetaNlp.Training;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Encoders;

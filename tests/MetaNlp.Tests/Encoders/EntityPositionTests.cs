@@ -1,8 +1,8 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Text;
-using MetaNlp.Training;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Encoders;

@@ -1,10 +1,11 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Pretrained;
 using MetaNlp.Tests.Data;
 using MetaNlp.Text;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Encoders;

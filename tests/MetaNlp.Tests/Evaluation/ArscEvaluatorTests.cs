@@ -1,7 +1,7 @@
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
-using MetaNlp.Training;
+using MetaNlp.Models;
 
 namespace MetaNlp.Tests.Evaluation;
 

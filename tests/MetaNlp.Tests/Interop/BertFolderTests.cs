@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Encoders;
-using MetaNlp.Training;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Interop;
@@ -117,7 +117,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         TinyBert.Write(folder);
         var spec = FewShotModel.NewSpec(RelationNetwork.Name, null, new EncoderOptions { Kind = BertFolder.KindName, Path = folder, FineTuneLayers = -1 }, []);
         var model = FewShotModel.Create(spec);
-        var names = MetaNlp.Training.ModelSafetensors.Names(model);
+        var names = MetaNlp.Models.ModelSafetensors.Names(model);
         Assert.Contains(("encoder.layers.1.query_weight", "encoder.layer.1.attention.self.query.weight"), names);
         Assert.Contains(("encoder.word_embedding", "embeddings.word_embeddings.weight"), names);
         var own = names.Where(n => !n.Module.StartsWith("encoder.", StringComparison.Ordinal)).ToList();
@@ -125,9 +125,9 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         Assert.All(own, n => Assert.Equal(n.Module, n.Exported));
 
         string path = Path.Combine(dir.Path, "relation.safetensors");
-        MetaNlp.Training.ModelSafetensors.Export(model, path);
+        MetaNlp.Models.ModelSafetensors.Export(model, path);
         string[] texts = ["the cat sat on the mat.", "pay my bill"];
-        var again = MetaNlp.Training.ModelSafetensors.Load(path);
+        var again = MetaNlp.Models.ModelSafetensors.Load(path);
         Assert.Equal(Embed(model, texts), Embed(again, texts));
 
         var exported = Assert.IsType<MiniLmEncoder>(model.Learner.Embedder.Encoder);

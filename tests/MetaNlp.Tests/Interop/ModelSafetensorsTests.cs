@@ -1,11 +1,11 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 using MetaNlp.Interop;
+using MetaNlp.Models;
 using MetaNlp.Pretrained;
 using MetaNlp.Tests.Checkpoints;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Encoders;
-using MetaNlp.Training;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Interop;

@@ -147,7 +147,7 @@ public sealed class PackageConsumerTests
             using MetaNlp.Algorithms;
             using MetaNlp.Data;
             using MetaNlp.Encoders;
-            using MetaNlp.Training;
+            using MetaNlp.Models;
 
             var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name,
                 LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }),

@@ -1,4 +1,5 @@
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Reports;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Training;

@@ -1,3 +1,4 @@
+using MetaNlp.Models;
 using MetaNlp.Reports;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Training;

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
-using MetaNlp.Training;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Server;

@@ -1,5 +1,5 @@
 using MetaNlp.Server;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 
 namespace MetaNlp.Tests.Server;
 

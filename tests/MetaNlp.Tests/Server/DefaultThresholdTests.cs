@@ -1,7 +1,7 @@
 using MetaNlp.Data;
 using MetaNlp.Evaluation;
+using MetaNlp.Models;
 using MetaNlp.Server;
-using MetaNlp.Training;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

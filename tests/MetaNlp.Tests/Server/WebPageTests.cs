@@ -9,6 +9,7 @@ namespace MetaNlp.Tests.Server;
 /// classifiers as a client of the API can (list, add and remove examples, a CSV of examples, delete, the threshold of
 /// "none of these"); and reads the API reference page.
 /// </summary>
+[Trait("Category", "Slow")] // drives a browser over the service: `dotnet test --filter "Category!=Slow"` leaves it out locally
 public class WebPageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture>
 {
     [BrowserFact]

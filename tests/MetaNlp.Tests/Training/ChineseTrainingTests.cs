@@ -2,6 +2,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 using static TorchSharp.torch;
@@ -9,6 +10,7 @@ using static TorchSharp.torch;
 namespace MetaNlp.Tests.Training;
 
 /// <summary>Every learner and word encoder on Chinese text, a checkpoint that keeps its segmentation, and a short real run on TNEWS.</summary>
+[Trait("Category", "Slow")] // meta-trains or runs for minutes: `dotnet test --filter "Category!=Slow"` leaves it out locally
 public class ChineseTrainingTests
 {
     public static TheoryData<string> Learners => new(LearnerRegistry.Names);

@@ -1,5 +1,6 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 using static TorchSharp.torch;

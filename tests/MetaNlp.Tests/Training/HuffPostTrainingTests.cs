@@ -2,6 +2,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 using static TorchSharp.torch;
@@ -9,6 +10,7 @@ using static TorchSharp.torch;
 namespace MetaNlp.Tests.Training;
 
 /// <summary>A short meta-training run on real HuffPost headlines per metric learner, tested on classes never seen in training.</summary>
+[Trait("Category", "Slow")] // meta-trains or runs for minutes: `dotnet test --filter "Category!=Slow"` leaves it out locally
 public class HuffPostTrainingTests
 {
     // Induction's neural tensor layer (100 slices of 300 x 300) needs more episodes than the others to move.

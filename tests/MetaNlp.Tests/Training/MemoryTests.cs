@@ -2,11 +2,14 @@ using System.Diagnostics;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Training;
 
+[Trait("Category", "Slow")] // meta-trains or runs for minutes: `dotnet test --filter "Category!=Slow"` leaves it out locally
 [Collection(SerialCollection.Name)]
 public class MemoryTests
 {

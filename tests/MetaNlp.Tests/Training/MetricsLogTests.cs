@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 

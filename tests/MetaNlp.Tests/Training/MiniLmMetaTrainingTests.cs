@@ -3,6 +3,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Evaluation;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 using Xunit.Abstractions;
@@ -19,6 +20,7 @@ namespace MetaNlp.Tests.Training;
 /// by sentiment (the untrained ProtoNet scores near chance), and 2-way episodes of the 57 training tasks teach the top
 /// layer what separates a good review from a bad one (docs/BENCHMARKS.md, "ARSC on MiniLM").
 /// </remarks>
+[Trait("Category", "Slow")] // meta-trains or runs for minutes: `dotnet test --filter "Category!=Slow"` leaves it out locally
 public class MiniLmMetaTrainingTests(ITestOutputHelper output)
 {
     private const int QueriesPerLabel = 50;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 
 namespace MetaNlp.Tests.Training;
 

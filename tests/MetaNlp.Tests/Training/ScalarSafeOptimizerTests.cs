@@ -1,5 +1,6 @@
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
+using MetaNlp.Models;
 using MetaNlp.Tests.Data;
 using MetaNlp.Training;
 

@@ -1,8 +1,9 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
+using MetaNlp.Models;
 using MetaNlp.Text;
-using MetaNlp.Training;
+using MetaNlp.Workarounds;
 
 namespace MetaNlp.Tests.Validation;
 

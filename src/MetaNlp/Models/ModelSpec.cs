@@ -4,7 +4,7 @@ using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Text;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>
 /// Everything needed to rebuild a trained model except its weights: algorithm and its options, encoder options,
@@ -81,7 +81,7 @@ public sealed record TrainingInfo
     /// <summary>The supervised contrastive stage run before meta-training, or null if there was none.</summary>
     public ContrastiveOptions? Contrastive { get; init; }
 
-    /// <summary>The trained model whose encoder weights this run started from (<see cref="EncoderWarmStart"/>), or null for the pretrained or random start.</summary>
+    /// <summary>The trained model whose encoder weights this run started from (<see cref="Training.EncoderWarmStart"/>), or null for the pretrained or random start.</summary>
     public InitialModelInfo? InitialModel { get; init; }
 
     /// <summary>Episodes trained when these weights were saved.</summary>

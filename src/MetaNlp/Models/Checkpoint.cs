@@ -4,11 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MetaNlp.Encoders;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>
 /// One-file checkpoints: a magic tag, a JSON header (the <see cref="ModelSpec"/> and, for training state, the

@@ -4,7 +4,7 @@ using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Text;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>A learner together with the spec that rebuilds it: what training produces and a checkpoint holds.</summary>
 public sealed class FewShotModel
@@ -51,14 +51,10 @@ public sealed class FewShotModel
         return new FewShotModel(spec, LearnerRegistry.Find(spec.Algorithm).Create(embedder, learnerOptions));
     }
 
-    // The id a tokenizer reads an entity marker as: a word of a fitted vocabulary, or a reserved WordPiece token.
-    private static int MarkerId(ITokenizer tokenizer, string marker, string feature) => tokenizer switch
-    {
-        WordTokenizer words when words.Vocabulary.Contains(marker) => words.Vocabulary.IdOf(marker),
-        BertWordPieceTokenizer pieces when pieces.MarkerId(marker) is int id => id,
-        WordTokenizer => throw new ArgumentException($"{feature} need texts that mark their entities with {string.Join(" ", EntityMarkers.All)} (FewRel); the training texts have no {marker}."),
-        _ => throw new ArgumentException($"{feature} need the entity markers as tokens; the pretrained encoder's tokenizer reads them as pieces."),
-    };
+    // The id a tokenizer reads an entity marker as (a word of a fitted vocabulary, a reserved WordPiece token): a
+    // capability of the tokenizer, so a new tokenizer brings its own answer and its own reason when it has none.
+    private static int MarkerId(ITokenizer tokenizer, string marker, string feature) =>
+        tokenizer.MarkerId(marker) ?? throw new ArgumentException($"{feature} need {tokenizer.MarkerIdMissing(marker)}");
 
     /// <summary>
     /// The tokenizer of a spec: BERT WordPiece over MiniLM's vocabulary (a "bert" encoder's: its folder's vocab.txt) (at most <see cref="WordTokenizerOptions.MaxLength"/>

@@ -1,7 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>
 /// The ready-made models every command and the service name the same way (<c>--model minilm</c>): a pretrained

@@ -1,4 +1,4 @@
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>Where a training run stands; saved in the training state so a killed run can resume.</summary>
 public sealed record TrainingProgress
@@ -95,7 +95,7 @@ public sealed record ValidationPoint(long Episode, double? TrainLoss, double Acc
 /// <summary>What the trainer reports while it runs.</summary>
 public sealed record TrainingEvent(long Episode, int MaxEpisodes, double Loss, ValidationPoint? Validation);
 
-/// <summary>The outcome of <see cref="MetaTrainer.Train"/>.</summary>
+/// <summary>The outcome of <see cref="Training.MetaTrainer.Train"/>.</summary>
 public sealed record TrainingResult(string ModelPath, TrainingProgress Progress)
 {
     /// <summary>Training episodes per second (timed episodes only).</summary>

@@ -1,15 +1,15 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// TorchSharp's <see cref="Adam"/> with the same update and state layout, whose step hands LibTorch no temporary
 /// Scalar. (Its saved state names this class; <c>Checkpoint</c> still resumes states saved with TorchSharp's Adam.) TorchSharp 0.107's own step converts eight numbers to Scalars per parameter per step
 /// (<c>exp_avg.mul_(beta1).add_(grad, 1 - beta1)</c>, ...), and nothing keeps them alive during the native call, where
-/// the finalizer can free them (see <c>Functional/Scalars.cs</c>); on a 64,000-word embedding table each such call
+/// the finalizer can free them (see <c>Workarounds/Scalars.cs</c>); on a 64,000-word embedding table each such call
 /// runs for milliseconds. Here every Scalar is a <c>using</c> variable of the step. AMSGrad and maximize are not offered.
 /// </summary>
 /// <remarks>

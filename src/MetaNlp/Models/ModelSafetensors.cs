@@ -4,7 +4,7 @@ using MetaNlp.Interop;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>
 /// A model's weights as a safetensors file, for PyTorch (<c>safetensors.torch.load_file</c>) and back

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MetaNlp.Algorithms;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
 /// <summary>One field in which two model specs differ: its JSON path (e.g. "encoder.fineTuneLayers") and both values.</summary>
 public sealed record SpecChange(string Path, string Saved, string Requested);

@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// Bounds glibc heap fragmentation from LibTorch's many small native allocations (TorchSharp's Scalars and
 /// tensor handles): fixed mmap and trim thresholds stop RSS from creeping up over long training loops
-/// (DESIGN section 7). A no-op off glibc.
+/// (docs/TORCHSHARP.md). A no-op off glibc.
 /// </summary>
 public static partial class NativeHeap
 {

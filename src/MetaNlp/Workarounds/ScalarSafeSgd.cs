@@ -1,9 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static MetaNlp.Functional.Scalars;
+using static MetaNlp.Workarounds.Scalars;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// TorchSharp's plain <see cref="SGD"/> (no momentum) with the same update and state layout, whose step hands

@@ -1,9 +1,7 @@
-using MetaNlp.Data;
-
-namespace MetaNlp.Training;
+namespace MetaNlp.Data;
 
 /// <summary>
-/// The task samplers a training run can choose (<see cref="MetaTrainerOptions.Sampler"/>, <c>metanlp train
+/// The task samplers a training run can choose (<see cref="Models.MetaTrainerOptions.Sampler"/>, <c>metanlp train
 /// --sampler</c>): which classes its training episodes are drawn from. Validation episodes stay uniform, so runs
 /// with different samplers are validated alike.
 /// </summary>

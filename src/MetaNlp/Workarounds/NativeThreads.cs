@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// Makes LibTorch's OpenMP worker threads sleep instead of spinning while they wait (OMP_WAIT_POLICY=PASSIVE),

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Workarounds;
 
 /// <summary>
 /// An outer optimizer that can take a row-sparse gradient for a 2-D weight (a word-embedding table whose rows an

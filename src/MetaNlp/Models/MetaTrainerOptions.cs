@@ -1,8 +1,8 @@
 using MetaNlp.Data;
 
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
-/// <summary>Options of <see cref="MetaTrainer"/>.</summary>
+/// <summary>Options of <see cref="Training.MetaTrainer"/>.</summary>
 public sealed record MetaTrainerOptions
 {
     /// <summary>Training episodes at most.</summary>
@@ -31,7 +31,7 @@ public sealed record MetaTrainerOptions
     /// <summary>
     /// Row-sparse word-table updates: each step's backward pass computes gradients only for the rows of the encoder's
     /// word table that its episodes read (<see cref="Functional.SparseTableRows"/>), and the outer optimizer updates
-    /// only those rows, lazily (<see cref="IRowSparseOptimizer"/>: PyTorch's <c>SparseAdam</c> semantics, the moments
+    /// only those rows, lazily (<see cref="Workarounds.IRowSparseOptimizer"/>: PyTorch's <c>SparseAdam</c> semantics, the moments
     /// of rows a step did not read neither decay nor move them). False takes dense steps over the whole table (moments
     /// of unread rows decay and keep moving them). No effect on an encoder without a trained word table.
     /// </summary>
@@ -59,7 +59,7 @@ public sealed record MetaTrainerOptions
     public int CheckpointEvery { get; init; } = 100;
 
     /// <summary>
-    /// The run's seed: <see cref="MetaTrainer"/> seeds LibTorch's generator with it plus the episode before each
+    /// The run's seed: <see cref="Training.MetaTrainer"/> seeds LibTorch's generator with it plus the episode before each
     /// training step, which fixes dropout and every other random draw of training, the same for a run resumed there.
     /// <see cref="Api.MetaLearner"/> (and <c>metanlp train</c>) also seed the weight initialisation and the episode
     /// samplers with it, so two runs with the same seed, data and options give the same history and weights (on the

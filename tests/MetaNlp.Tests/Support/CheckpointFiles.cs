@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
-using MetaNlp.Training;
+using MetaNlp.Models;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Checkpoints;

@@ -1,6 +1,6 @@
-namespace MetaNlp.Training;
+namespace MetaNlp.Models;
 
-/// <summary>Options of <see cref="ContrastiveTrainer"/>, the supervised contrastive stage before meta-training.</summary>
+/// <summary>Options of <see cref="Training.ContrastiveTrainer"/>, the supervised contrastive stage before meta-training.</summary>
 public sealed record ContrastiveOptions
 {
     /// <summary>Passes over the meta-training examples (0: no contrastive stage).</summary>
@@ -12,7 +12,7 @@ public sealed record ContrastiveOptions
     /// <summary>Examples of each class in a batch.</summary>
     public int ExamplesPerClass { get; init; } = 4;
 
-    /// <summary>Softmax temperature of <see cref="SupervisedContrastiveLoss"/>.</summary>
+    /// <summary>Softmax temperature of <see cref="Training.SupervisedContrastiveLoss"/>.</summary>
     public double Temperature { get; init; } = 0.1;
 
     /// <summary>Adam's learning rate for the encoder's trainable weights.</summary>

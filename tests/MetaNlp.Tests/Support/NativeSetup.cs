@@ -6,5 +6,5 @@ namespace MetaNlp.Tests;
 internal static class NativeSetup
 {
     [ModuleInitializer]
-    internal static void Initialize() => MetaNlp.Training.NativeThreads.Configure();
+    internal static void Initialize() => MetaNlp.Workarounds.NativeThreads.Configure();
 }
