@@ -11,4 +11,11 @@ public interface ITokenizer
 
     /// <summary>The ids of one text, truncated to <see cref="MaxLength"/>.</summary>
     int[] Encode(string text);
+
+    /// <summary>
+    /// What each id of <see cref="Encode"/> stands for, one string per id in the same order (words, word pieces such
+    /// as "##ing", special tokens such as "[CLS]"): how explanations show attributions per token. A tokenizer that
+    /// cannot say shows each id as "#id".
+    /// </summary>
+    IReadOnlyList<string> Tokens(string text) => [.. Encode(text).Select(id => "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 }
