@@ -123,8 +123,14 @@ public class ExplanationTests
     // in the mean v, so IG of word i from the zero baseline is exactly x_i . 2 (pA - pB) / n, computed here by hand.
     private static readonly Dictionary<string, (double X, double Y)> Planted = new()
     {
-        ["refund"] = (3, 0), ["weather"] = (0, 3), ["my"] = (0.2, 0.1), ["order"] = (0.1, -0.2), ["the"] = (-0.1, 0.1),
-        ["is"] = (0.1, 0.1), ["nice"] = (-0.2, 0.3), ["for"] = (0.05, -0.1),
+        ["refund"] = (3, 0),
+        ["weather"] = (0, 3),
+        ["my"] = (0.2, 0.1),
+        ["order"] = (0.1, -0.2),
+        ["the"] = (-0.1, 0.1),
+        ["is"] = (0.1, 0.1),
+        ["nice"] = (-0.2, 0.3),
+        ["for"] = (0.05, -0.1),
     };
 
     private static readonly TextExample[] PlantedSupport =
