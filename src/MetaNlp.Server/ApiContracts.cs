@@ -79,7 +79,7 @@ public sealed record ExplainResponse(string ClassifierId, long Version, Predicti
 
 /// <summary>
 /// Token attributions of an explained text (docs/EXPLAIN.md): integrated gradients on the token embeddings of
-/// score(label) - score(against), from the zero baseline, checked by occlusion. The attributions sum to
+/// score(label) - score(against), from the pad baseline (every token's embedding set to the padding token's), checked by occlusion. The attributions sum to
 /// inputGap - baselineGap up to completenessError.
 /// </summary>
 /// <param name="Label">The best label (also when the prediction is "none of these").</param>

@@ -141,7 +141,9 @@ public static class ClassifierEndpoints
             try
             {
                 var (version, prediction, nearest, attributions) = await runtime.ExplainAsync(found, () => store.GetWithExamples(id), body!.Text!, body.Top ?? 5,
-                    new AttributionOptions { Steps = body.Steps ?? 50 }, request.HttpContext.RequestAborted);
+                    // The pad baseline: the zero vector is degenerate where the sentence vector is scale-free (a bag of
+                    // embeddings with cosine scores gives every point of the path but the baseline the same scores).
+                    new AttributionOptions { Steps = body.Steps ?? 50, Baseline = AttributionBaseline.Pad }, request.HttpContext.RequestAborted);
                 return Results.Ok(new ExplainResponse(id, version, Output(body.Text!, prediction),
                     nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray(),
                     attributions is null ? null : Output(attributions)));
