@@ -27,7 +27,8 @@ public sealed record ClassifyRequest(IReadOnlyList<string>? Texts);
 /// <summary>POST /api/classifiers/{id}/explain: one text and how many nearest examples to return (default 5).</summary>
 /// <param name="Text">The text to classify and explain.</param>
 /// <param name="Top">How many nearest examples to return, 1 to 100 (default 5).</param>
-public sealed record ExplainRequest(string? Text, int? Top);
+/// <param name="Steps">Integrated-gradients steps for the token attributions, 1 to 200 (default 50).</param>
+public sealed record ExplainRequest(string? Text, int? Top, int? Steps = null);
 
 /// <summary>A label and how many examples it has.</summary>
 public sealed record LabelCount(string Label, int Examples);
@@ -69,7 +70,43 @@ public sealed record ClassifyResponse(string ClassifierId, long Version, IReadOn
 public sealed record NeighbourOutput(long ExampleId, string Text, string Label, double Score);
 
 /// <summary>Response of explain.</summary>
-public sealed record ExplainResponse(string ClassifierId, long Version, PredictionOutput Prediction, IReadOnlyList<NeighbourOutput> Nearest);
+/// <param name="ClassifierId">The classifier.</param>
+/// <param name="Version">The classifier's version that answered.</param>
+/// <param name="Prediction">The prediction, as classify gives it.</param>
+/// <param name="Nearest">The support examples nearest to the text, most similar first.</param>
+/// <param name="Attributions">The text's tokens and words with their attributions for the best label against the runner-up.</param>
+public sealed record ExplainResponse(string ClassifierId, long Version, PredictionOutput Prediction, IReadOnlyList<NeighbourOutput> Nearest, AttributionsOutput? Attributions = null);
+
+/// <summary>
+/// Token attributions of an explained text (docs/EXPLAIN.md): integrated gradients on the token embeddings of
+/// score(label) - score(against), from the pad baseline (every token's embedding set to the padding token's), checked by occlusion. The attributions sum to
+/// inputGap - baselineGap up to completenessError.
+/// </summary>
+/// <param name="Label">The best label (also when the prediction is "none of these").</param>
+/// <param name="Against">The runner-up label.</param>
+/// <param name="Steps">Integration steps (Gauss-Legendre nodes).</param>
+/// <param name="InputGap">score(label) - score(against) for the text.</param>
+/// <param name="BaselineGap">The same gap with every token's embedding at the baseline.</param>
+/// <param name="CompletenessError">Sum of the attributions minus (inputGap - baselineGap).</param>
+/// <param name="Tokens">Each token the encoder reads (word pieces for MiniLM).</param>
+/// <param name="Words">The tokens grouped into words; special ones ([CLS], [SEP]) are marked.</param>
+public sealed record AttributionsOutput(string Label, string Against, int Steps, double InputGap, double BaselineGap, double CompletenessError,
+    IReadOnlyList<TokenAttributionOutput> Tokens, IReadOnlyList<WordAttributionOutput> Words);
+
+/// <summary>One token and its attributions.</summary>
+/// <param name="Token">The token as the tokenizer shows it.</param>
+/// <param name="Word">Index of its word in words.</param>
+/// <param name="IntegratedGradients">Its integrated-gradients attribution (positive: toward the label).</param>
+/// <param name="Occlusion">The gap minus the gap with this token at the baseline.</param>
+public sealed record TokenAttributionOutput(string Token, int Word, double IntegratedGradients, double Occlusion);
+
+/// <summary>One word and its tokens' attributions summed.</summary>
+/// <param name="Text">The word.</param>
+/// <param name="Special">Whether the tokenizer added it ([CLS], [SEP]).</param>
+/// <param name="IntegratedGradients">Sum of its tokens' integrated gradients.</param>
+/// <param name="Occlusion">Sum of its tokens' occlusion scores.</param>
+/// <param name="Share">Its integrated gradients over the largest absolute word attribution, in [-1, 1] (0 for special words): how strongly to colour it.</param>
+public sealed record WordAttributionOutput(string Text, bool Special, double IntegratedGradients, double Occlusion, double Share);
 
 /// <summary>A base model in GET /api/models.</summary>
 /// <param name="Name">The name a create request gives as baseModel.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MetaNlp.Explain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -139,16 +140,20 @@ public static class ClassifierEndpoints
             if (runtime.Catalog.Find(found.BaseModel) is null) return BaseModelNotLoaded(found);
             try
             {
-                var (version, prediction, nearest) = await runtime.ExplainAsync(found, () => store.GetWithExamples(id), body!.Text!, body.Top ?? 5, request.HttpContext.RequestAborted);
+                var (version, prediction, nearest, attributions) = await runtime.ExplainAsync(found, () => store.GetWithExamples(id), body!.Text!, body.Top ?? 5,
+                    // The pad baseline: the zero vector is degenerate where the sentence vector is scale-free (a bag of
+                    // embeddings with cosine scores gives every point of the path but the baseline the same scores).
+                    new AttributionOptions { Steps = body.Steps ?? 50, Baseline = AttributionBaseline.Pad }, request.HttpContext.RequestAborted);
                 return Results.Ok(new ExplainResponse(id, version, Output(body.Text!, prediction),
-                    nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray()));
+                    nearest.Select(n => new NeighbourOutput(n.Example.Id, n.Example.Text, n.Example.Label, Math.Round(n.Score, 6))).ToArray(),
+                    attributions is null ? null : Output(attributions)));
             }
             catch (KeyNotFoundException)
             {
                 return NotFound(id);   // deleted between the look-up and the reading of its examples
             }
         }).Accepts<ExplainRequest>("application/json").Produces<ExplainResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-          .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems().WithName("Explain").WithSummary("One prediction and the support examples nearest to the text.");
+          .ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems().WithName("Explain").WithSummary("One prediction, the support examples nearest to the text, and its words' attributions (integrated gradients, checked by occlusion).");
     }
 
     private static async Task<(T? Body, IResult? Problem)> ReadValidBody<T>(HttpRequest request, JsonSerializerOptions json, Func<T, Dictionary<string, string[]>> check) where T : class
@@ -160,6 +165,14 @@ public static class ClassifierEndpoints
     }
 
     private static PredictionOutput Output(string text, LabelPrediction p) => new(text, p.Label, p.NoneOfThese, p.BestLabel, p.Probability, p.Probabilities);
+
+    private static AttributionsOutput Output(TokenAttributions a)
+    {
+        var shares = ExplanationRendering.Shares(a);
+        return new AttributionsOutput(a.Label, a.Against, a.Steps, Math.Round(a.InputGap, 6), Math.Round(a.BaselineGap, 6), Math.Round(a.CompletenessError, 6),
+            [.. a.Tokens.Select(t => new TokenAttributionOutput(t.Token, t.Word, Math.Round(t.IntegratedGradients, 6), Math.Round(t.Occlusion, 6)))],
+            [.. a.Words.Select((w, i) => new WordAttributionOutput(w.Text, w.Special, Math.Round(w.IntegratedGradients, 6), Math.Round(w.Occlusion, 6), Math.Round(shares[i], 4)))]);
+    }
 
     // Thrown inside the store's transaction to roll a change back; only this type means "refused" (409).
     private sealed class ChangeRefusedException(string message) : Exception(message);

@@ -120,6 +120,19 @@ public sealed class ClassifierRuntime : IDisposable
     public async Task<(long Version, LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest)> ExplainAsync(StoredClassifier classifier,
         Func<(StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)?> load, string text, int top, CancellationToken cancellation = default)
     {
+        var (version, prediction, nearest, _) = await ExplainAsync(classifier, load, text, top, null, cancellation).ConfigureAwait(false);
+        return (version, prediction, nearest);
+    }
+
+    /// <summary>
+    /// <see cref="ExplainAsync(StoredClassifier, Func{ValueTuple{StoredClassifier, IReadOnlyList{StoredExample}}?}, string, int, CancellationToken)"/>
+    /// with the text's token attributions for the best label against the runner-up (integrated gradients with
+    /// <paramref name="attribution"/>'s steps, null: none), computed by the same adapted classifier under the model's gate.
+    /// </summary>
+    public async Task<(long Version, LabelPrediction Prediction, IReadOnlyList<(StoredExample Example, double Score)> Nearest, TokenAttributions? Attributions)> ExplainAsync(
+        StoredClassifier classifier, Func<(StoredClassifier Classifier, IReadOnlyList<StoredExample> Examples)?> load, string text, int top, AttributionOptions? attribution,
+        CancellationToken cancellation = default)
+    {
         ArgumentNullException.ThrowIfNull(classifier);
         var model = ModelOf(classifier);
         var adapted = await AcquireAsync(model, classifier, load, cancellation).ConfigureAwait(false);
@@ -130,8 +143,14 @@ public sealed class ClassifierRuntime : IDisposable
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
                 var (prediction, nearest) = adapted.Explain(model, text, top);
+                TokenAttributions? attributions = null;
+                if (attribution is not null && adapted.Classifier is IExplainableClassifier explainable)
+                {
+                    var order = Enumerable.Range(0, prediction.Probabilities.Count).OrderByDescending(c => prediction.Probabilities[c]).ThenBy(c => c).ToArray();
+                    attributions = IntegratedGradients.Compute(explainable, text, order[0], order[1], attribution);
+                }
                 return (adapted.Version, LabelPrediction.From(prediction, adapted.Classifier.Labels, classifier.Threshold),
-                    nearest.Select(s => (adapted.Examples[s.Index], s.Score)).ToArray());
+                    nearest.Select(s => (adapted.Examples[s.Index], s.Score)).ToArray(), attributions);
             }
         }
         finally

@@ -75,6 +75,9 @@ public sealed class RequestValidator(ServiceLimits limits)
             extensions: new Dictionary<string, object?> { ["limit"] = _limits.MaxRequestCharacters, ["characters"] = characters });
     }
 
+    /// <summary>Most integrated-gradients steps an explain request may ask for: each is a forward and backward pass of the text under the model's gate.</summary>
+    public const int MaxExplainSteps = 200;
+
     /// <summary>Problems of an explain request, by field (empty when valid).</summary>
     public Dictionary<string, string[]> Check(ExplainRequest request)
     {
@@ -82,6 +85,7 @@ public sealed class RequestValidator(ServiceLimits limits)
         var errors = new Dictionary<string, string[]>();
         CheckText(request.Text, "text", errors);
         if (request.Top is { } top && (top < 1 || top > 100)) errors["top"] = ["must be between 1 and 100"];
+        if (request.Steps is { } steps && (steps < 1 || steps > MaxExplainSteps)) errors["steps"] = [$"must be between 1 and {MaxExplainSteps}"];
         return errors;
     }
 

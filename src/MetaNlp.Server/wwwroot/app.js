@@ -211,6 +211,25 @@ $('add-form').addEventListener('submit', async (event) => {
   }
 });
 
+// The words of the explained text coloured by their integrated-gradients share: green toward the best label, red
+// toward the runner-up (colours set through the style object, which the page's Content-Security-Policy allows).
+function showAttributions(attributions) {
+  const box = $('attributions');
+  const legend = $('attributions-legend');
+  if (!attributions) { box.hidden = true; legend.hidden = true; return; }
+  const words = attributions.words.filter((w) => !w.special).map((w) => {
+    const span = el('span', { className: 'attribution', textContent: w.text, title: `integrated gradients ${w.integratedGradients.toFixed(4)}, occlusion ${w.occlusion.toFixed(4)}` });
+    const alpha = (Math.min(1, Math.abs(w.share)) * 0.75).toFixed(3);
+    span.style.backgroundColor = w.share >= 0 ? `rgba(0, 170, 60, ${alpha})` : `rgba(220, 40, 40, ${alpha})`;
+    span.dataset.share = String(w.share);
+    return span;
+  });
+  box.replaceChildren(...words.flatMap((span, i) => (i ? [' ', span] : [span])));
+  legend.textContent = `Green words pull toward ${attributions.label}, red toward ${attributions.against} (integrated gradients, ${attributions.steps} steps).`;
+  box.hidden = false;
+  legend.hidden = false;
+}
+
 $('try-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const id = $('classifier').value;
@@ -229,6 +248,7 @@ $('try-form').addEventListener('submit', async (event) => {
     $('nearest').tBodies[0].replaceChildren(...explained.nearest.map((n) =>
       el('tr', null, ...[n.text, n.label, n.score.toFixed(3)].map((value) => el('td', { textContent: value })))));
     $('nearest').hidden = false;
+    showAttributions(explained.attributions);
   } catch (error) {
     show(predicted, error.message, true);
   }

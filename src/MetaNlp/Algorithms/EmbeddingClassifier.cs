@@ -1,4 +1,5 @@
 using MetaNlp.Functional;
+using MetaNlp.Text;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Algorithms;
@@ -7,7 +8,7 @@ namespace MetaNlp.Algorithms;
 /// A classifier that embeds texts and scores them against stored class evidence (prototypes, support vectors):
 /// probabilities are the softmax of the scores. Shared by the metric learners.
 /// </summary>
-public sealed class EmbeddingClassifier : IFewShotClassifier
+public sealed class EmbeddingClassifier : IExplainableClassifier
 {
     private readonly TextEmbedder _embedder;
     private readonly Func<Tensor, Tensor> _scores;
@@ -51,6 +52,21 @@ public sealed class EmbeddingClassifier : IFewShotClassifier
     /// the same embedder (a server batches the texts of several classifiers that way).
     /// </summary>
     public ParameterSet? EncoderWeights => _encoderWeights;
+
+    /// <inheritdoc />
+    public ITokenizer Tokenizer => _embedder.Tokenizer;
+
+    /// <inheritdoc />
+    public int MinLength => _embedder.Encoder.MinLength;
+
+    /// <inheritdoc />
+    public Tensor Scores(TokenBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_embedder.Encoder.training) throw new InvalidOperationException("Scores explains the classifier's predictions, which run in evaluation mode; call eval() on the model first (word dropout and dropout would change the scores from call to call).");
+        using var scope = NewDisposeScope();
+        return _scores(_embedder.Encoder.Forward(batch, _encoderWeights)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Sentence vectors [texts, dim] as this classifier sees them (its adapted weights, if any), without gradients.</summary>
     public Tensor EmbedNoGrad(IReadOnlyList<string> texts) => _embedder.EmbedNoGrad(texts, weights: _encoderWeights);

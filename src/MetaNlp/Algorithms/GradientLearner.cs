@@ -287,6 +287,75 @@ public abstract class GradientLearner : IFewShotLearner
     /// <summary>Runs the inner loop on the task's support set.</summary>
     protected InnerResult InnerLoop(TaskData task, int steps, bool createGraph)
     {
+        var (start, logits) = InnerStart(task);
+        using var optimizer = CreateInnerOptimizer(task);
+        var adapted = GradientUpdate.Adapt(start, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, steps, createGraph);
+        return new InnerResult(start, adapted, logits);
+    }
+
+    /// <summary>
+    /// The inner loop on <paramref name="support"/> step by step, as <see cref="Adapt"/> runs it (first order, the same
+    /// update rule and steps): the support loss and accuracy, and those of <paramref name="queries"/> when given,
+    /// before the first step and after each one, then the weights that moved most. Costs one extra forward pass of
+    /// the support (and queries) per step.
+    /// </summary>
+    /// <param name="support">Labelled examples of at least two classes.</param>
+    /// <param name="queries">Labelled examples of the support's classes to follow as well, or null.</param>
+    /// <param name="steps">Inner steps; default <see cref="GradientLearnerOptions.TestInnerSteps"/>.</param>
+    /// <exception cref="ArgumentException">A query's label is not one of the support's classes.</exception>
+    public AdaptationTrace TraceAdaptation(IReadOnlyList<TextExample> support, IReadOnlyList<TextExample>? queries = null, int? steps = null)
+    {
+        var set = SupportSet.From(support);
+        var classOf = set.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
+        int[]? queryLabels = queries?.Select((q, i) => classOf.TryGetValue(q.Label, out int c) ? c
+            : throw new ArgumentException($"Query {i + 1} is labelled '{q.Label}', which is not a class of the support set ({string.Join(", ", set.Labels)}).", nameof(queries))).ToArray();
+        if (queries is { Count: 0 }) queryLabels = null;
+        int total = steps ?? Options.TestInnerSteps;
+        ArgumentOutOfRangeException.ThrowIfNegative(total, nameof(steps));
+        using var grad = enable_grad(); // the inner loop needs gradients even under a caller's no_grad
+        using var scope = NewDisposeScope();
+        var task = Prepare(set.Texts, set.LabelIndices.Select(i => (int)i).ToArray(), set.Labels.Count,
+            queryLabels is null ? null : queries!.Select(q => q.Text).ToArray(), queryLabels);
+        var (start, logits) = InnerStart(task);
+        using var optimizer = CreateInnerOptimizer(task);
+        var points = new List<AdaptationStep>(total + 1);
+        var current = start;
+        for (int step = 0; ; step++)
+        {
+            points.Add(Measure(step, current, logits, task));
+            if (step == total) break;
+            // One step at a time with the same optimizer (its state carries over), which is what Adapt's loop does.
+            current = GradientUpdate.Adapt(current, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, 1, createGraph: false);
+        }
+        var moved = new List<ParameterMove>();
+        using (no_grad())
+        {
+            foreach (var (name, from) in start)
+            {
+                double change = current[name].sub(from).norm().item<float>();
+                double size = from.norm().item<float>();
+                moved.Add(new ParameterMove(name, change, size > 0 ? change / size : change));
+            }
+        }
+        return new AdaptationTrace(points, [.. moved.OrderByDescending(m => m.RelativeChange).ThenBy(m => m.Name, StringComparer.Ordinal)]);
+    }
+
+    private static AdaptationStep Measure(int step, ParameterSet weights, Func<ParameterSet, TokenBatch, Tensor> logits, TaskData task)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var (supportLoss, supportAccuracy) = LossAndAccuracy(logits(weights, task.Support), task.SupportLabels);
+        if (task.Query is null) return new AdaptationStep(step, supportLoss, supportAccuracy, null, null);
+        var (queryLoss, queryAccuracy) = LossAndAccuracy(logits(weights, task.Query), task.QueryLabels!);
+        return new AdaptationStep(step, supportLoss, supportAccuracy, queryLoss, queryAccuracy);
+    }
+
+    private static (double Loss, double Accuracy) LossAndAccuracy(Tensor logits, Tensor labels) =>
+        (nn.functional.cross_entropy(logits, labels).item<float>(), logits.argmax(1).eq(labels).to(float64).mean().item<double>());
+
+    /// <summary>The weights a task's inner loop starts from and how weights give logits.</summary>
+    private (ParameterSet Start, Func<ParameterSet, TokenBatch, Tensor> Logits) InnerStart(TaskData task)
+    {
         var encoderWeights = new ParameterSet(Encoder.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, Localize(p.name, p.parameter, task))));
         var (headWeight, headBias) = InitialHead(task, encoderWeights);
         var start = encoderWeights.Only(AdaptedNames.Take(AdaptedNames.Count - 2))
@@ -307,9 +376,7 @@ public abstract class GradientLearner : IFewShotLearner
             if (task.Query is not null) features[task.Query] = Encoder.Forward(task.Query, encoderWeights);
             logits = (weights, batch) => nn.functional.linear(features[batch], weights[MetaNetwork.HeadWeightName], weights[MetaNetwork.HeadBiasName]);
         }
-        using var optimizer = CreateInnerOptimizer(task);
-        var adapted = GradientUpdate.Adapt(start, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, steps, createGraph);
-        return new InnerResult(start, adapted, logits);
+        return (start, logits);
     }
 
     /// <summary>Lays out tasks of equal ways, support and query sizes for one task-batched inner loop.</summary>

@@ -248,7 +248,7 @@ public sealed class MiniLmEncoder : TextEncoder
             throw new ArgumentException($"The encoder reads at most {_config.MaxPositions} tokens; this batch is {batch.Length} long (lower the tokenizer's MaxLength).", nameof(batch));
         using var scope = NewDisposeScope();
         var keyBias = KeyBias(batch);
-        var x = CachesBottom && _hiddenStates.Enabled && FrozenBottomIsOwn(weights)
+        var x = CachesBottom && _hiddenStates.Enabled && batch.TokenEmbeddingEdit is null && FrozenBottomIsOwn(weights)
             ? CachedBottom(batch)
             : RunLayers(Embeddings(batch, weights), keyBias, 0, _firstTrainedLayer, weights);
         return RunLayers(x, keyBias, _firstTrainedLayer, _config.Layers, weights).MoveToOuterDisposeScope();
@@ -389,7 +389,7 @@ public sealed class MiniLmEncoder : TextEncoder
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var sentence = IsFrozen && RunsOwnWeights(weights) ? Cached(batch) : Normalized(batch, weights);
+        var sentence = IsFrozen && batch.TokenEmbeddingEdit is null && RunsOwnWeights(weights) ? Cached(batch) : Normalized(batch, weights);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
         return sentence.MoveToOuterDisposeScope();
     }

@@ -125,12 +125,15 @@ public abstract class TextEncoder : nn.Module
     /// <see cref="Embed(Tensor, TokenBatch)"/> of the <see cref="TokenTableName"/> table from <paramref name="weights"/>
     /// or the module's own; the own table goes through <see cref="SparseTable"/> when one is set. Explicit weights are
     /// never gathered: a gradient learner differentiates its inner loss with respect to the tensors it passes in.
+    /// The batch's <see cref="TokenBatch.TokenEmbeddingEdit"/>, when set, replaces the rows looked up: this is the
+    /// one place every encoder turns token ids into vectors, so attributions over token embeddings reach every encoder.
     /// </summary>
     protected Tensor EmbedWords(ParameterSet? weights, TokenBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var table = Weight(weights, TokenTableName ?? throw new InvalidOperationException($"{GetType().Name} has no word table."));
-        return Embed(table, batch, weights is null ? SparseTable : null);
+        var embedded = Embed(table, batch, weights is null ? SparseTable : null);
+        return batch.TokenEmbeddingEdit is { } edit ? edit(embedded) : embedded;
     }
 
     /// <summary>

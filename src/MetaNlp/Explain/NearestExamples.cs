@@ -37,7 +37,7 @@ public sealed class NearestExamples : IDisposable
     /// Embeds <paramref name="supportTexts"/> as <paramref name="classifier"/> sees them: with its adapted encoder
     /// weights when a gradient learner made it, so the explanation and the prediction use one sentence space.
     /// </summary>
-    public static NearestExamples Create(EmbeddingClassifier classifier, IReadOnlyList<string> supportTexts)
+    public static NearestExamples Create(IExplainableClassifier classifier, IReadOnlyList<string> supportTexts)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         return Create(classifier.EmbedNoGrad, supportTexts);

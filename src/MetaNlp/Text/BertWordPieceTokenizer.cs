@@ -16,11 +16,13 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
 {
     private readonly BertTokenizer _tokenizer;
     private readonly Dictionary<string, int>? _markerIds;
+    private readonly string[] _tokens; // vocab.txt by id, to show what each id stands for
 
-    private BertWordPieceTokenizer(BertTokenizer tokenizer, int vocabularySize, int maxLength, Dictionary<string, int>? markerIds = null)
+    private BertWordPieceTokenizer(BertTokenizer tokenizer, string[] tokens, int maxLength, Dictionary<string, int>? markerIds = null)
     {
         _tokenizer = tokenizer;
-        VocabularySize = vocabularySize;
+        _tokens = tokens;
+        VocabularySize = tokens.Length;
         MaxLength = maxLength;
         _markerIds = markerIds;
     }
@@ -64,10 +66,10 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
         // The vocabulary loader reads lines with StreamReader.ReadLine, which ends a line at CR, LF or CRLF, so no token
         // of a CRLF vocab.txt keeps a '\r'; counted the same way here.
         copy.Position = 0;
-        int lines = 0;
+        var lines = new List<string>();
         using (var reader = new StreamReader(copy, leaveOpen: true))
         {
-            while (reader.ReadLine() is not null) lines++;
+            while (reader.ReadLine() is { } line) lines.Add(line);
         }
         copy.Position = 0;
         var tokenizer = BertTokenizer.Create(copy, new BertOptions
@@ -77,7 +79,7 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
             SplitOnSpecialTokens = false, // BERT's basic tokenizer reads "[CLS]" in a text as "[", "cls", "]"
         });
         if (tokenizer.PaddingTokenId != PadId) throw new InvalidDataException($"The vocabulary has [PAD] at id {tokenizer.PaddingTokenId}; MetaNlp pads with id {PadId}.");
-        return new BertWordPieceTokenizer(tokenizer, lines, maxLength);
+        return new BertWordPieceTokenizer(tokenizer, [.. lines], maxLength);
     }
 
     /// <summary>Whether entity markers are read as one reserved token each (<see cref="WithEntityMarkerTokens"/>).</summary>
@@ -104,7 +106,7 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
             string reserved = $"[unused{i + 1}]";
             ids[EntityMarkers.All[i]] = IdOf(reserved) ?? throw new InvalidDataException($"The vocabulary has no {reserved} to read {EntityMarkers.All[i]} as.");
         }
-        return new BertWordPieceTokenizer(_tokenizer, VocabularySize, MaxLength, ids);
+        return new BertWordPieceTokenizer(_tokenizer, _tokens, MaxLength, ids);
     }
 
     /// <inheritdoc />
@@ -118,6 +120,13 @@ public sealed partial class BertWordPieceTokenizer : ITokenizer
         for (int i = 0; i < kept; i++) ids[i + 1] = pieces[i];
         ids[kept + 1] = SeparatorId;
         return ids;
+    }
+
+    /// <summary>The vocabulary entry of each id <see cref="Encode"/> returns: "[CLS]", the pieces ("play", "##ing"; a marker read as one token shows as the marker), "[SEP]".</summary>
+    public IReadOnlyList<string> Tokens(string text)
+    {
+        var markers = _markerIds?.ToDictionary(p => p.Value, p => p.Key);
+        return [.. Encode(text).Select(id => markers is not null && markers.TryGetValue(id, out var marker) ? marker : id < _tokens.Length ? _tokens[id] : "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     private List<int> PiecesAndMarkers(string text, Dictionary<string, int> markerIds)

@@ -24,4 +24,11 @@ public interface ITokenizer
     /// worded to follow "Entity pooling need " in an error message.
     /// </summary>
     string MarkerIdMissing(string marker);
+
+    /// <summary>
+    /// What each id of <see cref="Encode"/> stands for, one string per id in the same order (words, word pieces such
+    /// as "##ing", special tokens such as "[CLS]"): how explanations show attributions per token. A tokenizer that
+    /// cannot say shows each id as "#id".
+    /// </summary>
+    IReadOnlyList<string> Tokens(string text) => [.. Encode(text).Select(id => "#" + id.ToString(System.Globalization.CultureInfo.InvariantCulture))];
 }

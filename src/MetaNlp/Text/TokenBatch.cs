@@ -32,6 +32,16 @@ public sealed class TokenBatch : IDisposable
     /// <summary>Padded length.</summary>
     public int Length => (int)Ids.shape[1];
 
+    /// <summary>
+    /// Replaces the word embeddings an encoder looks up for this batch ([batch, length, embedding size] in, the same
+    /// shape out) before anything else reads them, or null (the default) to use them as looked up. Attribution
+    /// methods set it (Captum's layer hook on the embedding layer): integrated gradients runs the encoder on points
+    /// between a baseline and the real embeddings, and differentiates the class scores with respect to them. An
+    /// encoder with caches of sentence vectors or hidden states skips them for such a batch, since they hold the
+    /// unedited texts.
+    /// </summary>
+    public Func<Tensor, Tensor>? TokenEmbeddingEdit { get; set; }
+
     /// <summary>Tokenizes and pads texts; rows are at least <paramref name="minLength"/> long (a CNN's widest filter).</summary>
     public static TokenBatch From(ITokenizer tokenizer, IReadOnlyList<string> texts, int minLength = 1, Device? device = null)
     {

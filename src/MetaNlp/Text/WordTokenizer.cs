@@ -107,6 +107,13 @@ public sealed partial class WordTokenizer : ITokenizer
         return ids;
     }
 
+    /// <summary>The words <see cref="Encode"/> reads (cut and lower-cased as it does, truncated the same way); a word outside the vocabulary is read as &lt;unk&gt; but shown as written.</summary>
+    public IReadOnlyList<string> Tokens(string text)
+    {
+        var tokens = Segmenter.Split(text, Options.LowerCase);
+        return tokens.Count <= Options.MaxLength ? tokens : [.. tokens.Take(Options.MaxLength)];
+    }
+
     // Markers first, then one CJK ideograph, then a run of word characters without CJK, then one other
     // non-space character.
     [GeneratedRegex(EntityMarkers.Pattern + @"|[\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}]|(?:(?![\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}])[\w\p{M}])+|[^\s\w]", RegexOptions.CultureInvariant)]

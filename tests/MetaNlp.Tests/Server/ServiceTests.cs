@@ -97,6 +97,19 @@ public class ServiceTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         Assert.Equal(fixture.Support[0].Text, nearest[0].GetProperty("text").GetString());   // the text itself: cosine 1
         Assert.Equal(1.0, nearest[0].GetProperty("score").GetDouble(), 4);
         Assert.True(nearest.Zip(nearest.Skip(1)).All(p => p.First.GetProperty("score").GetDouble() >= p.Second.GetProperty("score").GetDouble()));
+        // ... and the text's words with their attributions for the best label against the runner-up, which sum to the
+        // gap difference within the stated tolerance (1% or 1e-3).
+        var attributions = explained.GetProperty("attributions");
+        Assert.Equal(explained.GetProperty("prediction").GetProperty("bestLabel").GetString(), attributions.GetProperty("label").GetString());
+        Assert.NotEqual(attributions.GetProperty("label").GetString(), attributions.GetProperty("against").GetString());
+        double gap = attributions.GetProperty("inputGap").GetDouble() - attributions.GetProperty("baselineGap").GetDouble();
+        Assert.True(Math.Abs(attributions.GetProperty("completenessError").GetDouble()) <= 1e-3 + 0.01 * Math.Abs(gap));
+        var words = attributions.GetProperty("words").EnumerateArray().ToArray();
+        Assert.Equal(MetaNlp.Text.WordTokenizer.Split(fixture.Support[0].Text), words.Select(w => w.GetProperty("text").GetString()!)); // the base model reads words
+        Assert.DoesNotContain(words, w => w.GetProperty("special").GetBoolean());
+        Assert.Equal(1.0, words.Max(w => Math.Abs(w.GetProperty("share").GetDouble())), 4);
+        Assert.Equal(attributions.GetProperty("tokens").EnumerateArray().Sum(t => t.GetProperty("integratedGradients").GetDouble()),
+            words.Sum(w => w.GetProperty("integratedGradients").GetDouble()), 4);
 
         // A new label re-adapts the classifier: its own example now gets it.
         const string NewText = "flip a coin for me and tell me heads or tails";
@@ -175,6 +188,7 @@ public class ServiceTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         { "POST", "/api/classifiers/nope/classify", "{\"texts\": [\"a\"]}", 404, "nope" },
         { "POST", "/api/classifiers/{id}/explain", "{\"text\": \"a\", \"top\": 0}", 400, "top" },
         { "POST", "/api/classifiers/{id}/explain", "{\"text\": \"a\", \"top\": \"3\"}", 400, "top" },
+        { "POST", "/api/classifiers/{id}/explain", "{\"text\": \"a\", \"steps\": 201}", 400, "steps" },
         { "POST", "/api/classifiers", "{\"name\": \"x\", \"threshold\": \"0.5\", \"examples\": [{\"text\": \"a\", \"label\": \"p\"}, {\"text\": \"b\", \"label\": \"q\"}]}", 400, "threshold" },
         { "PATCH", "/api/classifiers/{id}/examples", "{}", 400, "add or remove" },
         { "PATCH", "/api/classifiers/{id}/examples", "{\"remove\": [999999]}", 400, "999999" },

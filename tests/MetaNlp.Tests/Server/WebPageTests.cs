@@ -40,6 +40,13 @@ public class WebPageTests(ServiceFixture fixture) : IClassFixture<ServiceFixture
         await Assertions.Expect(page.Locator("#nearest tbody tr")).ToHaveCountAsync(5);
         string predicted = await page.Locator("#predicted").InnerTextAsync();
         Assert.Matches(@"^Label: \S+ \(\d+\.\d%\)$", predicted);
+        // The sentence's words come back coloured by their attributions; the colours are set through the style object,
+        // which the Content-Security-Policy allows (a blocked inline style would be in `blocked`).
+        var words = page.Locator("#attributions span.attribution");
+        await Assertions.Expect(words.First).ToBeVisibleAsync();
+        Assert.Equal(MetaNlp.Text.WordTokenizer.Split(query.Text), await words.AllInnerTextsAsync()); // the test's base model reads words
+        Assert.StartsWith("rgba(", await words.First.EvaluateAsync<string>("w => w.style.backgroundColor"), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("#attributions-legend")).ToContainTextAsync("Green words pull toward ");
         Assert.Empty(blocked);
     }
 
