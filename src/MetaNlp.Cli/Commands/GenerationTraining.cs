@@ -126,19 +126,7 @@ internal sealed class GenerationTraining
         if (small.Count > 0)
             throw new ArgumentException($"--shots/--queries: tasks {string.Join(", ", small)} have fewer than {needed} pairs; lower them or leave the tasks out with --tasks.");
 
-        using var interrupt = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
-        {
-            if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
-            interrupt.Cancel();
-        };
-        Console.CancelKeyPress += onCtrlC;
-        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            interrupt.Cancel();
-        });
+        using var interrupt = new InterruptSignal();
         bool asJson = result.GetValue(o.Json);
         GenerationRunState done;
         try
@@ -149,14 +137,10 @@ internal sealed class GenerationTraining
                     if (!asJson && (step % 50 == 0 || step == options.Steps)) Console.Error.WriteLine($"step {step}/{options.Steps}: loss {loss:F4}");
                 }, interrupt.Token);
         }
-        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        catch (OperationCanceledException) when (interrupt.Arrived)
         {
             Console.Error.WriteLine($"interrupted: the state is saved in {path}; continue with --out {output} --resume.");
             return TrainCommand.Interrupted;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCtrlC;
         }
         if (asJson)
         {

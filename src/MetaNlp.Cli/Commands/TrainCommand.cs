@@ -222,34 +222,16 @@ internal static class TrainCommand
                 Gradients = distributed ?? (IMetaGradientSource)LocalMetaGradient.Instance,
             };
             using var metrics = new MetricsLog(output, savedRun?.State.Progress?.EpisodesDone ?? 0);
-            // Ctrl-C or a polite kill (SIGTERM) stops the run after its current step with its state saved, so nothing
-            // since the last checkpoint is lost; a second Ctrl-C is left to the runtime and ends the process at once.
-            using var interrupt = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCtrlC = (_, e) =>
-            {
-                if (interrupt.IsCancellationRequested) return;
-                e.Cancel = true;
-                interrupt.Cancel();
-            };
-            Console.CancelKeyPress += onCtrlC;
-            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                interrupt.Cancel();
-            });
+            using var interrupt = new InterruptSignal();
             TrainingResult trained;
             try
             {
                 trained = Train();
             }
-            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            catch (OperationCanceledException) when (interrupt.Arrived)
             {
                 Console.Error.WriteLine($"interrupted: the state is saved in {output}; continue with: {Program.Name} train {ResumeArguments(output)}");
                 return Interrupted;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCtrlC;
             }
 
             TrainingResult Train() => ProgressDisplay.Run(asJson, "training", options.MaxEpisodes, report =>
