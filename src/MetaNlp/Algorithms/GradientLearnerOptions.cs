@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MetaNlp.Algorithms;
 
 /// <summary>The inner loop's update rule for learners that take one (MAML, ANIL, ProtoMAML, Reptile).</summary>
@@ -47,8 +49,10 @@ public sealed record GradientLearnerOptions
     /// same ways, support and query sizes, with the CNN (without entity features) or the bag of embeddings when the
     /// encoder adapts, and with any encoder when only the head does; other meta-batches run one task at a time. Off by
     /// default: measured on HuffPost second-order MAML with one thread it was not faster (docs/BENCHMARKS.md), since
-    /// every task's texts are padded to the longest text of the meta-batch.
+    /// every task's texts are padded to the longest text of the meta-batch. Written to a checkpoint only when on, so
+    /// the options of models saved before it existed write back unchanged.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool BatchTasks { get; init; }
 
     /// <summary>Most <see cref="InnerSteps"/> and <see cref="TestInnerSteps"/>.</summary>
