@@ -40,8 +40,10 @@ public static class MetaGradient
     /// <param name="runSeed">The run's seed (<see cref="MetaTrainerOptions.Seed"/>).</param>
     /// <param name="divisor">The meta-batch's size: each task's gradient is divided by it, so the sum over the whole meta-batch is the mean's gradient.</param>
     /// <param name="table">The word table's row gatherer, or null for dense gradients.</param>
+    /// <param name="episodeLoss">The loss of episode i, drawn only after the tasks before it were computed (a sampler that
+    /// learns from the model's predictions needs that); null for the learner's own <see cref="IFewShotLearner.EpisodeLoss"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="divisor"/> is not positive.</exception>
-    public static double Accumulate(IFewShotLearner learner, IEpisodeSource source, IEnumerable<long> episodes, long runSeed, int divisor, SparseTableRows? table)
+    public static double Accumulate(IFewShotLearner learner, IEpisodeSource source, IEnumerable<long> episodes, long runSeed, int divisor, SparseTableRows? table, Func<long, Episode, Tensor>? episodeLoss = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(source);
@@ -55,8 +57,9 @@ public static class MetaGradient
         try
         {
             long[] indices = [.. episodes];
-            var sampled = indices.Select(source.Sample).ToArray();
-            if (sampled.Length > 1 && learner.ComputesTogether(sampled))
+            // Drawn ahead only where the learner may batch them; a feedback sampler's episodes are drawn one at a time.
+            Episode[]? sampled = episodeLoss is null && indices.Length > 1 ? [.. indices.Select(source.Sample)] : null;
+            if (sampled is not null && learner.ComputesTogether(sampled))
             {
                 // A task-batched learner adapts the tasks together, so they share one graph and one backward pass;
                 // the generator is seeded once, from the first task.
@@ -68,10 +71,10 @@ public static class MetaGradient
             }
             for (int t = 0; t < indices.Length; t++)
             {
-                long episode = indices[t];
                 using var scope = NewDisposeScope();
-                torch.manual_seed(TaskSeed(runSeed, episode));
-                var loss = learner.EpisodeLoss(sampled[t]);
+                torch.manual_seed(TaskSeed(runSeed, indices[t]));
+                var episode = sampled?[t] ?? source.Sample(indices[t]);
+                var loss = episodeLoss is null ? learner.EpisodeLoss(episode) : episodeLoss(indices[t], episode);
                 loss.mul(scale).backward();
                 total += loss.item<float>();
             }

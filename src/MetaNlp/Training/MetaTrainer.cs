@@ -231,31 +231,18 @@ public sealed class MetaTrainer
         }
     }
 
-    // A step's gradient when the training sampler learns from the model's predictions (the hard sampler): the tasks
-    // one after another, each seeded as MetaGradient.Accumulate seeds it and its predictions handed to the sampler
-    // before the next episode is drawn; otherwise what LocalMetaGradient computes.
+    // A step's gradient when the training sampler learns from the model's predictions (the hard sampler): each
+    // episode's predictions are handed to the sampler before the next episode is drawn.
     private static MetaStepGradient GradientWithFeedback(IFewShotLearner learner, IEpisodeFeedback feedback, IEpisodeSource train, long first, int count, long runSeed, SparseTableRows? table)
     {
-        learner.Model.train();
-        var encoder = learner.Embedder.Encoder;
-        using var scale = (1.0 / count).ToScalar();
-        double total = 0;
-        encoder.SparseTable = table;
         try
         {
-            for (long index = first; index < first + count; index++)
-            {
-                using var scope = NewDisposeScope();
-                torch.manual_seed(MetaGradient.TaskSeed(runSeed, index));
-                var loss = LossWithFeedback(learner, feedback, index, train.Sample(index));
-                loss.mul(scale).backward();
-                total += loss.item<float>();
-            }
+            double total = MetaGradient.Accumulate(learner, train, Enumerable.Range(0, count).Select(b => first + b), runSeed, count, table,
+                (index, episode) => LossWithFeedback(learner, feedback, index, episode));
             return new MetaStepGradient(total / count, table?.Gradient());
         }
         finally
         {
-            encoder.SparseTable = null;
             table?.Clear();
         }
     }
