@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MetaNlp.Algorithms;
+using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Pretrained;
 using MetaNlp.Training;
@@ -65,6 +66,16 @@ internal sealed class ModelOptions
         DefaultValueFactory = _ => new GradientLearnerOptions().BatchTasks,
     };
 
+    public Option<bool> LabelText { get; } = new("--label-text")
+    {
+        Description = $"Read each class label as one more support example of its class (FewRel's relation names, HuffPost's categories, else the label with _ and - as spaces), in training and in every adaptation; --label-text false: never. {RecipeDefault}",
+    };
+
+    public Option<string?> LabelNames { get; } = new Option<string?>("--label-names")
+    {
+        Description = "JSON file of label texts, {\"label\": \"text\"}, for labels that are codes or ids (turns --label-text on); default: the dataset's own names (FewRel, HuffPost).",
+    };
+
     public Option<bool> FullContext { get; } = new("--fce") { Description = "matching: full context embeddings (BiLSTM over the support set, attention LSTM for queries)." };
 
     public Option<string> SiameseLoss { get; } = new Option<string>("--siamese-loss") { Description = "siamese: pair loss, cosine (SetFit's) or contrastive.", DefaultValueFactory = _ => "cosine" }
@@ -81,7 +92,7 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Every option that describes the model to build (learner, encoder and their settings).</summary>
-    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
+    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
 
     /// <summary>
     /// Refuses model options given together with a saved model, which brings its own learner and encoder: ignoring
@@ -124,6 +135,22 @@ internal sealed class ModelOptions
             FreezeEmbeddings = CliOptions.Given(result, FreezeEmbeddings, r.FreezeEmbeddings),
             FineTuneLayers = CliOptions.Given(result, FineTuneLayers, r.FineTuneLayers),
         };
+    }
+
+    /// <summary>
+    /// The label texts of the spec when <c>--label-text</c> (or else the recipe) asks for them or <c>--label-names</c>
+    /// gives them: that file's texts, else the data's names of its label ids (<see cref="LoadedDataset.LabelNames"/>),
+    /// the labels themselves for the rest; null when not asked for.
+    /// </summary>
+    /// <exception cref="ArgumentException">--label-names together with --label-text false.</exception>
+    /// <exception cref="DatasetFormatException">The --label-names file is not a JSON object of non-empty strings.</exception>
+    public LabelTexts? ReadLabelTexts(ParseResult result, TrainingRecipe recipe, SelectedData data)
+    {
+        string? file = result.GetValue(LabelNames);
+        bool explicitlyOff = result.GetResult(LabelText) is { Implicit: false } && !result.GetValue(LabelText);
+        if (file is not null && explicitlyOff) throw new ArgumentException("--label-names gives label texts that --label-text false turns off; leave one of them out.");
+        if (file is null && !CliOptions.Given(result, LabelText, recipe.LabelText)) return null;
+        return new LabelTexts { Names = file is not null ? Data.LabelTexts.ReadNames(file) : data.Registry?.LabelNames ?? new Dictionary<string, string>() };
     }
 
     private static Option<int> FineTuneLayersOption()

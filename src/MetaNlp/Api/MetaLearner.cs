@@ -26,7 +26,7 @@ public static class MetaLearner
         ArgumentNullException.ThrowIfNull(dataset);
         var split = dataset.Split ?? throw new ArgumentException(
             $"'{dataset.Info.Name}' has no class split to meta-train on; ARSC's tasks and the fixed-support sets train with `metanlp train --dataset {dataset.Info.Name}`.", nameof(dataset));
-        return Run(dataset.Dataset, split, options, dataset.Info.Recipes, dataset.Protocol, cancellation);
+        return Run(dataset.Dataset, split, options, dataset.Info.Recipes, dataset.Protocol, dataset.LabelNames, cancellation);
     }
 
     /// <summary>
@@ -40,7 +40,7 @@ public static class MetaLearner
     public static FewShotClassifier Train(TextDataset dataset, ClassSplit split, MetaLearnerOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return Run(dataset, split, options, recipes: null, protocol: null, cancellation);
+        return Run(dataset, split, options, recipes: null, protocol: null, labelNames: null, cancellation);
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ public static class MetaLearner
     }
 
     private static FewShotClassifier Run(TextDataset dataset, ClassSplit split, MetaLearnerOptions? options, IReadOnlyList<TrainingRecipe>? recipes,
-        BenchmarkProtocol? protocol, CancellationToken cancellation)
+        BenchmarkProtocol? protocol, IReadOnlyDictionary<string, string>? labelNames, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(split);
         options ??= new MetaLearnerOptions();
@@ -88,7 +88,12 @@ public static class MetaLearner
         var contrastive = options.Contrastive ?? recipe.Contrastive;
         var trainingExamples = dataset.WithClasses(split.Train);
         var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options ?? RecipeMetric(learner.Algorithm, recipe),
-            options.Encoder ?? recipe.Encoder, trainingExamples.Select(e => e.Text));
+            options.Encoder ?? recipe.Encoder, trainingExamples.Select(e => e.Text)) with
+        {
+            LabelTexts = options.LabelText ?? recipe.LabelText
+                ? new LabelTexts { Names = options.LabelNames ?? labelNames ?? new Dictionary<string, string>() }
+                : null,
+        };
         var (train, validation) = Samplers(dataset, split, episodes, seed);
 
         torch.manual_seed(seed);

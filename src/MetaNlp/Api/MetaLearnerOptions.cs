@@ -29,6 +29,18 @@ public sealed record MetaLearnerOptions
     public ContrastiveOptions? Contrastive { get; init; }
 
     /// <summary>
+    /// Whether every support set, in training and in each later adaptation, gains one example per class whose text is
+    /// the class label's (<see cref="LabelTexts"/>); null: the recipe's.
+    /// </summary>
+    public bool? LabelText { get; init; }
+
+    /// <summary>
+    /// Texts of labels that are ids ("P26": "spouse"), read when <see cref="LabelText"/> is on; null: the registry
+    /// dataset's (<see cref="LoadedDataset.LabelNames"/>), else none (each label reads as itself).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? LabelNames { get; init; }
+
+    /// <summary>
     /// Seeds the weight initialisation, the episodes, the contrastive batches and LibTorch's generator during
     /// training; null: <see cref="Trainer"/>'s seed (42 by default). Two runs with the same seed, data, options and
     /// thread count give the same history and weights.
@@ -56,6 +68,7 @@ public sealed record MetaLearnerOptions
         Trainer?.Validate();
         Episodes?.Validate();
         Contrastive?.Validate();
+        if (LabelNames is not null) new LabelTexts { Names = LabelNames }.Validate();
         if (OutputDirectory is not null && string.IsNullOrWhiteSpace(OutputDirectory))
             throw new ArgumentException("OutputDirectory is blank; give a folder, or null for a temporary one.", nameof(OutputDirectory));
     }

@@ -64,7 +64,7 @@ public sealed record LoadedDataset(DatasetInfo Info, TextDataset Dataset, ClassS
     /// <summary>Which parts play which role in the protocol: episodic (the default), a fixed support set, or ARSC's tasks.</summary>
     public ProtocolParts Parts { get; init; } = EpisodicParts.Instance;
 
-    /// <summary>Display names of labels where known (FewRel relation names); empty otherwise.</summary>
+    /// <summary>What each label says, where the labels are ids (FewRel's relation names and descriptions, HuffPost's categories), for <see cref="LabelTexts"/>; empty otherwise.</summary>
     public IReadOnlyDictionary<string, string> LabelNames { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The data ready for its protocol, with <paramref name="split"/> in force where given (a user's or a trained model's), else the registry's.</summary>

@@ -74,7 +74,10 @@ public static class DatasetRegistry
                 "huffpost_bao",
                 new BenchmarkProtocol(BenchmarkKind.Episodic, 5, [1, 5], 25, 1000, "Classes 0-19 train, 20-24 validation, 25-40 test."),
                 [F("huffpost_bao/huffpost.json", HuffPost, "huffpost.json")],
-                (info, folder, _) => new LoadedDataset(info, HuffPostLoader.Load(folder), HuffPostLoader.BaoSplit, info.Protocol))
+                (info, folder, _) => new LoadedDataset(info, HuffPostLoader.Load(folder), HuffPostLoader.BaoSplit, info.Protocol)
+                {
+                    LabelNames = HuffPostLoader.CategoryNames,
+                })
             {
                 Recipes =
                 [
@@ -94,7 +97,7 @@ public static class DatasetRegistry
                 [F("fewrel/val_wiki.json", FewRel, "val_wiki.json"), F("fewrel/pid2name.json", FewRel, "pid2name.json")],
                 (info, folder, _) => new LoadedDataset(info, FewRelLoader.Load(folder), FewRelSplit, info.Protocol)
                 {
-                    LabelNames = FewRelLoader.RelationNames(folder),
+                    LabelNames = FewRelLoader.RelationTexts(folder),
                 })
             {
                 Recipes =

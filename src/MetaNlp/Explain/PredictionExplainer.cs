@@ -24,7 +24,10 @@ public static class PredictionExplainer
         var classifier = adapted as IExplainableClassifier
             ?? throw new NotSupportedException($"{learner.Algorithm}'s adapted classifier ({adapted.GetType().Name}) does not open its scores to explanations.");
         var explanation = Explain(classifier, support, text, options);
-        return options.Trace && learner is GradientLearner gradient ? explanation with { Trace = gradient.TraceAdaptation(support) } : explanation;
+        if (!options.Trace) return explanation;
+        // A learner with label texts adapts to the support with them, so its trace does too.
+        var (inner, traced) = learner is LabelTextLearner labelled ? (labelled.Inner, labelled.Texts.Augment(support)) : (learner, support);
+        return inner is GradientLearner gradient ? explanation with { Trace = gradient.TraceAdaptation(traced) } : explanation;
     }
 
     /// <summary>Explains <paramref name="classifier"/>'s prediction for <paramref name="text"/>; <paramref name="support"/> is the set it was adapted to (for the nearest examples).</summary>

@@ -48,7 +48,8 @@ public sealed class FewShotModel
         var encoder = EncoderFactory.Create(spec.Encoder, tokenizer.VocabularySize, entityPositions, entitySpans);
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
-        return new FewShotModel(spec, LearnerRegistry.Find(spec.Algorithm).Create(embedder, learnerOptions));
+        var learner = LearnerRegistry.Find(spec.Algorithm).Create(embedder, learnerOptions);
+        return new FewShotModel(spec, spec.LabelTexts is { } texts ? new LabelTextLearner(learner, texts) : learner);
     }
 
     // The id a tokenizer reads an entity marker as (a word of a fitted vocabulary, a reserved WordPiece token): a

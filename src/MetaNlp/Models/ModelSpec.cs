@@ -27,6 +27,12 @@ public sealed record ModelSpec
     /// <summary>Tokens in id order (built from the meta-training classes only); empty for a pretrained encoder, which brings its own.</summary>
     public required IReadOnlyList<string> Vocabulary { get; init; }
 
+    /// <summary>
+    /// Label-semantic support (<see cref="Data.LabelTexts"/>): each support set gains one example per class whose text
+    /// is the label's, in training and in every adaptation; null for none.
+    /// </summary>
+    public LabelTexts? LabelTexts { get; init; }
+
     /// <summary>How the model was trained, where it was.</summary>
     public TrainingInfo? Training { get; init; }
 
@@ -55,6 +61,7 @@ public sealed record ModelSpec
         TokenizerOptions.Validate();
         OptionBounds.Check("Vocabulary size", Vocabulary.Count, 0, WordTokenizerOptions.VocabularyLimit);
         if (Vocabulary.Any(t => t is null)) throw new ArgumentException("The vocabulary holds a null token.", nameof(Vocabulary));
+        LabelTexts?.Validate();
         Training?.Validate();
         return learnerOptions;
     }

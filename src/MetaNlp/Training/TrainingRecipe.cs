@@ -28,6 +28,9 @@ public sealed record TrainingRecipe
     /// <summary>Outer learning rate, episode budget, validation schedule and patience.</summary>
     public required MetaTrainerOptions Trainer { get; init; }
 
+    /// <summary>Whether each support set gains its labels' texts (<see cref="Data.LabelTexts"/>, <c>--label-text</c>).</summary>
+    public bool LabelText { get; init; }
+
     /// <summary>The supervised contrastive stage before meta-training (no epochs: none).</summary>
     public ContrastiveOptions Contrastive { get; init; } = new();
 
@@ -99,6 +102,7 @@ public sealed record TrainingRecipe
         if (Encoder.Tokenizer is EncoderOptions.JiebaTokens or EncoderOptions.CharacterTokens) parts.Add($"--tokenizer {Encoder.Tokenizer}");
         if (Encoder.WordDropout > 0) parts.Add(FormattableString.Invariant($"--word-dropout {Encoder.WordDropout}"));
         if (Encoder.Dropout > 0) parts.Add(FormattableString.Invariant($"--dropout {Encoder.Dropout}"));
+        if (LabelText) parts.Add("--label-text");
         if (Ways is int ways) parts.Add($"--ways {ways}");
         if (Contrastive.Epochs > 0) parts.Add(FormattableString.Invariant($"--contrastive-epochs {Contrastive.Epochs} --contrastive-lr {Contrastive.LearningRate}"));
         parts.Add(FormattableString.Invariant($"--lr {Trainer.LearningRate} --max-episodes {Trainer.MaxEpisodes} --val-every {Trainer.ValidateEvery} --val-episodes {Trainer.ValidationEpisodes} --patience {Trainer.Patience}"));

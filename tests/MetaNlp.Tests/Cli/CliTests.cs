@@ -184,6 +184,26 @@ public class CliTests
     }
 
     [Fact]
+    public void LabelNamesAreReadFromAFileAndABadOneOrAContradictionIsExitTwo()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string test = string.Join(',', ToyData.Classes(9, 12));
+        string[] common = ["eval", "--dataset-file", csv, "--test-classes", test, "--algo", "knn", "--encoder", "boe", "--episodes", "3", "--threads", "1"];
+        string names = dir.File("names.json", "{\"class9\": \"the ninth\", \"class10\": \"the tenth\"}");
+        var ok = CliRunner.Run([.. common, "--label-names", names, "--json"]);
+        Assert.True(ok.ExitCode == 0, ok.Stderr);
+        string bad = dir.File("bad.json", "{\"class9\": 9}");
+        var refused = CliRunner.Run([.. common, "--label-names", bad]);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("bad.json", refused.Stderr);
+        Assert.Contains("class9", refused.Stderr);
+        var contradiction = CliRunner.Run([.. common, "--label-names", names, "--label-text", "false"]);
+        Assert.Equal(2, contradiction.ExitCode);
+        Assert.Contains("--label-names", contradiction.Stderr);
+    }
+
+    [Fact]
     public void ThePretrainedModelIsCalledMiniLmInEveryCommandAndASavedModelRefusesModelOptions()
     {
         using var dir = new TempDir();

@@ -60,8 +60,9 @@ public class BenchmarkLoaderTests
             "[E2] Mississippi River [/E2] bridge to replace the deteriorating [E1] Cape Girardeau Bridge [/E1] .",
             first.Text);
 
-        var names = FewRelLoader.RelationNames(TestData.Path("fewrel"));
-        Assert.True(names.ContainsKey("P177"));
+        var names = FewRelLoader.RelationTexts(TestData.Path("fewrel"));
+        Assert.Equal("crosses: obstacle (body of water, road, ...) which this bridge crosses over or this tunnel goes under", names["P177"]);
+        Assert.Equal("organization directed from the office or person", names["P2389"]); // Wikidata's "No description defined" is left out
         Assert.All(ds.Classes, c => Assert.True(names.ContainsKey(c), c));
     }
 
