@@ -50,7 +50,7 @@ internal static class EvalCommand
             {
                 var splitsReport = new JsonObject { ["dataset"] = result.GetValue(data.Dataset), ["model"] = path, ["protocol"] = "FewClue" };
                 FewClueSplitsEval.Run(result.GetValue(data.Dataset) ?? throw new ArgumentException("--all-splits needs --dataset fewclue-TASK."),
-                    DataDirectory.Resolve(result.GetValue(data.DataDir)), path, s => UntrainedModel(result, model, s, s.ForProtocol(), result.GetValue(seed)), asJson, splitsReport);
+                    DataDirectory.Resolve(result.GetValue(data.DataDir)), path, s => UntrainedModel(result, model, episodes, s, s.ForProtocol(), result.GetValue(seed)), asJson, splitsReport);
                 splitsReport["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3);
                 if (asJson) Output.Json(splitsReport);
                 return 0;
@@ -59,7 +59,7 @@ internal static class EvalCommand
             // A model fine-tuned on a fixed support set (DNNC train_10) is evaluated with that set unless --shots says otherwise.
             SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots);
             var protocolData = selected.ForProtocol();
-            var fewShot = trained ?? UntrainedModel(result, model, selected, protocolData, result.GetValue(seed));
+            var fewShot = trained ?? UntrainedModel(result, model, episodes, selected, protocolData, result.GetValue(seed));
             var report = new JsonObject
             {
                 ["dataset"] = selected.Name,
@@ -110,11 +110,11 @@ internal static class EvalCommand
 
     // No checkpoint: a fresh learner whose vocabulary comes from the training classes (or the support set), the
     // floor every trained model should beat.
-    private static FewShotModel UntrainedModel(ParseResult result, ModelOptions model, SelectedData selected, ProtocolData data, int seed)
+    private static FewShotModel UntrainedModel(ParseResult result, ModelOptions model, EpisodeOptions episodes, SelectedData selected, ProtocolData data, int seed)
     {
         var vocabularySource = data.VocabularyExamples();
         torch.manual_seed(seed);
-        var recipe = model.Recipe(result, selected);
+        var recipe = model.Recipe(result, selected, episodes.Read(result, selected.Registry?.Protocol).Shots);
         var encoder = model.ReadEncoder(result, recipe);
         // Nothing is trained here, so the recipe's trained layers would only slow the encoder down (a frozen one caches each text's vector).
         if (result.GetResult(model.FineTuneLayers) is null or { Implicit: true }) encoder = encoder with { FineTuneLayers = 0 };

@@ -82,8 +82,8 @@ internal static class TrainCommand
             CliOptions.ApplyHiddenCache(result, hiddenCacheMb, hiddenCacheFloat16);
             // --shots also picks a fixed-support dataset's support file (DNNC: train_5 or train_10).
             var selected = data.Load(result, result.GetValue(episodes.Shots));
-            var recipe = model.Recipe(result, selected);
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
+            var recipe = model.Recipe(result, selected, sampling.Shots);
             if (recipe.Ways is int recipeWays && result.GetValue(episodes.Ways) is null) sampling = sampling with { Ways = recipeWays };
             bool asJson = result.GetValue(json);
             string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{model.ReadAlgorithm(result, recipe)}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
@@ -93,7 +93,7 @@ internal static class TrainCommand
             string? initPath = result.GetValue(initModel);
             FewShotModel? initial = initPath is null || saved is not null ? null : Checkpoint.LoadModel(initPath);
             if (initial is not null && (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == initial.Spec.Encoder.Kind))
-                recipe = TrainingRecipe.For(selected.Registry?.Info.Recipes, initial.Spec.Encoder.Kind) with { Encoder = initial.Spec.Encoder };
+                recipe = TrainingRecipe.For(selected.Registry?.Info.Recipes, initial.Spec.Encoder.Kind, sampling.Shots) with { Encoder = initial.Spec.Encoder };
             if (savedRun is not null)
             {
                 // The saved run decides the episodes, the seed and the options not given (ResumePolicy).

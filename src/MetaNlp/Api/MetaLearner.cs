@@ -77,12 +77,12 @@ public static class MetaLearner
         ClassSplitFile.Validate(split, dataset);
         if (split.Train.Count < 2) throw new ArgumentException($"Meta-training needs at least two training classes; the split has {split.Train.Count}.", nameof(split));
 
-        var recipe = TrainingRecipe.For(recipes, options.Encoder?.Kind);
+        var shape = protocol?.EpisodeShape ?? new EpisodeSamplerOptions();
+        var recipe = TrainingRecipe.For(recipes, options.Encoder?.Kind, (options.Episodes ?? shape).Shots);
         var learner = options.Learner ?? Learner.Of(recipe.Algorithm);
         var trainerOptions = options.Trainer ?? recipe.Trainer;
         trainerOptions = trainerOptions with { Seed = options.Seed ?? trainerOptions.Seed };
         int seed = trainerOptions.Seed;
-        var shape = protocol?.EpisodeShape ?? new EpisodeSamplerOptions();
         var episodes = options.Episodes ?? shape with { Ways = recipe.Ways ?? shape.Ways };
         episodes = episodes with { AllowFewerWays = true }; // fewer training classes than ways: episodes of them all
         var contrastive = options.Contrastive ?? recipe.Contrastive;

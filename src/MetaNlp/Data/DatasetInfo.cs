@@ -52,7 +52,7 @@ public sealed class DatasetInfo
     public IReadOnlyList<Training.TrainingRecipe> Recipes { get; init; } = [];
 
     /// <summary>The recipe for <paramref name="encoder"/> (null: the default encoder's), this entry's own or the general one.</summary>
-    public Training.TrainingRecipe Recipe(string? encoder = null) => Training.TrainingRecipe.For(Recipes, encoder);
+    public Training.TrainingRecipe Recipe(string? encoder = null, int? shots = null) => Training.TrainingRecipe.For(Recipes, encoder, shots);
 
     /// <summary>Total size of <see cref="Files"/> in bytes.</summary>
     public long TotalSize => Files.Sum(f => f.Size);

@@ -22,6 +22,12 @@ public sealed record TrainingRecipe
     /// <summary>The encoder: kind, layers trained, pooling, dropouts.</summary>
     public required EncoderOptions Encoder { get; init; }
 
+    /// <summary>
+    /// The shots (K) this recipe is for, where the best measured way differs by K (FewRel: label texts and mean pooling
+    /// at one shot, entity pooling at five); null: any K without a recipe of its own.
+    /// </summary>
+    public int? Shots { get; init; }
+
     /// <summary>Classes per training episode; null takes the protocol's.</summary>
     public int? Ways { get; init; }
 
@@ -53,14 +59,18 @@ public sealed record TrainingRecipe
     ];
 
     /// <summary>
-    /// The recipe for <paramref name="encoder"/> (null: the first, the default encoder) among
-    /// <paramref name="recipes"/>, else among <see cref="General"/>.
+    /// The recipe for <paramref name="encoder"/> (null: the first's, the default encoder) at <paramref name="shots"/>
+    /// among <paramref name="recipes"/>: the one declared for those shots, else the one for any; else the encoder's
+    /// among <see cref="General"/>.
     /// </summary>
-    public static TrainingRecipe For(IReadOnlyList<TrainingRecipe>? recipes, string? encoder)
+    public static TrainingRecipe For(IReadOnlyList<TrainingRecipe>? recipes, string? encoder, int? shots = null)
     {
-        if (encoder is null) return recipes is { Count: > 0 } ? recipes[0] : General[0];
-        return recipes?.FirstOrDefault(r => r.Encoder.Kind == encoder)
-            ?? General.FirstOrDefault(r => r.Encoder.Kind == encoder)
+        var own = recipes ?? [];
+        string kind = encoder ?? (own.Count > 0 ? own[0].Encoder.Kind : General[0].Encoder.Kind);
+        var ofKind = own.Where(r => r.Encoder.Kind == kind).ToList();
+        return ofKind.FirstOrDefault(r => r.Shots is int k && k == shots)
+            ?? ofKind.FirstOrDefault(r => r.Shots is null)
+            ?? General.FirstOrDefault(r => r.Encoder.Kind == kind)
             ?? throw new ArgumentException($"Unknown encoder '{encoder}'. Known encoders: {string.Join(", ", EncoderOptions.Kinds)}.");
     }
 
@@ -93,7 +103,9 @@ public sealed record TrainingRecipe
     /// <summary>The settings in one line, as the command line would spell them.</summary>
     public string Describe()
     {
-        var parts = new List<string> { $"--algo {Algorithm}" };
+        var parts = new List<string>();
+        if (Shots is int shots) parts.Add($"--shots {shots}");
+        parts.Add($"--algo {Algorithm}");
         if (TakesDistance(LearnerRegistry.Find(Algorithm))) parts.Add($"--distance {(Distance == MetricDistance.Cosine ? "cosine" : "euclidean")}"); // only learners whose options have a metric read it
         parts.Add($"--encoder {Encoder.Kind}");
         if (Encoder.FineTuneLayers != 0) parts.Add($"--finetune-layers {Encoder.FineTuneLayers}");
