@@ -202,6 +202,8 @@ internal sealed class ModelOptions
     /// <summary>The option behind a spec field's change (the siamese and relation losses share one field).</summary>
     public Option? OptionOf(ParseResult result, string path) =>
         path == "algorithmOptions.loss" ? (result.GetResult(SiameseLoss) is { Implicit: false } ? SiameseLoss : RelationLoss)
+        : path == "labelTexts" ? (result.GetResult(LabelNames) is { Implicit: false } ? LabelNames : LabelText)
+        : path.StartsWith("labelTexts.", StringComparison.Ordinal) ? LabelNames
         : SpecFields().GetValueOrDefault(path);
 
     /// <summary>The learner: the one named on the command line, else <paramref name="recipe"/>'s.</summary>

@@ -176,9 +176,8 @@ internal static class TrainCommand
                 Contrastive = contrastive.Epochs > 0 ? contrastive : null,
                 InitialModel = initPath is null ? null : InitialModelInfo.Of(initPath),
             };
-            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts)
-                with
-            { LabelTexts = model.ReadLabelTexts(result, recipe, selected) };
+            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
+            spec = spec with { LabelTexts = model.ReadLabelTexts(result, recipe, selected) };
             if (initial is not null) spec = EncoderWarmStart.Adapt(spec, initial);
             if (savedRun is not null)
             {

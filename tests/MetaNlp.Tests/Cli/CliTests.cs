@@ -429,6 +429,9 @@ public class CliTests
         var shots = CliRunner.Run(Args("train --resume --shots 3 --max-episodes 6 --threads 1", ToySplit(csv)));
         Assert.Equal(2, shots.ExitCode);
         Assert.Contains("--shots", shots.Stderr);
+        var labelText = CliRunner.Run(Args("train --resume --label-text --max-episodes 6 --threads 1", ToySplit(csv)));
+        Assert.Equal(2, labelText.ExitCode);
+        Assert.Contains("--label-text: the run has", labelText.Stderr);
 
         // Nothing but the data and a larger budget: everything else comes from the saved run.
         var resumed = CliRunner.Run(Args("train --resume --max-episodes 6 --threads 1 --json", ToySplit(csv)));
