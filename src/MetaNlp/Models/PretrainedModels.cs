@@ -19,13 +19,18 @@ public static class PretrainedModels
     /// <summary>Whether <paramref name="name"/> names a ready-made model (case-insensitive).</summary>
     public static bool IsName(string? name) => name is not null && Names.Contains(name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A fresh copy of the ready-made model called <paramref name="name"/>.</summary>
-    /// <exception cref="ArgumentException">No ready-made model has that name.</exception>
-    public static FewShotModel Create(string name)
+    /// <summary>
+    /// A fresh copy of the ready-made model called <paramref name="name"/>, reading each support set's label texts
+    /// when <paramref name="labelTexts"/> is given (<see cref="Data.LabelTexts"/>: off by default, since polarity labels
+    /// such as ARSC's "positive" and "negative" hurt, while topic, intent and relation labels help; docs/BENCHMARKS.md).
+    /// </summary>
+    /// <exception cref="ArgumentException">No ready-made model has that name, or a label text is empty or too long.</exception>
+    public static FewShotModel Create(string name, Data.LabelTexts? labelTexts = null)
     {
         if (!IsName(name)) throw new ArgumentException($"No ready-made model is called '{name}'; there is {string.Join(", ", Names)}.", nameof(name));
-        return FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name,
-            LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), new EncoderOptions { Kind = MiniLmEncoder.KindName }, []));
+        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name,
+            LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), new EncoderOptions { Kind = MiniLmEncoder.KindName }, []);
+        return FewShotModel.Create(spec with { LabelTexts = labelTexts });
     }
 
     /// <summary>

@@ -90,6 +90,30 @@ public class FewShotClassifierTests(PretrainedFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public void LabelTextsAreOptInMoveTheProbabilitiesAndSurviveSaving()
+    {
+        using var dir = new TempDir();
+        var texts = fixture.Queries.Select(q => q.Text).ToArray();
+        using var labelled = FewShotClassifier.FromPretrained(FewShotClassifier.MiniLm, new LabelTexts()).Fit(fixture.Support);
+        Assert.IsType<MetaNlp.Algorithms.LabelTextLearner>(labelled.Model.Learner);
+        Assert.IsNotType<MetaNlp.Algorithms.LabelTextLearner>(fixture.Classifier.Model.Learner);
+        var with = labelled.Predict(texts);
+        var without = fixture.Classifier.Predict(texts);
+        // The label is one more example of its class, so every query's probabilities move ("pay_bill" reads "pay bill").
+        Assert.All(Enumerable.Range(0, texts.Length), i => Assert.NotEqual(without[i].Probability, with[i].Probability, 6));
+        int right = with.Where((p, i) => p.Label == fixture.Queries[i].Label).Count();
+        Assert.True(right >= fixture.Queries.Count - 1, $"{right} of {fixture.Queries.Count} right with label texts");
+
+        string path = Path.Combine(dir.Path, "labelled.ckpt");
+        labelled.Save(path);
+        using var loaded = FewShotClassifier.Load(path);
+        Assert.NotNull(loaded.Model.Spec.LabelTexts);
+        var again = loaded.Predict(texts);
+        for (int i = 0; i < texts.Length; i++) Assert.Equal(with[i].Probability, again[i].Probability, 9);
+        Assert.Throws<ArgumentException>(() => FewShotClassifier.FromPretrained(FewShotClassifier.MiniLm, new LabelTexts { Names = new Dictionary<string, string> { ["x"] = "" } }));
+    }
+
+    [Fact]
     public void MetanlpPredictReadsASavedClassifier()
     {
         using var dir = new TempDir();
