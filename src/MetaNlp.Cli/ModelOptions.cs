@@ -68,7 +68,7 @@ internal sealed class ModelOptions
 
     public Option<bool> LabelText { get; } = new("--label-text")
     {
-        Description = $"Read each class label as one more support example of its class (FewRel's relation names, HuffPost's categories, else the label with _ and - as spaces), in training and in every adaptation; --label-text false: never. {RecipeDefault}",
+        Description = $"Read each class label as one more support example of its class (FewRel's relation names and descriptions, HuffPost's categories, else the label with _ and - as spaces), in training and in every adaptation; --label-text false: never. {RecipeDefault}",
     };
 
     public Option<string?> LabelNames { get; } = new Option<string?>("--label-names")
