@@ -76,6 +76,9 @@ internal sealed class ModelOptions
         Description = "JSON file of label texts, {\"label\": \"text\"}, for labels that are codes or ids (turns --label-text on); default: the dataset's own names (FewRel, HuffPost).",
     };
 
+    public Option<int> LabelTextWeight { get; } = CliOptions.Positive<int>("--label-text-weight",
+        $"How many support examples each label text counts as, 1 to {Data.LabelTexts.MaxWeight} (turns --label-text on). {RecipeDefault}");
+
     public Option<bool> FullContext { get; } = new("--fce") { Description = "matching: full context embeddings (BiLSTM over the support set, attention LSTM for queries)." };
 
     public Option<string> SiameseLoss { get; } = new Option<string>("--siamese-loss") { Description = "siamese: pair loss, cosine (SetFit's) or contrastive.", DefaultValueFactory = _ => "cosine" }
@@ -92,7 +95,7 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Every option that describes the model to build (learner, encoder and their settings).</summary>
-    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
+    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, LabelTextWeight, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
 
     /// <summary>
     /// Refuses model options given together with a saved model, which brings its own learner and encoder: ignoring
@@ -138,19 +141,29 @@ internal sealed class ModelOptions
     }
 
     /// <summary>
-    /// The label texts of the spec when <c>--label-text</c> (or else the recipe) asks for them or <c>--label-names</c>
-    /// gives them: that file's texts, else the data's names of its label ids (<see cref="LoadedDataset.LabelNames"/>),
-    /// the labels themselves for the rest; null when not asked for.
+    /// The label texts of the spec when <c>--label-text</c> (or else the recipe) asks for them, or <c>--label-names</c>
+    /// or <c>--label-text-weight</c> is given: that file's texts, else the data's names of its label ids
+    /// (<see cref="LoadedDataset.LabelNames"/>), the labels themselves for the rest; weighed as <c>--label-text-weight</c>
+    /// says, else the recipe; null when not asked for.
     /// </summary>
-    /// <exception cref="ArgumentException">--label-names together with --label-text false.</exception>
+    /// <exception cref="ArgumentException">--label-names or --label-text-weight together with --label-text false; a weight above <see cref="Data.LabelTexts.MaxWeight"/>.</exception>
     /// <exception cref="DatasetFormatException">The --label-names file is not a JSON object of non-empty strings.</exception>
     public LabelTexts? ReadLabelTexts(ParseResult result, TrainingRecipe recipe, SelectedData data)
     {
         string? file = result.GetValue(LabelNames);
+        bool weightGiven = result.GetResult(LabelTextWeight) is { Implicit: false };
         bool explicitlyOff = result.GetResult(LabelText) is { Implicit: false } && !result.GetValue(LabelText);
-        if (file is not null && explicitlyOff) throw new ArgumentException("--label-names gives label texts that --label-text false turns off; leave one of them out.");
-        if (file is null && !CliOptions.Given(result, LabelText, recipe.LabelText)) return null;
-        return new LabelTexts { Names = file is not null ? Data.LabelTexts.ReadNames(file) : data.Registry?.LabelNames ?? new Dictionary<string, string>() };
+        if (explicitlyOff && (file is not null || weightGiven))
+            throw new ArgumentException($"{(file is not null ? "--label-names" : "--label-text-weight")} asks for label texts that --label-text false turns off; leave one of them out.");
+        if (file is null && !weightGiven && !CliOptions.Given(result, LabelText, recipe.LabelText)) return null;
+        var texts = new LabelTexts
+        {
+            Names = file is not null ? Data.LabelTexts.ReadNames(file) : data.Registry?.LabelNames ?? new Dictionary<string, string>(),
+            Weight = CliOptions.Given(result, LabelTextWeight, recipe.LabelTextWeight),
+        };
+        if (texts.Weight > Data.LabelTexts.MaxWeight)
+            throw new ArgumentException($"--label-text-weight must be from 1 to {Data.LabelTexts.MaxWeight} (got {texts.Weight}).");
+        return texts;
     }
 
     private static Option<int> FineTuneLayersOption()
@@ -202,7 +215,8 @@ internal sealed class ModelOptions
     /// <summary>The option behind a spec field's change (the siamese and relation losses share one field).</summary>
     public Option? OptionOf(ParseResult result, string path) =>
         path == "algorithmOptions.loss" ? (result.GetResult(SiameseLoss) is { Implicit: false } ? SiameseLoss : RelationLoss)
-        : path == "labelTexts" ? (result.GetResult(LabelNames) is { Implicit: false } ? LabelNames : LabelText)
+        : path == "labelTexts" ? (result.GetResult(LabelNames) is { Implicit: false } ? LabelNames : result.GetResult(LabelTextWeight) is { Implicit: false } ? LabelTextWeight : LabelText)
+        : path == "labelTexts.weight" ? LabelTextWeight
         : path.StartsWith("labelTexts.", StringComparison.Ordinal) ? LabelNames
         : SpecFields().GetValueOrDefault(path);
 

@@ -91,7 +91,11 @@ public static class MetaLearner
             options.Encoder ?? recipe.Encoder, trainingExamples.Select(e => e.Text)) with
         {
             LabelTexts = options.LabelText ?? recipe.LabelText
-                ? new LabelTexts { Names = options.LabelNames ?? labelNames ?? new Dictionary<string, string>() }
+                ? new LabelTexts
+                {
+                    Names = options.LabelNames ?? labelNames ?? new Dictionary<string, string>(),
+                    Weight = options.LabelTextWeight ?? recipe.LabelTextWeight,
+                }
                 : null,
         };
         var (train, validation) = Samplers(dataset, split, episodes, seed);

@@ -41,6 +41,12 @@ public sealed record MetaLearnerOptions
     public IReadOnlyDictionary<string, string>? LabelNames { get; init; }
 
     /// <summary>
+    /// How many support examples each label text counts as (<see cref="LabelTexts.Weight"/>), when
+    /// <see cref="LabelText"/> is on; null: the recipe's.
+    /// </summary>
+    public int? LabelTextWeight { get; init; }
+
+    /// <summary>
     /// Seeds the weight initialisation, the episodes, the contrastive batches and LibTorch's generator during
     /// training; null: <see cref="Trainer"/>'s seed (42 by default). Two runs with the same seed, data, options and
     /// thread count give the same history and weights.
@@ -68,7 +74,8 @@ public sealed record MetaLearnerOptions
         Trainer?.Validate();
         Episodes?.Validate();
         Contrastive?.Validate();
-        if (LabelNames is not null) new LabelTexts { Names = LabelNames }.Validate();
+        if (LabelNames is not null || LabelTextWeight is not null)
+            new LabelTexts { Names = LabelNames ?? new Dictionary<string, string>(), Weight = LabelTextWeight ?? 1 }.Validate();
         if (OutputDirectory is not null && string.IsNullOrWhiteSpace(OutputDirectory))
             throw new ArgumentException("OutputDirectory is blank; give a folder, or null for a temporary one.", nameof(OutputDirectory));
     }

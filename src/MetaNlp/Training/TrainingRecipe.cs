@@ -37,6 +37,9 @@ public sealed record TrainingRecipe
     /// <summary>Whether each support set gains its labels' texts (<see cref="Data.LabelTexts"/>, <c>--label-text</c>).</summary>
     public bool LabelText { get; init; }
 
+    /// <summary>How many support examples each label text counts as (<see cref="Data.LabelTexts.Weight"/>, <c>--label-text-weight</c>).</summary>
+    public int LabelTextWeight { get; init; } = 1;
+
     /// <summary>The supervised contrastive stage before meta-training (no epochs: none).</summary>
     public ContrastiveOptions Contrastive { get; init; } = new();
 
@@ -115,6 +118,7 @@ public sealed record TrainingRecipe
         if (Encoder.WordDropout > 0) parts.Add(FormattableString.Invariant($"--word-dropout {Encoder.WordDropout}"));
         if (Encoder.Dropout > 0) parts.Add(FormattableString.Invariant($"--dropout {Encoder.Dropout}"));
         if (LabelText) parts.Add("--label-text");
+        if (LabelText && LabelTextWeight != 1) parts.Add($"--label-text-weight {LabelTextWeight}");
         if (Ways is int ways) parts.Add($"--ways {ways}");
         if (Contrastive.Epochs > 0) parts.Add(FormattableString.Invariant($"--contrastive-epochs {Contrastive.Epochs} --contrastive-lr {Contrastive.LearningRate}"));
         parts.Add(FormattableString.Invariant($"--lr {Trainer.LearningRate} --max-episodes {Trainer.MaxEpisodes} --val-every {Trainer.ValidateEvery} --val-episodes {Trainer.ValidationEpisodes} --patience {Trainer.Patience}"));

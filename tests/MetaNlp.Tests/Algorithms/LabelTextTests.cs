@@ -42,6 +42,10 @@ public class LabelTextTests
         var augmented = texts.Augment(episode);
         Assert.Equal([1, 0, 1, 1, 0], augmented.SupportLabels);
         Assert.Equal(episode.QueryLabels, augmented.QueryLabels);
+
+        var weighed = new LabelTexts { Weight = 2 }.Augment(support);
+        Assert.Equal([.. support, new TextExample("go home", "go_home"), new TextExample("go home", "go_home"), new TextExample("stay", "stay"), new TextExample("stay", "stay")], weighed);
+        Assert.Same(numbered, new LabelTexts { Weight = 2 }.Augment(numbered));
     }
 
     [Fact]
@@ -66,11 +70,33 @@ public class LabelTextTests
     }
 
     [Fact]
+    public void AWeightCountsTheLabelTextAsThatManyExamples()
+    {
+        using var scope = NewDisposeScope();
+        var vectors = new Dictionary<string, (double X, double Y)> { ["a"] = (1, 0), ["b"] = (0, 1), ["c"] = (0, 1), ["d"] = (1, 0), ["q"] = (0.6, 0.8) };
+        var inner = new PrototypicalNetwork(HandWorkedLearnerTests.Embedder(vectors));
+        var names = new Dictionary<string, string> { ["x"] = "b", ["y"] = "d" };
+        TextExample[] support = [new("a", "x"), new("a", "x"), new("c", "y"), new("c", "y")];
+        // Weight 1: x = (2a + b) / 3 = (2/3, 1/3), y = (2c + d) / 3 = (1/3, 2/3); q is 2/9 from x and 4/45 from y (squared).
+        // Weight 2: x = (2a + 2b) / 4 = (0.5, 0.5), y = (0.5, 0.5): the two prototypes meet and q is even between them.
+        using (var one = new LabelTextLearner(inner, new LabelTexts { Names = names }).Adapt(support))
+            Assert.Equal(1 / (1 + Math.Exp((2.0 / 9) - (4.0 / 45))), one.Predict(["q"])[0].Probabilities[0], 5);
+        using var two = new LabelTextLearner(inner, new LabelTexts { Names = names, Weight = 2 }).Adapt(support);
+        Assert.Equal(0.5, two.Predict(["q"])[0].Probabilities[0], 5);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(LabelTexts.MaxWeight + 1)]
+    public void AWeightOutOfBoundsIsRefusedByName(int weight) =>
+        Assert.Contains("Label text weight", Assert.ThrowsAny<ArgumentException>(() => new LabelTexts { Weight = weight }.Validate()).Message);
+
+    [Fact]
     public void ACheckpointKeepsTheLabelTextsAndPredictsTheSame()
     {
         using var dir = new TempDir();
         var small = CheckpointFiles.SmallModel();
-        var texts = new LabelTexts { Names = new Dictionary<string, string> { ["class0"] = "alpha beta", ["class1"] = "gamma" } };
+        var texts = new LabelTexts { Names = new Dictionary<string, string> { ["class0"] = "alpha beta", ["class1"] = "gamma" }, Weight = 3 };
         var model = FewShotModel.Create(small.Spec with { LabelTexts = texts });
         Assert.IsType<LabelTextLearner>(model.Learner);
         var support = ToyData.Examples(classes: 3, perClass: 2);
@@ -79,6 +105,7 @@ public class LabelTextTests
         Checkpoint.SaveModel(path, model);
         var loaded = Checkpoint.LoadModel(path);
         Assert.Equal(texts.Names, loaded.Spec.LabelTexts!.Names);
+        Assert.Equal(3, loaded.Spec.LabelTexts.Weight);
         using var before = model.Learner.Adapt(support);
         using var after = loaded.Learner.Adapt(support);
         var expected = before.Predict(queries);

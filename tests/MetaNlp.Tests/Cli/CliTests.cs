@@ -184,7 +184,7 @@ public class CliTests
     }
 
     [Fact]
-    public void LabelNamesAreReadFromAFileAndABadOneOrAContradictionIsExitTwo()
+    public void LabelNamesAndWeightAreReadAndABadFileWeightOrContradictionIsExitTwo()
     {
         using var dir = new TempDir();
         string csv = WriteToyCsv(dir);
@@ -201,6 +201,18 @@ public class CliTests
         var contradiction = CliRunner.Run([.. common, "--label-names", names, "--label-text", "false"]);
         Assert.Equal(2, contradiction.ExitCode);
         Assert.Contains("--label-names", contradiction.Stderr);
+
+        var weighed = CliRunner.Run([.. common, "--label-text-weight", "2", "--json"]);
+        Assert.True(weighed.ExitCode == 0, weighed.Stderr);
+        foreach (var weight in new[] { "0", "21" })
+        {
+            var outOfBounds = CliRunner.Run([.. common, "--label-text-weight", weight]);
+            Assert.Equal(2, outOfBounds.ExitCode);
+            Assert.Contains("--label-text-weight", outOfBounds.Stderr);
+        }
+        var weightButOff = CliRunner.Run([.. common, "--label-text-weight", "2", "--label-text", "false"]);
+        Assert.Equal(2, weightButOff.ExitCode);
+        Assert.Contains("--label-text-weight", weightButOff.Stderr);
     }
 
     [Fact]
