@@ -113,7 +113,7 @@ internal sealed class ModelOptions
     public const string RecipeDefault = "Default: the best measured recipe for the data and encoder (`metanlp datasets info NAME`).";
 
     /// <summary>The recipe the options not given come from: the dataset's for the chosen encoder and <paramref name="shots"/>, else the general one.</summary>
-    public TrainingRecipe Recipe(ParseResult result, SelectedData data, int shots) => TrainingRecipe.For(data.Registry?.Info.Recipes, result.GetValue(Encoder), shots);
+    public TrainingRecipe Recipe(ParseResult result, SelectedData data, int shots) => DatasetRecipes.For(data.Registry?.Info.Name, result.GetValue(Encoder), shots);
 
     /// <summary>The encoder: each option given on the command line, the rest from <paramref name="recipe"/>.</summary>
     public EncoderOptions ReadEncoder(ParseResult result, TrainingRecipe recipe)

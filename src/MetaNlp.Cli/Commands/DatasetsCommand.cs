@@ -72,7 +72,7 @@ internal static class DatasetsCommand
                     ["folder"] = info.Folder,
                     ["protocol"] = new JsonObject { ["kind"] = p.Kind.ToString(), ["ways"] = p.Ways, ["shots"] = new JsonArray([.. p.Shots.Select(s => (JsonNode?)s)]), ["queries"] = p.QueriesPerClass, ["test_episodes"] = p.TestEpisodes, ["notes"] = p.Notes },
                     ["files"] = files,
-                    ["recipes"] = new JsonArray([.. TrainingRecipe.All(info.Recipes).Select(r => (JsonNode?)new JsonObject
+                    ["recipes"] = new JsonArray([.. TrainingRecipe.All(DatasetRecipes.Of(info.Name)).Select(r => (JsonNode?)new JsonObject
                     {
                         ["encoder"] = r.Encoder.Kind,
                         ["options"] = r.Describe(),
@@ -88,7 +88,7 @@ internal static class DatasetsCommand
             foreach (var f in info.Files.Take(20)) Console.WriteLine($"  {(missing.Contains(f.RelativePath) ? "missing" : "present"),-8} {f.RelativePath} ({f.Size:N0} B)");
             if (info.Files.Count > 20) Console.WriteLine($"  ... and {info.Files.Count - 20} more");
             Console.WriteLine($"Training recipes, the defaults of `metanlp train --dataset {info.Name}` (the first) and of each --encoder:");
-            foreach (var r in TrainingRecipe.All(info.Recipes))
+            foreach (var r in TrainingRecipe.All(DatasetRecipes.Of(info.Name)))
             {
                 Console.WriteLine($"  {r.Encoder.Kind}: {r.Describe()}");
                 Console.WriteLine($"    {r.Evidence}");

@@ -93,7 +93,7 @@ internal static class TrainCommand
             string? initPath = result.GetValue(initModel);
             FewShotModel? initial = initPath is null || saved is not null ? null : Checkpoint.LoadModel(initPath);
             if (initial is not null && (result.GetValue(model.Encoder) is null || result.GetValue(model.Encoder) == initial.Spec.Encoder.Kind))
-                recipe = TrainingRecipe.For(selected.Registry?.Info.Recipes, initial.Spec.Encoder.Kind, sampling.Shots) with { Encoder = initial.Spec.Encoder };
+                recipe = DatasetRecipes.For(selected.Registry?.Info.Name, initial.Spec.Encoder.Kind, sampling.Shots) with { Encoder = initial.Spec.Encoder };
             if (savedRun is not null)
             {
                 // The saved run decides the episodes, the seed and the options not given (ResumePolicy).

@@ -26,7 +26,7 @@ public static class MetaLearner
         ArgumentNullException.ThrowIfNull(dataset);
         var split = dataset.Split ?? throw new ArgumentException(
             $"'{dataset.Info.Name}' has no class split to meta-train on; ARSC's tasks and the fixed-support sets train with `metanlp train --dataset {dataset.Info.Name}`.", nameof(dataset));
-        return Run(dataset.Dataset, split, options, dataset.Info.Recipes, dataset.Protocol, dataset.LabelNames, cancellation);
+        return Run(dataset.Dataset, split, options, DatasetRecipes.Of(dataset.Info.Name), dataset.Protocol, dataset.LabelNames, cancellation);
     }
 
     /// <summary>

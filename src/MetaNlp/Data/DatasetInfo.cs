@@ -45,15 +45,6 @@ public sealed class DatasetInfo
     /// <summary>Files with download URL, SHA-256 and size; paths relative to the data directory.</summary>
     public IReadOnlyList<DatasetFileEntry> Files { get; }
 
-    /// <summary>
-    /// The best measured training recipe per encoder family, the default encoder's first; empty where nothing was
-    /// measured on this benchmark, so <see cref="Training.TrainingRecipe.General"/> applies.
-    /// </summary>
-    public IReadOnlyList<Training.TrainingRecipe> Recipes { get; init; } = [];
-
-    /// <summary>The recipe for <paramref name="encoder"/> (null: the default encoder's), this entry's own or the general one.</summary>
-    public Training.TrainingRecipe Recipe(string? encoder = null, int? shots = null) => Training.TrainingRecipe.For(Recipes, encoder, shots);
-
     /// <summary>Total size of <see cref="Files"/> in bytes.</summary>
     public long TotalSize => Files.Sum(f => f.Size);
 

@@ -1,8 +1,4 @@
 using System.Reflection;
-using MetaNlp.Algorithms;
-using MetaNlp.Encoders;
-using MetaNlp.Models;
-using MetaNlp.Training;
 
 namespace MetaNlp.Data;
 
@@ -77,20 +73,7 @@ public static class DatasetRegistry
                 (info, folder, _) => new LoadedDataset(info, HuffPostLoader.Load(folder), HuffPostLoader.BaoSplit, info.Protocol)
                 {
                     LabelNames = HuffPostLoader.CategoryNames,
-                })
-            {
-                Recipes =
-                [
-                    TrainingRecipe.MiniLm(2, 1e-5, "With label texts (the category names): 5-way 1-shot 67.21 +- 0.52 trained (top 2, 1e-5), 62.48 +- 0.51 frozen; 5-way 5-shot 70.87 +- 0.44 frozen. Without: 5-way 5-shot 69.64 +- 0.45 trained against the frozen 67.32, 5-way 1-shot 50.90 +- 0.63 against 47.01 (docs/BENCHMARKS.md, label texts).") with
-                    {
-                        LabelText = true,
-                    },
-                    TrainingRecipe.WordEncoder(CnnEncoder.KindName, 0.3, "5-way 5-shot 38.61 +- 0.49 after 6,000 episodes, the PyTorch reference's 38.77 (docs/BENCHMARKS.md, word dropout).") with
-                    {
-                        Trainer = new MetaTrainerOptions { MaxEpisodes = 6000, ValidateEvery = 250, ValidationEpisodes = 250, Patience = 4 },
-                    },
-                ],
-            },
+                }),
 
             new("fewrel", "FewRel 1.0 val_wiki: 16 relations x 700, entity-marked text, self-contained 8/3/5 relation split",
                 "Han et al., EMNLP 2018; thunlp/FewRel, MIT; sentences from Wikipedia (CC BY-SA).",
@@ -101,24 +84,7 @@ public static class DatasetRegistry
                 (info, folder, _) => new LoadedDataset(info, FewRelLoader.Load(folder), FewRelSplit, info.Protocol)
                 {
                     LabelNames = FewRelLoader.RelationTexts(folder),
-                })
-            {
-                Recipes =
-                [
-                    TrainingRecipe.MiniLm(4, 5e-5, "5-way 5-shot 82.76 +- 0.46 with the top 4 layers trained and entity pooling (79.05 +- 0.51 with the top 2), against the frozen encoder's 72.12 with mean pooling and 76.84 with entity pooling; at 1 shot this recipe scored 55.96 +- 0.66, under the 1-shot recipe below (docs/BENCHMARKS.md, meta-training the pretrained encoder).",
-                        EncoderOptions.EntityPooling),
-                    TrainingRecipe.MiniLm(4, 5e-5, "5-way 1-shot with label texts (each relation's name and description) and mean pooling: 72.14 +- 0.61 trained (top 4, 5e-5); frozen 67.31 +- 0.56 (66.21 with the names alone, 61.46 with entity pooling), against 55.96 without label texts (docs/BENCHMARKS.md, label texts).") with
-                    {
-                        Shots = 1,
-                        LabelText = true,
-                    },
-                    TrainingRecipe.WordEncoder(CnnEncoder.KindName, 0.2, "5-way 5-shot 48.14 over five seeds against the PyTorch reference's 46.50; 1-shot 36.92 over three against 32.46 (docs/BENCHMARKS.md, entity pooling).") with
-                    {
-                        Encoder = new EncoderOptions { Pooling = EncoderOptions.EntityPooling, WordDropout = 0.2, Dropout = 0.5 },
-                        Trainer = new MetaTrainerOptions { MaxEpisodes = 3000, ValidateEvery = 50, ValidationEpisodes = 250, Patience = 6 },
-                    },
-                ],
-            },
+                }),
 
             new("arsc", "Amazon Review Sentiment (ARSC): 2-way 5-shot, 12 target tasks, meta-train on the other domains",
                 "Yu et al., NAACL 2018; Gorov/DiverseFewShot_Amazon (no licence; from Blitzer et al. 2007 Amazon reviews): research use only.",
@@ -129,17 +95,7 @@ public static class DatasetRegistry
                 (info, folder, _) => new LoadedDataset(info, ArscLoader.Load(folder), null, info.Protocol)
                 {
                     Parts = new ArscParts(ArscLoader.ReadTasks(folder)),
-                })
-            {
-                Recipes =
-                [
-                    TrainingRecipe.MiniLm(4, 1e-4, "Relation network with MiniLM's top 4 layers trained: mean of the 12 target tasks 85.32 +- 5.07 (balanced 77.14) against 82.64 (77.73) with the top 2 and the frozen encoder's 55.26 (55.66); cosine ProtoNet (top 2) 82.30 (75.94) at 1e-4, 81.58 (78.23) at 1e-3 (docs/BENCHMARKS.md, ARSC on MiniLM).") with
-                    {
-                        Algorithm = RelationNetwork.Name,
-                        Trainer = new MetaTrainerOptions { LearningRate = 1e-4, MaxEpisodes = 600, ValidateEvery = 100, ValidationEpisodes = 100, Patience = 3 },
-                    },
-                ],
-            },
+                }),
         };
 
         foreach (var (name, ds, title, data) in new[]
@@ -183,19 +139,7 @@ public static class DatasetRegistry
                             OutOfScope = ds == "CLINC150" ? new OutOfScopeParts("valid", "oos_valid", "oos_test") : null,
                         },
                     };
-                })
-            {
-                // Fine-tuning on the fixed support set itself: 20-intent episodes, each intent's examples split into support and query.
-                Recipes =
-                [
-                    TrainingRecipe.MiniLm(2, 1e-3, "Top 2 layers fine-tuned on the support set with label texts (the intent names): BANKING77 / CLINC150 / HWU64 5 per intent 81.69 / 87.00 / 80.30; without them 81.30 / 86.76 / 78.53 against the frozen 78.38 / 85.93 / 75.09, and frozen with label texts 79.90 / 86.82 / 76.77 (docs/BENCHMARKS.md, label texts; bench/minilm-finetune).") with
-                    {
-                        LabelText = true,
-                        Ways = 20,
-                        Trainer = new MetaTrainerOptions { LearningRate = 1e-3, MaxEpisodes = 200, ValidateEvery = 50, ValidationEpisodes = 10, Patience = 3 },
-                    },
-                ],
-            });
+                }));
         }
 
         var clincFiles = new[] { F("clinc150/data_full.json", Clinc, "data_full.json") };
@@ -242,26 +186,6 @@ public static class DatasetRegistry
 
     // FewCLUE (Chinese): the four single-text classification tasks with their five fixed splits, and the episodic
     // cross-task topic benchmark built from three of them.
-    // The character CNN measured on EPRSTMT and TNEWS (docs/BENCHMARKS.md, "Chinese: FewCLUE"): the English MiniLM,
-    // the general default, scores below it there with no training (55.97 and 18.97), so every FewCLUE task starts from
-    // it; IFLYTEK and CSLDCP take TNEWS's schedule with 20-way episodes until they are measured.
-    private static TrainingRecipe FewClueRecipe(string task, int classes)
-    {
-        var (ways, episodes, every, evidence) = task switch
-        {
-            "eprstmt" => (2, 60, 20, "5 splits, test_public: 63.90 (std 4.04) against the frozen MiniLM's 55.97 (3.04); published fine-tuning 65.4, PET 86.7 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
-            "tnews" => (15, 100, 25, "5 splits, test_public: 28.15 (std 1.00) against the frozen MiniLM's 18.97 (1.11); published fine-tuning 49.0 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
-            _ => (Math.Min(classes, 20), 150, 25, "Not measured on this task: the character CNN that beat the frozen MiniLM on EPRSTMT and TNEWS (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
-        };
-        return new TrainingRecipe
-        {
-            Encoder = new EncoderOptions { Kind = CnnEncoder.KindName, Tokenizer = EncoderOptions.CharacterTokens, WordDropout = 0.2 },
-            Ways = ways,
-            Trainer = new MetaTrainerOptions { MaxEpisodes = episodes, ValidateEvery = every, ValidationEpisodes = 10, Patience = 3 },
-            Evidence = evidence,
-        };
-    }
-
     private static void AddFewClue(List<DatasetInfo> list, Func<string, string, string, DatasetFileEntry> file)
     {
         const string citation = "Xu et al. 2021, FewCLUE (arXiv 2107.07498); CLUEbenchmark/FewCLUE, no licence granted: research and evaluation use only, never bundled.";
@@ -289,10 +213,7 @@ public static class DatasetRegistry
                     {
                         Parts = new FixedSupportParts(FewClueLoader.TrainPart(k), FewClueLoader.TestPart) { Validation = FewClueLoader.DevPart(k), ValidationFitsSmallestClass = true },
                     };
-                })
-            {
-                Recipes = [FewClueRecipe(task, classes)],
-            });
+                }));
         }
 
         var crossFiles = FewClueCrossTopics.Tasks.SelectMany(t => FewClueLoader.RequiredFiles().Select(f => file($"fewclue/{t}/{f}", FewClue, $"{t}/{f}"))).ToArray();
@@ -320,20 +241,7 @@ public static class DatasetRegistry
         {
             var (dataset, episodes) = FewJointLoader.Load(folder, options.Shots ?? 5);
             return new LoadedDataset(info, dataset, null, info.Protocol) { Parts = new FewJointParts(episodes) };
-        })
-    {
-        // The character CNN, measured on the 9 shipped test episodes (docs/BENCHMARKS.md, FewJoint): 71.91 meta-trained
-        // and 70.67 untrained against the English MiniLM's 57.82 with no training.
-        Recipes =
-        [
-            new TrainingRecipe
-            {
-                Encoder = new EncoderOptions { Kind = CnnEncoder.KindName, Tokenizer = EncoderOptions.CharacterTokens, WordDropout = 0.2 },
-                Trainer = new MetaTrainerOptions { MaxEpisodes = 3000, ValidateEvery = 200, ValidationEpisodes = 5, Patience = 5 },
-                Evidence = "9 shipped test episodes (5-shot): 71.91 +- 9.02 meta-trained, 70.67 untrained, against the frozen MiniLM's 57.82 (docs/BENCHMARKS.md, FewJoint).",
-            },
-        ],
-    };
+        });
 
     private static IReadOnlyList<DatasetFileEntry> ReadArscManifest()
     {

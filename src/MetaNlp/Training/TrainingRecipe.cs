@@ -7,7 +7,7 @@ namespace MetaNlp.Training;
 /// <summary>
 /// The best measured way to meta-train with one encoder family: learner, encoder settings, episode budget and
 /// validation schedule, with the measurement behind it. A dataset of the registry declares its recipes once
-/// (<see cref="Data.DatasetInfo.Recipes"/>); data without one (a user's file, a benchmark not measured yet) gets
+/// (<see cref="DatasetRecipes"/>); data without one (a user's file, a benchmark not measured yet) gets
 /// <see cref="General"/>. The command line takes every option it is not given from here, so a user who names only
 /// the data trains the way that scored best.
 /// </summary>

@@ -77,7 +77,7 @@ public class FewClueTests
     [InlineData("iflytek", 20)]
     public void EachTaskDefaultsToTheCharacterCnnMeasuredAboveTheEnglishMiniLm(string task, int ways)
     {
-        var recipe = DatasetRegistry.Get($"fewclue-{task}").Recipes[0];
+        var recipe = MetaNlp.Training.DatasetRecipes.Of($"fewclue-{task}")[0];
         Assert.Equal(MetaNlp.Encoders.CnnEncoder.KindName, recipe.Encoder.Kind);
         Assert.Equal(MetaNlp.Encoders.EncoderOptions.CharacterTokens, recipe.Encoder.Tokenizer);
         Assert.Equal(ways, recipe.Ways);
