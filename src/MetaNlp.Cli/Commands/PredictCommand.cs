@@ -20,16 +20,24 @@ internal static class PredictCommand
             Description = "Labelled examples of the classes to predict: CSV (text,label) or JSONL. Required unless the model holds its examples (a classifier saved by FewShotClassifier.Save).",
         };
         var texts = new Option<string[]>("--text") { Description = "A text to classify (repeatable). Without it, one text per line is read from stdin.", AllowMultipleArgumentsPerToken = false };
+        var labelText = new Option<bool>("--label-text")
+        {
+            Description = "With --model minilm: read each class label as one more support example of its class (the label with _ and - as spaces, or its --label-names text). Off by default: it helps topic, intent and relation labels and hurts polarity words such as positive / negative (docs/BENCHMARKS.md). A trained model keeps the setting it was trained with.",
+        };
+        var labelNames = new Option<string?>("--label-names") { Description = "With --model minilm: JSON file of label texts, {\"label\": \"text\"}, for labels that are codes (turns --label-text on)." };
+        var labelTextWeight = CliOptions.Positive<int>("--label-text-weight", $"With --model minilm: how many support examples each label text counts as, 1 to {LabelTexts.MaxWeight} (turns --label-text on; default 1).");
         var threads = CliOptions.Threads();
         var json = CliOptions.Json();
         var command = new Command("predict", "Classify texts into the classes of a support file, with probabilities.");
-        foreach (var option in new Option[] { modelPath, support, texts, threads, json }) command.Options.Add(option);
+        foreach (var option in new Option[] { modelPath, support, texts, labelText, labelNames, labelTextWeight, threads, json }) command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
             NativeThreads.SetThreads(result.GetValue(threads));
             string modelName = result.GetValue(modelPath)!;
-            var model = PretrainedModels.Load(modelName);
+            var model = ReadLabelTexts(result, labelText, labelNames, labelTextWeight, modelName) is { } labelTexts
+                ? PretrainedModels.Create(modelName, labelTexts)
+                : PretrainedModels.Load(modelName);
             IReadOnlyList<TextExample> examples = result.GetValue(support) is { } supportPath
                 ? DatasetFile.Load(supportPath, Path.GetExtension(supportPath).Equals(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv").All
                 : (File.Exists(modelName) ? Checkpoint.ReadHeader(modelName).Support : null)
@@ -53,6 +61,24 @@ internal static class PredictCommand
             return 0;
         }));
         return command;
+    }
+
+    // The label texts the options ask for, for the ready-made model only: a checkpoint's learner was trained with or
+    // without them and keeps that setting (FewShotModel reads it from the spec).
+    private static LabelTexts? ReadLabelTexts(ParseResult result, Option<bool> labelText, Option<string?> labelNames, Option<int> labelTextWeight, string modelName)
+    {
+        string? file = result.GetValue(labelNames);
+        bool weightGiven = result.GetResult(labelTextWeight) is { Implicit: false };
+        if (!result.GetValue(labelText) && file is null && !weightGiven) return null;
+        if (!PretrainedModels.IsName(modelName) || File.Exists(modelName))
+            throw new ArgumentException($"--label-text, --label-names and --label-text-weight apply to --model {PretrainedModels.MiniLm}; the trained model '{modelName}' reads label texts as it was trained to.");
+        int weight = result.GetValue(labelTextWeight);
+        if (weightGiven && weight > LabelTexts.MaxWeight) throw new ArgumentException($"--label-text-weight must be from 1 to {LabelTexts.MaxWeight} (got {weight}).");
+        return new LabelTexts
+        {
+            Names = file is not null ? LabelTexts.ReadNames(file) : new Dictionary<string, string>(),
+            Weight = weightGiven ? weight : 1,
+        };
     }
 
     private static IReadOnlyList<string> ReadStdin()

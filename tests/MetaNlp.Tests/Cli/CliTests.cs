@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MetaNlp.Tests.Checkpoints;
 using MetaNlp.Tests.Data;
 
 namespace MetaNlp.Tests.Cli;
@@ -235,6 +236,36 @@ public class CliTests
         var missing = CliRunner.Run("predict", "--model", Path.Combine(dir.Path, "minilm.ckpt"), "--support", support, "--text", "x y");
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("minilm.ckpt", missing.Stderr);
+    }
+
+    [Fact]
+    public void PredictWithTheReadyMadeModelReadsLabelTextsWhenAskedAndATrainedModelRefusesThem()
+    {
+        using var dir = new TempDir();
+        string support = dir.File("support.csv", "text,label\nwhere is my card,Q1\nbook a table for two,Q2\n");
+        string names = dir.File("names.json", "{\"Q1\": \"card delivery\", \"Q2\": \"restaurant booking\"}");
+        string[] common = ["predict", "--model", "minilm", "--support", support, "--text", "has my new card been sent", "--threads", "1", "--json"];
+        double ProbabilityOfQ1(params string[] options)
+        {
+            var run = CliRunner.Run([.. common, .. options]);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal("Q1", (string)run.Json["predictions"]![0]!["label"]!);
+            return (double)run.Json["predictions"]![0]!["probabilities"]!["Q1"]!;
+        }
+        double plain = ProbabilityOfQ1();
+        double named = ProbabilityOfQ1("--label-names", names);
+        double weighed = ProbabilityOfQ1("--label-names", names, "--label-text-weight", "3");
+        Assert.NotEqual(plain, named, 4); // the label texts joined the prototypes
+        Assert.NotEqual(named, weighed, 4);
+
+        string trained = CheckpointFiles.SaveSmallModel(Path.Combine(dir.Path, "small.ckpt"));
+        var refused = CliRunner.Run("predict", "--model", trained, "--support", support, "--text", "x y", "--label-text", "--threads", "1");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--label-text", refused.Stderr);
+        Assert.Contains("small.ckpt", refused.Stderr);
+        var tooHeavy = CliRunner.Run([.. common, "--label-text-weight", "21"]);
+        Assert.Equal(2, tooHeavy.ExitCode);
+        Assert.Contains("--label-text-weight", tooHeavy.Stderr);
     }
 
     [Fact]
