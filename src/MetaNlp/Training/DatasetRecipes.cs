@@ -49,11 +49,8 @@ public static class DatasetRecipes
             ],
             ["fewrel"] =
             [
-                TrainingRecipe.MiniLm(4, 5e-5, "5-way 5-shot 82.76 +- 0.46 with the top 4 layers trained and entity pooling (79.05 +- 0.51 with the top 2), against the frozen encoder's 72.12 with mean pooling and 76.84 with entity pooling; at 1 shot this recipe scored 55.96 +- 0.66, under the 1-shot recipe below (docs/BENCHMARKS.md, meta-training the pretrained encoder).",
-                    EncoderOptions.EntityPooling),
-                TrainingRecipe.MiniLm(4, 5e-5, "5-way 1-shot with label texts (each relation's name and description) and mean pooling: 72.14 +- 0.61 trained (top 4, 5e-5); frozen 67.31 +- 0.56 (66.21 with the names alone, 61.46 with entity pooling), against 55.96 without label texts (docs/BENCHMARKS.md, label texts).") with
+                TrainingRecipe.MiniLm(4, 5e-5, "With label texts (each relation's name and description) and mean pooling, the top 4 layers trained: 5-way 5-shot 85.08 +- 0.45 and 1-shot 72.14 +- 0.61; frozen 75.78 +- 0.52 and 67.31 +- 0.56. Without label texts, entity pooling: 5-shot 82.76 +- 0.46 trained, 1-shot 55.96 +- 0.66 (docs/BENCHMARKS.md, label texts).") with
                 {
-                    Shots = 1,
                     LabelText = true,
                 },
                 TrainingRecipe.WordEncoder(CnnEncoder.KindName, 0.2, "5-way 5-shot 48.14 over five seeds against the PyTorch reference's 46.50; 1-shot 36.92 over three against 32.46 (docs/BENCHMARKS.md, entity pooling).") with

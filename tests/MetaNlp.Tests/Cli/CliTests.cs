@@ -446,10 +446,10 @@ public class CliTests
         var info = CliRunner.Run("datasets", "info", "fewrel");
         Assert.Equal(0, info.ExitCode);
         Assert.Contains("val_wiki.json", info.Stdout);
-        Assert.Contains("minilm: --algo protonet --distance cosine --encoder minilm --finetune-layers 4 --pooling entities", info.Stdout);
+        Assert.Contains("minilm: --algo protonet --distance cosine --encoder minilm --finetune-layers 4 --label-text --lr", info.Stdout);
         var recipes = CliRunner.Run("datasets", "info", "fewrel", "--json").Json["recipes"]!.AsArray();
         Assert.Equal("minilm", (string)recipes[0]!["encoder"]!);
-        Assert.Contains("82.76", (string)recipes[0]!["evidence"]!);
+        Assert.Contains("85.08", (string)recipes[0]!["evidence"]!);
     }
 
     [Fact]
