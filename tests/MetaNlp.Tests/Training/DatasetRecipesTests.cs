@@ -35,10 +35,10 @@ public class DatasetRecipesTests
         // Label texts where they were measured to help (HuffPost, FewRel, the DNNC intent sets), not on ARSC, whose
         // "positive" and "negative" pulled the frozen encoder from 55.26 to 38.77.
         Assert.True(DatasetRecipes.For("huffpost").LabelText);
-        // Counted twice at five shots (73.72 against 72.67 trained); at one shot the measured recipe counts it once.
-        Assert.Equal(2, DatasetRecipes.For("huffpost", shots: 5).LabelTextWeight);
-        Assert.Equal(1, DatasetRecipes.For("huffpost", shots: 1).LabelTextWeight);
-        Assert.StartsWith("--shots 5 ", DatasetRecipes.For("huffpost", shots: 5).Describe());
+        // HuffPost counts each label text twice (trained: 69.18 against 67.21 at one shot, 73.72 against 72.67 at five);
+        // the intent sets once (twice lost 0.3 to 0.6 frozen).
+        Assert.All(new[] { 1, 5 }, shots => Assert.Equal(2, DatasetRecipes.For("huffpost", shots: shots).LabelTextWeight));
+        Assert.Equal(1, DatasetRecipes.For("dnnc-banking77").LabelTextWeight);
         Assert.All(new[] { 1, 5 }, shots => Assert.True(DatasetRecipes.For("fewrel", shots: shots).LabelText));
         Assert.True(DatasetRecipes.For("dnnc-hwu64").LabelText);
         Assert.False(DatasetRecipes.For("arsc").LabelText);
