@@ -48,6 +48,22 @@ internal static class CliOptions
     public static T Given<T>(ParseResult result, Option<T> option, T fallback) =>
         result.GetResult(option) is { Implicit: false } ? result.GetValue(option)! : fallback;
 
+    /// <summary>
+    /// <c>--label-text-weight</c> (train, eval, predict): 1 to <see cref="Data.LabelTexts.MaxWeight"/>, checked when the
+    /// command line is parsed so the error names the option; <paramref name="value"/> when not given (none where a
+    /// recipe decides).
+    /// </summary>
+    public static Option<int> LabelTextWeight(string description, int? value = null)
+    {
+        var option = Positive("--label-text-weight", description, value);
+        option.Validators.Add(r =>
+        {
+            if (Converted<int>(r) is int value && value > Data.LabelTexts.MaxWeight)
+                r.AddError($"--label-text-weight must be from 1 to {Data.LabelTexts.MaxWeight} (got {value}).");
+        });
+        return option;
+    }
+
     public static Option<T> Positive<T>(string name, string description, T? value = default) where T : struct, IComparable<T>
     {
         var option = new Option<T>(name) { Description = description };

@@ -76,7 +76,7 @@ internal sealed class ModelOptions
         Description = "JSON file of label texts, {\"label\": \"text\"}, for labels that are codes or ids (turns --label-text on); default: the dataset's own names (FewRel, HuffPost).",
     };
 
-    public Option<int> LabelTextWeight { get; } = CliOptions.Positive<int>("--label-text-weight",
+    public Option<int> LabelTextWeight { get; } = CliOptions.LabelTextWeight(
         $"How many support examples each label text counts as, 1 to {Data.LabelTexts.MaxWeight} (turns --label-text on). {RecipeDefault}");
 
     public Option<bool> FullContext { get; } = new("--fce") { Description = "matching: full context embeddings (BiLSTM over the support set, attention LSTM for queries)." };
@@ -146,7 +146,7 @@ internal sealed class ModelOptions
     /// (<see cref="LoadedDataset.LabelNames"/>), the labels themselves for the rest; weighed as <c>--label-text-weight</c>
     /// says, else the recipe; null when not asked for.
     /// </summary>
-    /// <exception cref="ArgumentException">--label-names or --label-text-weight together with --label-text false; a weight above <see cref="Data.LabelTexts.MaxWeight"/>.</exception>
+    /// <exception cref="ArgumentException">--label-names or --label-text-weight together with --label-text false.</exception>
     /// <exception cref="DatasetFormatException">The --label-names file is not a JSON object of non-empty strings.</exception>
     public LabelTexts? ReadLabelTexts(ParseResult result, TrainingRecipe recipe, SelectedData data)
     {
@@ -156,14 +156,11 @@ internal sealed class ModelOptions
         if (explicitlyOff && (file is not null || weightGiven))
             throw new ArgumentException($"{(file is not null ? "--label-names" : "--label-text-weight")} asks for label texts that --label-text false turns off; leave one of them out.");
         if (file is null && !weightGiven && !CliOptions.Given(result, LabelText, recipe.LabelText)) return null;
-        var texts = new LabelTexts
+        return new LabelTexts
         {
             Names = file is not null ? Data.LabelTexts.ReadNames(file) : data.Registry?.LabelNames ?? new Dictionary<string, string>(),
             Weight = CliOptions.Given(result, LabelTextWeight, recipe.LabelTextWeight),
         };
-        if (texts.Weight > Data.LabelTexts.MaxWeight)
-            throw new ArgumentException($"--label-text-weight must be from 1 to {Data.LabelTexts.MaxWeight} (got {texts.Weight}).");
-        return texts;
     }
 
     private static Option<int> FineTuneLayersOption()

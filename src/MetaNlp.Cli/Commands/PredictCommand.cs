@@ -25,7 +25,7 @@ internal static class PredictCommand
             Description = "With --model minilm: read each class label as one more support example of its class (the label with _ and - as spaces, or its --label-names text). Off by default: it helps topic, intent and relation labels and hurts polarity words such as positive / negative (docs/BENCHMARKS.md). A trained model keeps the setting it was trained with.",
         };
         var labelNames = new Option<string?>("--label-names") { Description = "With --model minilm: JSON file of label texts, {\"label\": \"text\"}, for labels that are codes (turns --label-text on)." };
-        var labelTextWeight = CliOptions.Positive<int>("--label-text-weight", $"With --model minilm: how many support examples each label text counts as, 1 to {LabelTexts.MaxWeight} (turns --label-text on; default 1).");
+        var labelTextWeight = CliOptions.LabelTextWeight($"With --model minilm: how many support examples each label text counts as, 1 to {LabelTexts.MaxWeight} (turns --label-text on; default 1).", 1);
         var threads = CliOptions.Threads();
         var json = CliOptions.Json();
         var command = new Command("predict", "Classify texts into the classes of a support file, with probabilities.");
@@ -72,12 +72,10 @@ internal static class PredictCommand
         if (!result.GetValue(labelText) && file is null && !weightGiven) return null;
         if (!PretrainedModels.IsName(modelName) || File.Exists(modelName))
             throw new ArgumentException($"--label-text, --label-names and --label-text-weight apply to --model {PretrainedModels.MiniLm}; the trained model '{modelName}' reads label texts as it was trained to.");
-        int weight = result.GetValue(labelTextWeight);
-        if (weightGiven && weight > LabelTexts.MaxWeight) throw new ArgumentException($"--label-text-weight must be from 1 to {LabelTexts.MaxWeight} (got {weight}).");
         return new LabelTexts
         {
             Names = file is not null ? LabelTexts.ReadNames(file) : new Dictionary<string, string>(),
-            Weight = weightGiven ? weight : 1,
+            Weight = result.GetValue(labelTextWeight),
         };
     }
 
