@@ -359,7 +359,7 @@ public abstract class GradientLearner : IFewShotLearner
         var encoderWeights = new ParameterSet(Encoder.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, Localize(p.name, p.parameter, task))));
         var (headWeight, headBias) = InitialHead(task, encoderWeights);
         var start = encoderWeights.Only(AdaptedNames.Take(AdaptedNames.Count - 2))
-            .With(new ParameterSet([new(MetaNetwork.HeadWeightName, headWeight), new(MetaNetwork.HeadBiasName, headBias)]));
+            .With(new ParameterSet([new(MetaNetwork.HeadWeightName, Differentiable(headWeight)), new(MetaNetwork.HeadBiasName, Differentiable(headBias))]));
 
         Func<ParameterSet, TokenBatch, Tensor> logits;
         bool encoderAdapts = AdaptedNames.Count > 2;
@@ -378,6 +378,10 @@ public abstract class GradientLearner : IFewShotLearner
         }
         return (start, logits);
     }
+
+    // A head computed from a frozen encoder's features (ProtoMAML's prototypes with nothing trained) carries no graph,
+    // yet the inner loop still differentiates the support loss by it: it starts as a leaf of its own.
+    private static Tensor Differentiable(Tensor head) => head.requires_grad ? head : head.detach().requires_grad_(true);
 
     /// <summary>Lays out tasks of equal ways, support and query sizes for one task-batched inner loop.</summary>
     protected TaskBatch PrepareBatch(IReadOnlyList<Episode> episodes)

@@ -241,6 +241,28 @@ public class MiniLmTests(MiniLmFixture fixture, ITestOutputHelper output) : ICla
     }
 
     [Fact]
+    public void ProtoMamlAdaptsItsPrototypeHeadOverAFrozenEncoder()
+    {
+        // With nothing trained the prototype head carries no graph; the inner loop must still step it (it once threw
+        // "the loss does not require a gradient" in `metanlp eval --algo protomaml --finetune-layers 0`).
+        using var scope = NewDisposeScope();
+        var encoder = fixture.Encoder(0);
+        var learner = new ProtoMaml(new TextEmbedder(fixture.Tokenizer, encoder), new GradientLearnerOptions { TestInnerSteps = 3, InnerLearningRate = 0.5 });
+        var support = new[]
+        {
+            new TextExample("my card was declined", "card"), new TextExample("card payment failed", "card"),
+            new TextExample("send money to my brother", "transfer"), new TextExample("transfer funds to savings", "transfer"),
+        };
+        var (_, start) = learner.AdaptWeights(support, steps: 0);
+        var (_, adapted) = learner.AdaptWeights(support, steps: 3);
+        Assert.False(adapted[MetaNetwork.HeadWeightName].allclose(start[MetaNetwork.HeadWeightName]));
+        Assert.True(adapted["layers.5.output_bias"].equal(start["layers.5.output_bias"]).all().item<bool>());
+        using var classifier = learner.Adapt(support);
+        Assert.Equal("card", classifier.Predict(["my card does not work"])[0].Label);
+        foreach (var (_, tensor) in start.Concat(adapted)) tensor.Dispose();
+    }
+
+    [Fact]
     public void FullFineTuningAdaptsOnlyTheWordTableRowsATaskUses()
     {
         using var scope = NewDisposeScope();
