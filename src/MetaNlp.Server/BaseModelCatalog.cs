@@ -30,7 +30,7 @@ public sealed class BaseModelCatalog
             model.Learner.Model.eval();
             if (textCacheBytes is { } bytes && model.Learner.Embedder.Encoder is MiniLmEncoder miniLm)
             {
-                miniLm.SentenceCacheLimitBytes = bytes;
+                miniLm.SentenceVectors.LimitBytes = bytes;
                 miniLm.HiddenStates = new HiddenStateCache(bytes, miniLm.HiddenStates.Storage);
             }
             _models.Add(source.Name, new BaseModel(source.Name, model)

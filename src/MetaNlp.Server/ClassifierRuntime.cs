@@ -299,7 +299,7 @@ public sealed class ClassifierRuntime : IDisposable
         var learner = model.Model.Learner;
         var support = examples.Select(e => new TextExample(e.Text, e.Label)).ToArray();
         var texts = support.Select(e => e.Text).ToArray();
-        if (learner.Embedder.Encoder is MiniLmEncoder { Options.FineTuneLayers: 0 } miniLm && miniLm.SentenceCacheLimitBytes > 0)
+        if (learner.Embedder.Encoder is MiniLmEncoder { Options.FineTuneLayers: 0 } miniLm && miniLm.SentenceVectors.LimitBytes > 0)
         {
             foreach (var chunk in Turns(texts))
             {

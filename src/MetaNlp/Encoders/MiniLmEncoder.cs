@@ -1,6 +1,7 @@
 using MetaNlp.Functional;
 using MetaNlp.Pretrained;
 using MetaNlp.Text;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,16 +38,6 @@ public sealed class MiniLmEncoder : TextEncoder
             : throw new ArgumentException($"MiniLM reads ids of its own {MiniLmWeights.VocabularySize}-token vocabulary, not of a {vocabularySize}-token one."))
         { Pretrained = true, EntityPooling = true };
 
-    /// <summary>
-    /// Bound on the memory of the frozen encoder's sentence-vector cache unless <see cref="SentenceCacheLimitBytes"/>
-    /// says otherwise: 512 MiB, about 250,000 short texts (a vector is 1.5 kB, plus its key and bookkeeping).
-    /// </summary>
-    public const long DefaultSentenceCacheLimitBytes = 512L << 20;
-
-    // Bytes an entry takes beyond its vector and its key's characters: the dictionary slot, the list node, the entry
-    // and the array and string headers (measured with GC.GetAllocatedBytesForCurrentThread: about 150).
-    private const int EntryOverheadBytes = 160;
-
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints and ParameterSets
     private readonly Parameter word_embedding;
     private readonly Parameter position_embedding;
@@ -59,9 +50,7 @@ public sealed class MiniLmEncoder : TextEncoder
     private readonly BertConfig _config;
     private readonly EntitySpans? _entitySpans;
     private readonly Parameter[] _weights;
-    private readonly Dictionary<string, LinkedListNode<CachedVector>> _cache = new(StringComparer.Ordinal);
-    private readonly LinkedList<CachedVector> _recency = new();   // most recently used first
-    private long _sentenceCacheLimitBytes = DefaultSentenceCacheLimitBytes;
+    private readonly object _sentenceLock = new();
     private readonly int _firstTrainedLayer;
     private readonly (string Name, Tensor Weight)[] _frozenBottom;
     private readonly object _hiddenLock = new();
@@ -194,47 +183,12 @@ public sealed class MiniLmEncoder : TextEncoder
     /// <summary>Texts the network has run on (rows of the batches it computed); vectors served from the cache do not count.</summary>
     public long EncodedTexts { get; private set; }
 
-    /// <summary>Sentence vectors in the cache of the frozen encoder.</summary>
-    public int CachedVectors
-    {
-        get
-        {
-            lock (_cache) return _cache.Count;
-        }
-    }
-
-    /// <summary>Bytes the frozen encoder's sentence-vector cache takes now (vectors, keys and bookkeeping; at most <see cref="SentenceCacheLimitBytes"/>).</summary>
-    public long SentenceCacheBytes
-    {
-        get
-        {
-            lock (_cache) return _sentenceCacheBytes;
-        }
-    }
-
-    private long _sentenceCacheBytes;
-
     /// <summary>
-    /// Most bytes the frozen encoder's sentence-vector cache may take (<see cref="DefaultSentenceCacheLimitBytes"/>
-    /// unless set; 0 turns it off). The vectors are kept in managed memory, the least recently used dropped first when
-    /// a new one would pass the bound; lowering the bound drops entries at once.
+    /// The frozen encoder's sentence vectors, one per distinct text (by its token ids), bounded by
+    /// <see cref="SentenceVectorCache.LimitBytes"/> (0 turns it off). Read only while every weight is frozen and the
+    /// forward runs the module's own weight tensors (see <see cref="Forward"/>).
     /// </summary>
-    public long SentenceCacheLimitBytes
-    {
-        get
-        {
-            lock (_cache) return _sentenceCacheLimitBytes;
-        }
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            lock (_cache)
-            {
-                _sentenceCacheLimitBytes = value;
-                EvictTo(value);
-            }
-        }
-    }
+    public SentenceVectorCache SentenceVectors { get; } = new();
 
     /// <summary>Token states [batch, length, hidden size] after the last layer.</summary>
     /// <remarks>
@@ -336,7 +290,7 @@ public sealed class MiniLmEncoder : TextEncoder
         }
     }
 
-    // Whether explicit weights run the frozen bottom with the module's own tensors (the same ones, or equal copies).
+    // Whether explicit weights run the frozen bottom with the module's own tensors (the same ones, or views of them).
     private bool FrozenBottomIsOwn(ParameterSet? weights) => GivesOwn(weights, _frozenBottom);
 
     // Position-weighted sums of every frozen bottom weight (r' W c with fixed ramps r and c): any change of their
@@ -398,12 +352,7 @@ public sealed class MiniLmEncoder : TextEncoder
     public void ClearCache()
     {
         lock (_hiddenLock) _hiddenStates.Clear();
-        lock (_cache)
-        {
-            _cache.Clear();
-            _recency.Clear();
-            _sentenceCacheBytes = 0;
-        }
+        SentenceVectors.Clear();
     }
 
     /// <inheritdoc />
@@ -450,28 +399,27 @@ public sealed class MiniLmEncoder : TextEncoder
         return tensor(mask, [batch.Count, batch.Length], device: batch.Ids.device);
     }
 
-    // Explicit weights equal to the module's own (a gradient learner's unadapted start, or detached copies of it in an
-    // adapted classifier) give the same vectors, so the cache serves them too.
+    // Explicit weights that are the module's own tensors (a gradient learner's unadapted start, or detached views of
+    // them in an adapted classifier) give the same vectors, so the cache serves them too.
     private bool RunsOwnWeights(ParameterSet? weights) => GivesOwn(weights, named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
 
-    // Whether explicit weights (null: the module's own) hold each of these named tensors, or an equal copy of it.
+    // Whether explicit weights (null: the module's own) hold each of these named tensors or a view of its very storage.
+    // Decided by identity, never by value: a copy with equal values is computed in full (slower, never wrong), and no
+    // forward pays for comparing 22 million weights.
     private static bool GivesOwn(ParameterSet? weights, IEnumerable<(string Name, Tensor Own)> tensors)
     {
         if (weights is null) return true;
         foreach (var (name, own) in tensors)
         {
-            if (!weights.Contains(name)) return false;
-            var given = weights[name];
-            if (given.Handle == own.Handle) continue;
-            if (!given.shape.SequenceEqual(own.shape) || !given.equal(own).all().item<bool>()) return false;
+            if (!weights.Contains(name) || !TensorStorage.SameView(weights[name], own)) return false;
         }
         return true;
     }
 
-    // One lock around lookups and inserts: classifiers may predict from several threads (a service).
+    // One batch at a time computes what the cache lacks, so concurrent predictions of the same texts compute them once.
     private Tensor Cached(TokenBatch batch)
     {
-        lock (_cache) return CachedLocked(batch);
+        lock (_sentenceLock) return CachedLocked(batch);
     }
 
     // Each row's cache key (its token ids without padding) and the rows to compute: the first row of each key not cached.
@@ -489,18 +437,12 @@ public sealed class MiniLmEncoder : TextEncoder
         return (ids, keys, missing);
     }
 
-    // Rows served from the cache are read before new vectors are added (adding may drop the least recently used).
+    // Rows served from the cache are read once, before new vectors are added (adding may drop the least recently used,
+    // as may a lower limit set from another thread).
     private Tensor CachedLocked(TokenBatch batch)
     {
-        var (ids, keys, missing) = CacheKeys(batch, _cache.ContainsKey);
-        var rows = new float[batch.Count][];
-        for (int row = 0; row < batch.Count; row++)
-        {
-            if (!_cache.TryGetValue(keys[row], out var node)) continue;
-            _recency.Remove(node);
-            _recency.AddFirst(node);
-            rows[row] = node.Value.Vector;
-        }
+        var served = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var (ids, keys, missing) = CacheKeys(batch, key => served.ContainsKey(key) || (SentenceVectors.Get(key) is { } vector && served.TryAdd(key, vector)));
         if (missing.Count > 0)
         {
             using var noGrad = no_grad();
@@ -508,43 +450,17 @@ public sealed class MiniLmEncoder : TextEncoder
             var vectors = Normalized(sub, null).to_type(ScalarType.Float32).cpu();
             int width = (int)vectors.shape[1];
             var values = vectors.data<float>().ToArray();
-            var fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
             for (int i = 0; i < missing.Count; i++)
             {
                 var vector = values.AsSpan(i * width, width).ToArray();
-                fresh[keys[missing[i]]] = vector;
-                Remember(keys[missing[i]], vector);
+                served[keys[missing[i]]] = vector;
+                SentenceVectors.Add(keys[missing[i]], vector);
             }
-            for (int row = 0; row < batch.Count; row++) rows[row] ??= fresh[keys[row]];
         }
-        int dim = rows[0].Length;
+        int dim = served[keys[0]].Length;
         var flat = new float[batch.Count * dim];
-        for (int row = 0; row < batch.Count; row++) rows[row].CopyTo(flat, row * dim);
+        for (int row = 0; row < batch.Count; row++) served[keys[row]].CopyTo(flat, row * dim);
         var result = tensor(flat, [batch.Count, dim]);
         return batch.Ids.device.type == DeviceType.CPU ? result : result.to(batch.Ids.device);
     }
-
-    // Keeps a vector if it fits the bound, dropping the least recently used ones to make room.
-    private void Remember(string key, float[] vector)
-    {
-        long bytes = EntryBytes(key, vector);
-        if (bytes > _sentenceCacheLimitBytes || _cache.ContainsKey(key)) return;
-        EvictTo(_sentenceCacheLimitBytes - bytes);
-        _cache[key] = _recency.AddFirst(new CachedVector(key, vector));
-        _sentenceCacheBytes += bytes;
-    }
-
-    private void EvictTo(long bytes)
-    {
-        while (_sentenceCacheBytes > bytes && _recency.Last is { } oldest)
-        {
-            _recency.RemoveLast();
-            _cache.Remove(oldest.Value.Key);
-            _sentenceCacheBytes -= EntryBytes(oldest.Value.Key, oldest.Value.Vector);
-        }
-    }
-
-    private static long EntryBytes(string key, float[] vector) => (long)vector.Length * sizeof(float) + (long)key.Length * sizeof(char) + EntryOverheadBytes;
-
-    private sealed record CachedVector(string Key, float[] Vector);
 }

@@ -130,14 +130,19 @@ public class MiniLmTests(MiniLmFixture fixture, ITestOutputHelper output) : ICla
         Assert.True(first.equal(second).all().item<bool>());
         output.WriteLine($"frozen: {texts.Length / firstSeconds:F0} sentences/s computed, {texts.Length / secondSeconds:F0} sentences/s from the cache (1 thread)");
 
-        // A gradient learner's explicit weights that equal the encoder's own (detached copies) are served too.
-        var copies = encoder.Parameters().Select((_, w) => w.detach());
-        var again = encoder.Forward(TokenBatch.From(fixture.Tokenizer, texts[..5]), copies);
+        // A gradient learner's explicit weights that are the encoder's own (detached views) are served too.
+        var views = encoder.Parameters().Select((_, w) => w.detach());
+        var again = encoder.Forward(TokenBatch.From(fixture.Tokenizer, texts[..5]), views);
         Assert.Equal(texts.Length, encoder.EncodedTexts);
         Assert.True(again.equal(first[..5]).all().item<bool>());
         var changed = encoder.Parameters().Select((name, w) => name == "layers.5.output_bias" ? w.add(1) : w);
         encoder.Forward(TokenBatch.From(fixture.Tokenizer, texts[..5]), changed);
         Assert.Equal(texts.Length + 5, encoder.EncodedTexts);
+        // The decision is by identity: an equal copy in other memory is computed in full, to the same vectors.
+        var copies = encoder.Parameters().Select((name, w) => name == "layers.5.output_bias" ? w.detach().clone() : w);
+        var copied = encoder.Forward(TokenBatch.From(fixture.Tokenizer, texts[..5]), copies);
+        Assert.Equal(texts.Length + 10, encoder.EncodedTexts);
+        Assert.True(copied.sub(first[..5]).abs().max().item<float>() < 1e-6);
     }
 
     [Fact]

@@ -195,9 +195,9 @@ public class ServiceProtectionTests
             if (i == 31) liveTensors = TorchSharp.torch.Tensor.TotalCount;   // two classifiers cached, as at the end
             var classifier = new StoredClassifier($"c{i / 15 % 4}", "c", "minilm", 0, 1, "", "");   // c0, c1, c2, c3, c0: each new one adapted
             runtime.Classify(classifier, examples, [$"new text {i} about my card", $"another new text {i}"]);
-            Assert.True(encoder.SentenceCacheBytes <= textCacheBytes, $"the sentence-vector cache holds {encoder.SentenceCacheBytes} bytes, over its limit of {textCacheBytes}, after {i} requests");
+            Assert.True(encoder.SentenceVectors.Bytes <= textCacheBytes, $"the sentence-vector cache holds {encoder.SentenceVectors.Bytes} bytes, over its limit of {textCacheBytes}, after {i} requests");
             Assert.True(runtime.CachedBytes <= 2 * oneClassifier + oneClassifier / 2, $"the adapted classifiers take {runtime.CachedBytes} bytes, over their limit");
-            most = Math.Max(most, encoder.CachedVectors);
+            most = Math.Max(most, encoder.SentenceVectors.Count);
         }
         long leaked = TorchSharp.torch.Tensor.TotalCount - liveTensors;
         Assert.True(leaked < 10, $"{leaked} more live tensors after 30 requests and two re-adaptations: a request or a dropped classifier leaves tensors behind");
