@@ -53,7 +53,7 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
     {
         ArgumentNullException.ThrowIfNull(step);
         var clock = Stopwatch.StartNew();
-        var module = step.Model.Learner.Model;
+        var module = step.Model.Learner.Module;
         var weights = WeightPacking.Trainable(module);
         if (_run is null || !ReferenceEquals(_runModel, module))
         {

@@ -55,7 +55,7 @@ public sealed class WorkerRuntime : IDisposable
             {
                 File.Delete(path);
             }
-            var weights = WeightPacking.Trainable(model.Learner.Model);
+            var weights = WeightPacking.Trainable(model.Learner.Module);
             if (!weights.Select(w => w.Name).SequenceEqual(run.WeightNames))
                 throw new InvalidDataException($"Run {run.RunId}: the model's trainable weights here ({string.Join(", ", weights.Select(w => w.Name))}) are not the coordinator's ({string.Join(", ", run.WeightNames)}).");
             var source = _episodes.Create(run.Job);
@@ -92,7 +92,7 @@ public sealed class WorkerRuntime : IDisposable
             var clock = Stopwatch.StartNew();
             using var scope = NewDisposeScope();
             var learner = run.Model.Learner;
-            learner.Model.zero_grad(set_to_none: true);
+            learner.Module.zero_grad(set_to_none: true);
             try
             {
                 double loss = MetaGradient.Accumulate(learner, run.Episodes, order.Episodes, run.RunSeed, order.Divisor, run.Table);
@@ -116,7 +116,7 @@ public sealed class WorkerRuntime : IDisposable
             finally
             {
                 run.Table?.Clear();
-                learner.Model.zero_grad(set_to_none: true);
+                learner.Module.zero_grad(set_to_none: true);
             }
         }
     }
@@ -144,7 +144,7 @@ public sealed class WorkerRuntime : IDisposable
         public void Dispose()
         {
             Table?.Dispose();
-            Model.Learner.Model.Dispose();
+            Model.Learner.Module.Dispose();
         }
     }
 }

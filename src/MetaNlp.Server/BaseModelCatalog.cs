@@ -27,7 +27,7 @@ public sealed class BaseModelCatalog
             if (string.IsNullOrWhiteSpace(source.Name)) throw new ArgumentException($"A base model needs a name (checkpoint '{source.CheckpointPath}').");
             if (_models.ContainsKey(source.Name)) throw new ArgumentException($"Base model '{source.Name}' is given twice.");
             var model = source.CheckpointPath is null ? PretrainedModels.Create(PretrainedModels.MiniLm) : Load(source);
-            model.Learner.Model.eval();
+            model.Learner.Module.eval();
             if (textCacheBytes is { } bytes && model.Learner.Embedder.Encoder is MiniLmEncoder miniLm)
             {
                 miniLm.SentenceVectors.LimitBytes = bytes;

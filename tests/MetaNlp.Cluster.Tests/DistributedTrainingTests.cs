@@ -52,8 +52,8 @@ public sealed class DistributedTrainingTests(ThreeSilos silos) : IDisposable
 
     internal static void AssertSameWeights(FewShotModel expected, FewShotModel actual)
     {
-        var a = expected.Learner.Model.named_parameters().ToList();
-        var b = actual.Learner.Model.named_parameters().ToList();
+        var a = expected.Learner.Module.named_parameters().ToList();
+        var b = actual.Learner.Module.named_parameters().ToList();
         Assert.Equal(a.Select(p => p.name), b.Select(p => p.name));
         for (int i = 0; i < a.Count; i++)
         {
@@ -82,8 +82,8 @@ public sealed class DistributedTrainingTests(ThreeSilos silos) : IDisposable
 
         Assert.Equal(3, coordinator.Steps.Single().Orders);
         Assert.Equal(expected.MeanLoss, actual.MeanLoss, Tolerance);
-        var a = WeightPacking.Trainable(local.Learner.Model);
-        var b = WeightPacking.Trainable(remote.Learner.Model);
+        var a = WeightPacking.Trainable(local.Learner.Module);
+        var b = WeightPacking.Trainable(remote.Learner.Module);
         Assert.True(a.Count(w => w.Parameter.grad is not null) >= 2);
         for (int i = 0; i < a.Length; i++)
         {
@@ -113,12 +113,12 @@ public sealed class DistributedTrainingTests(ThreeSilos silos) : IDisposable
 
         AssertSameWeights(local, remote);
         // The weights moved: a test comparing two untouched copies would pass for nothing.
-        var before = Checkpoint.LoadModel(start).Learner.Model.parameters().ToList();
-        double moved = remote.Learner.Model.parameters().Zip(before, (after, b) => (after - b).abs().max().item<float>()).Max();
+        var before = Checkpoint.LoadModel(start).Learner.Module.parameters().ToList();
+        double moved = remote.Learner.Module.parameters().Zip(before, (after, b) => (after - b).abs().max().item<float>()).Max();
         Assert.True(moved > 1e-3, $"no weight moved by more than {moved:E2}");
         Assert.Equal(3, coordinator.Steps.Count);
         // The weights travel once per worker and step (4 tasks over 3 workers), never once per task.
-        long weightBytes = WeightPacking.Trainable(remote.Learner.Model).Sum(w => w.Parameter.numel()) * sizeof(float);
+        long weightBytes = WeightPacking.Trainable(remote.Learner.Module).Sum(w => w.Parameter.numel()) * sizeof(float);
         foreach (var step in coordinator.Steps.Skip(1))
         {
             Assert.Equal(3, step.Orders);

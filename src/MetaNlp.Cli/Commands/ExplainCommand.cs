@@ -70,7 +70,7 @@ internal static class ExplainCommand
                     ?? throw new ArgumentException($"--support: '{modelName}' holds no examples to explain with; give a file of labelled examples.");
             if (examples.Select(e => e.Label).Distinct(StringComparer.Ordinal).Count() < 2)
                 throw new ArgumentException("--support: an explanation compares the predicted class with the runner-up, so the examples need at least two labels.");
-            model.Learner.Model.eval();
+            model.Learner.Module.eval();
             var explanation = PredictionExplainer.Explain(model.Learner, examples, input, options);
             if (result.GetValue(html) is { } htmlPath) ExplanationRendering.SaveHtml(explanation, htmlPath);
             if (result.GetValue(json))

@@ -45,7 +45,7 @@ internal static class PredictCommand
             var inputs = result.GetValue(texts) is { Length: > 0 } given ? given : ReadStdin();
             if (inputs.Count == 0) throw new ArgumentException("No texts to classify: give --text \"...\" or pipe lines on stdin.");
             for (int i = 0; i < inputs.Count; i++) VisibleText.Require(inputs[i], $"--text {i + 1}");
-            model.Learner.Model.eval();
+            model.Learner.Module.eval();
             using var classifier = model.Learner.Adapt(examples);
             var predictions = classifier.Predict(inputs);
             if (result.GetValue(json))

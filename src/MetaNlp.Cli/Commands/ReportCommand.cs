@@ -44,7 +44,7 @@ internal static class ReportCommand
                 NativeThreads.SetThreads(result.GetValue(threads));
                 string modelPath = run.ModelPath ?? throw new ArgumentException($"--support: the run folder '{run.Directory}' has no {MetaTrainer.ModelFileName} to embed the episode with.");
                 var model = Checkpoint.LoadModel(modelPath);
-                model.Learner.Model.eval();
+                model.Learner.Module.eval();
                 projection = EpisodeProjection.Of(model.Learner.Embedder, Load(supportPath), Load(queriesPath!));
             }
             var written = RunReport.Write(run, shots, projection, result.GetValue(html));

@@ -43,7 +43,7 @@ public abstract class GradientLearner : IFewShotLearner
     public MetaNetwork Network { get; }
 
     /// <inheritdoc />
-    public nn.Module Model => Network;
+    public nn.Module Module => Network;
 
     /// <summary>Names of the weights the inner loop changes, in order: encoder weights (if adapted), then the head.</summary>
     public IReadOnlyList<string> AdaptedNames { get; }

@@ -14,8 +14,11 @@ public interface IFewShotLearner
     /// <summary>Tokenizer and meta-learned encoder: the sentence vectors behind explanations (nearest support examples).</summary>
     TextEmbedder Embedder { get; }
 
-    /// <summary>The module holding every meta-parameter: what the trainer optimises and a checkpoint stores.</summary>
-    nn.Module Model { get; }
+    /// <summary>
+    /// The module holding every meta-parameter: what the trainer optimises and a checkpoint stores (the learner's
+    /// network; a saved model as a whole is a <c>Models.FewShotModel</c>).
+    /// </summary>
+    nn.Module Module { get; }
 
     /// <summary>Loss on the episode's queries after seeing its support; differentiable in the meta-parameters.</summary>
     Tensor EpisodeLoss(Episode episode);

@@ -56,7 +56,7 @@ public sealed class InductionNetwork : MetricLearner
     public InductionOptions Options { get; }
 
     /// <summary>The induction and relation parameters.</summary>
-    public InductionModule Induction => (InductionModule)((MetricNetwork)Model).Comparer;
+    public InductionModule Induction => (InductionModule)((MetricNetwork)Module).Comparer;
 
     /// <summary>Class vectors [ways, d] from support vectors and their labels; classes may have different numbers of examples.</summary>
     public Tensor ClassVectors(Tensor support, IReadOnlyList<long> labels, int ways)

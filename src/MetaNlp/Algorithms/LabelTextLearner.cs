@@ -31,7 +31,7 @@ public sealed class LabelTextLearner : IFewShotLearner
     public TextEmbedder Embedder => Inner.Embedder;
 
     /// <inheritdoc />
-    public nn.Module Model => Inner.Model;
+    public nn.Module Module => Inner.Module;
 
     /// <inheritdoc />
     public Tensor EpisodeLoss(Episode episode) => Inner.EpisodeLoss(Texts.Augment(episode));

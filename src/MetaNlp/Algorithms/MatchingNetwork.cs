@@ -58,7 +58,7 @@ public sealed class MatchingNetwork : MetricLearner
     /// <summary>The options.</summary>
     public MatchingOptions Options { get; }
 
-    private FullContextEmbedding? Context => (Model as MetricNetwork)?.Comparer as FullContextEmbedding;
+    private FullContextEmbedding? Context => (Module as MetricNetwork)?.Comparer as FullContextEmbedding;
 
     /// <summary>
     /// Log class probabilities [q, ways]: attention a = softmax(scale * cos(query, support)) over the support

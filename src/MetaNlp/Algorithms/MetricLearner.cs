@@ -13,7 +13,7 @@ public abstract class MetricLearner : IFewShotLearner
     protected MetricLearner(TextEmbedder embedder, nn.Module? comparer = null)
     {
         Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
-        Model = comparer is null ? embedder.Encoder : new MetricNetwork(embedder.Encoder, comparer);
+        Module = comparer is null ? embedder.Encoder : new MetricNetwork(embedder.Encoder, comparer);
     }
 
     /// <inheritdoc />
@@ -23,7 +23,7 @@ public abstract class MetricLearner : IFewShotLearner
     public TextEmbedder Embedder { get; }
 
     /// <summary>The encoder alone, or the encoder with the learner's comparison module (<see cref="MetricNetwork"/>).</summary>
-    public nn.Module Model { get; }
+    public nn.Module Module { get; }
 
     /// <inheritdoc />
     public abstract Tensor EpisodeLoss(Episode episode);

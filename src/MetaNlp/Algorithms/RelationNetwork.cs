@@ -50,7 +50,7 @@ public sealed class RelationNetwork : MetricLearner
     public RelationOptions Options { get; }
 
     /// <summary>The relation module.</summary>
-    public RelationModule Relation => (RelationModule)((MetricNetwork)Model).Comparer;
+    public RelationModule Relation => (RelationModule)((MetricNetwork)Module).Comparer;
 
     /// <inheritdoc />
     public override Tensor EpisodeLoss(Episode episode)

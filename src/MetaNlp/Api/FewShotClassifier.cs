@@ -36,7 +36,7 @@ public sealed class FewShotClassifier : IDisposable
     {
         Model = model;
         Progress = progress;
-        model.Learner.Model.eval();
+        model.Learner.Module.eval();
     }
 
     /// <summary>The learner, its encoder and the spec that rebuilds them: for the lower-level API (evaluation, explanations).</summary>

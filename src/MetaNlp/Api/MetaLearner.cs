@@ -102,7 +102,7 @@ public static class MetaLearner
 
         torch.manual_seed(seed);
         var model = FewShotModel.Create(spec);
-        if (!model.Learner.Model.parameters().Any(p => p.requires_grad))
+        if (!model.Learner.Module.parameters().Any(p => p.requires_grad))
             throw new ArgumentException(
                 $"Nothing to train: the {spec.Encoder.Kind} encoder is frozen (FineTuneLayers 0) and learner '{spec.Algorithm}' has no weights of its own. " +
                 $"Use FewShotClassifier.FromPretrained(\"{FewShotClassifier.MiniLm}\") for the frozen encoder, or set Encoder.FineTuneLayers (1 to 6, or -1 for every layer).", nameof(options));
@@ -126,7 +126,7 @@ public static class MetaLearner
         }
         finally
         {
-            model.Learner.Model.Dispose();
+            model.Learner.Module.Dispose();
             if (temporary && !cancelled && Directory.Exists(output)) Directory.Delete(output, recursive: true);
         }
     }

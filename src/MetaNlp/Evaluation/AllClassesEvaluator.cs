@@ -39,8 +39,8 @@ public static class AllClassesEvaluator
         var supportLabels = support.Select(e => e.Label).ToHashSet(StringComparer.Ordinal);
         var missing = query.Select(q => q.Label).Where(l => !supportLabels.Contains(l)).Distinct().Take(5).ToArray();
         if (missing.Length > 0) throw new ArgumentException($"Query labels without support examples: {string.Join(", ", missing)}.", nameof(query));
-        bool wasTraining = learner.Model.training;
-        learner.Model.eval();
+        bool wasTraining = learner.Module.training;
+        learner.Module.eval();
         var clock = Stopwatch.StartNew();
         try
         {
@@ -63,7 +63,7 @@ public static class AllClassesEvaluator
         }
         finally
         {
-            if (wasTraining) learner.Model.train();
+            if (wasTraining) learner.Module.train();
         }
     }
 }

@@ -21,8 +21,8 @@ public static class EpisodeEvaluator
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(sampler);
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), "Evaluate at least one episode.");
-        bool wasTraining = learner.Model.training;
-        learner.Model.eval();
+        bool wasTraining = learner.Module.training;
+        learner.Module.eval();
         var accuracies = new double[episodes];
         var clock = Stopwatch.StartNew();
         try
@@ -36,7 +36,7 @@ public static class EpisodeEvaluator
         }
         finally
         {
-            if (wasTraining) learner.Model.train();
+            if (wasTraining) learner.Module.train();
         }
         return new EvaluationResult(AccuracySummary.FromValues(accuracies), accuracies, clock.Elapsed.TotalSeconds);
     }

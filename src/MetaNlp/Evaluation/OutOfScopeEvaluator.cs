@@ -35,8 +35,8 @@ public static class OutOfScopeEvaluator
         foreach (var (part, name) in new[] { (validation, nameof(validation)), (validationOutOfScope, nameof(validationOutOfScope)), (test, nameof(test)), (testOutOfScope, nameof(testOutOfScope)) })
             if (part is null || part.Count == 0) throw new ArgumentException($"The {name} set is empty.", name);
         var clock = Stopwatch.StartNew();
-        bool wasTraining = learner.Model.training;
-        learner.Model.eval();
+        bool wasTraining = learner.Module.training;
+        learner.Module.eval();
         try
         {
             using var classifier = learner.Adapt(support);
@@ -58,7 +58,7 @@ public static class OutOfScopeEvaluator
         }
         finally
         {
-            if (wasTraining) learner.Model.train();
+            if (wasTraining) learner.Module.train();
         }
     }
 

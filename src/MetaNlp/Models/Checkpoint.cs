@@ -52,7 +52,7 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(model);
         var header = new CheckpointHeader { Spec = model.Spec, Support = support };
         header.ValidateSupport(); // what loading would refuse is not written
-        Write(path, header, model.Learner.Model, optimizer: null);
+        Write(path, header, model.Learner.Module, optimizer: null);
     }
 
     /// <summary>Reads a model checkpoint and rebuilds the model with its weights.</summary>
@@ -61,7 +61,7 @@ public static class Checkpoint
 
     /// <summary>Writes spec, trainer progress, weights and optimizer state atomically (for resuming).</summary>
     public static void SaveTrainingState(string path, FewShotModel model, TrainingProgress progress, OptimizerHelper optimizer) =>
-        Write(path, new CheckpointHeader { Spec = model.Spec, Progress = progress }, model.Learner.Model, optimizer);
+        Write(path, new CheckpointHeader { Spec = model.Spec, Progress = progress }, model.Learner.Module, optimizer);
 
     /// <summary>Reads a training state: the model with its weights, the progress, and the optimizer rebuilt by <paramref name="optimizerFactory"/> with its saved state.</summary>
     public static (FewShotModel Model, TrainingProgress Progress, OptimizerHelper Optimizer) LoadTrainingState(string path, Func<FewShotModel, OptimizerHelper> optimizerFactory)
@@ -148,8 +148,8 @@ public static class Checkpoint
         try
         {
             var model = FewShotModel.Create(header.Spec);
-            LoadWeights(model.Learner.Model, reader);
-            RequireFinite(model.Learner.Model.state_dict(), path, "weight");
+            LoadWeights(model.Learner.Module, reader);
+            RequireFinite(model.Learner.Module.state_dict(), path, "weight");
             OptimizerHelper? optimizer = null;
             if (reader.ReadBoolean() && optimizerFactory is not null)
             {

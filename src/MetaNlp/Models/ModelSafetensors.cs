@@ -26,7 +26,7 @@ public static class ModelSafetensors
     public static IReadOnlyList<(string Module, string Exported)> Names(FewShotModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var module = model.Learner.Model;
+        var module = model.Learner.Module;
         var bertPrefixes = new List<string>();
         if (module is MiniLmEncoder) bertPrefixes.Add("");
         foreach (var (name, child) in module.named_modules())
@@ -48,7 +48,7 @@ public static class ModelSafetensors
     public static void Export(FewShotModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var state = model.Learner.Model.state_dict();
+        var state = model.Learner.Module.state_dict();
         var metadata = new Dictionary<string, string>(Safetensors.PyTorchFormat) { [SpecKey] = JsonSerializer.Serialize(model.Spec, Checkpoint.Json) };
         Safetensors.Write(path, Names(model).Select(n => new KeyValuePair<string, Tensor>(n.Exported, state[n.Module])), metadata);
     }
@@ -65,7 +65,7 @@ public static class ModelSafetensors
     public static void Import(FewShotModel model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var module = model.Learner.Model;
+        var module = model.Learner.Module;
         var state = module.state_dict();
         var frozen = FrozenNames(module);
         var names = Names(model);

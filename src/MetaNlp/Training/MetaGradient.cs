@@ -49,7 +49,7 @@ public static class MetaGradient
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(episodes);
         ArgumentOutOfRangeException.ThrowIfLessThan(divisor, 1);
-        learner.Model.train();
+        learner.Module.train();
         var encoder = learner.Embedder.Encoder;
         using var scale = (1.0 / divisor).ToScalar();
         double total = 0;

@@ -64,7 +64,7 @@ public sealed class MetaTrainer
             if (File.Exists(Path.Combine(outputDirectory, file)))
                 throw new IOException($"'{Path.GetFullPath(outputDirectory)}' already holds a training run ({file}): resume it (--resume, MetaTrainer.Resume), or give a new run another output folder.");
         }
-        if (!model.Learner.Model.parameters().Any(p => p.requires_grad))
+        if (!model.Learner.Module.parameters().Any(p => p.requires_grad))
             throw new ArgumentException(
                 "Nothing to train: no weight of the model requires a gradient (a frozen encoder, such as MiniLM with no fine-tuned layer, under a learner without weights of its own). " +
                 "Use it as it is (FewShotClassifier.FromPretrained, `metanlp eval --encoder minilm`), or train some of its layers (EncoderOptions.FineTuneLayers, --finetune-layers).", nameof(model));
@@ -103,7 +103,7 @@ public sealed class MetaTrainer
 
     private static OptimizerHelper CreateOptimizer(FewShotModel model, MetaTrainerOptions options)
     {
-        var parameters = model.Learner.Model.parameters().Where(p => p.requires_grad);
+        var parameters = model.Learner.Module.parameters().Where(p => p.requires_grad);
         return options.OuterOptimizer == "sgd"
             ? new ScalarSafeSgd(parameters, options.LearningRate, options.WeightDecay)
             : new ScalarSafeAdam(parameters, options.LearningRate, options.WeightDecay);
@@ -122,7 +122,7 @@ public sealed class MetaTrainer
         bool validating = validation is not null && options.ValidateEvery > 0;
         var learner = model.Learner;
         learner.Embedder.Encoder.Warning += message => OnWarning?.Invoke(message);
-        var parameters = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
+        var parameters = learner.Module.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0 && progress.StopReason is null)
             progress = progress with { Stop = TrainingStop.NothingToTrain, StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
         // A run killed before its first checkpoint must still be resumable: the state of the untrained model is
@@ -175,7 +175,7 @@ public sealed class MetaTrainer
             int batch = (int)Math.Min(options.MetaBatchSize, options.MaxEpisodes - progress.EpisodesDone);
             using (var scope = NewDisposeScope())
             {
-                learner.Model.zero_grad(set_to_none: true); // no memset of the dense embedding gradient before it is recomputed
+                learner.Module.zero_grad(set_to_none: true); // no memset of the dense embedding gradient before it is recomputed
                 // Each task's randomness (dropout, word dropout, a learner's sampling) comes from the seed and its
                 // episode (MetaGradient.TaskSeed), so a resumed run, or one whose tasks were computed by other
                 // processes, draws what the uninterrupted single-process run drew. The hard sampler needs each
@@ -263,7 +263,7 @@ public sealed class MetaTrainer
         else
         {
             loss = learner.EpisodeLoss(episode);
-            learner.Model.eval();
+            learner.Module.eval();
             try
             {
                 using var noGrad = no_grad();
@@ -273,7 +273,7 @@ public sealed class MetaTrainer
             }
             finally
             {
-                learner.Model.train();
+                learner.Module.train();
             }
         }
         feedback.Observe(index, episode, predicted);

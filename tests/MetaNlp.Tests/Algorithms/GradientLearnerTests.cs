@@ -28,7 +28,7 @@ public class GradientLearnerTests
         var spec = FewShotModel.NewSpec(algorithm, LearnerRegistry.ToJson(options), encoder ?? Tiny,
             Pool.Where(e => ToyData.Classes(0, 24).Contains(e.Label)).Select(e => e.Text));
         var model = FewShotModel.Create(spec);
-        if (float64Weights) model.Learner.Model.to(float64);
+        if (float64Weights) model.Learner.Module.to(float64);
         return model;
     }
 
@@ -58,7 +58,7 @@ public class GradientLearnerTests
         var learner = Learner(NewModel(algorithm, new GradientLearnerOptions { InnerSteps = 2, InnerLearningRate = 0.3 }, float64Weights: true));
         RandomiseHead(learner);
         var episode = TrainEpisode();
-        var parameters = learner.Model.parameters().ToArray();
+        var parameters = learner.Module.parameters().ToArray();
         double[] analytic = Flat(autograd.grad([learner.EpisodeLoss(episode)], parameters));
 
         // Central differences on a sample of coordinates of every parameter (all of the small ones).
@@ -100,8 +100,8 @@ public class GradientLearnerTests
         RandomiseHead(first);
         Assert.Equal(Maml.FirstOrderName, first.Algorithm);
         var episode = TrainEpisode();
-        var gSecond = Flat(autograd.grad([second.EpisodeLoss(episode)], second.Model.parameters().ToArray()));
-        var gFirst = Flat(autograd.grad([first.EpisodeLoss(episode)], first.Model.parameters().ToArray()));
+        var gSecond = Flat(autograd.grad([second.EpisodeLoss(episode)], second.Module.parameters().ToArray()));
+        var gFirst = Flat(autograd.grad([first.EpisodeLoss(episode)], first.Module.parameters().ToArray()));
         double difference = RelativeError(gFirst, gSecond);
         Assert.True(difference > 1e-3, $"first and second order must differ here (relative difference {difference:E2})");
         Assert.True(difference < 1, $"first order should approximate second order (relative difference {difference:E2})");
@@ -115,7 +115,7 @@ public class GradientLearnerTests
         using var scope = NewDisposeScope();
         var learner = Learner(NewModel(algorithm, new GradientLearnerOptions { InnerSteps = 3, InnerLearningRate = 0.3, FirstOrder = true }));
         RandomiseHead(learner);
-        var parameters = learner.Model.named_parameters().ToArray();
+        var parameters = learner.Module.named_parameters().ToArray();
         var grads = autograd.grad([learner.EpisodeLoss(TrainEpisode(3))], parameters.Select(p => (Tensor)p.parameter).ToArray(), allow_unused: true);
         for (int i = 0; i < parameters.Length; i++)
         {
@@ -139,8 +139,8 @@ public class GradientLearnerTests
         var lossLocal = local.EpisodeLoss(episode);
         var lossWhole = whole.EpisodeLoss(episode);
         Assert.Equal(lossWhole.item<double>(), lossLocal.item<double>(), 1e-12);
-        var gLocal = Flat(autograd.grad([lossLocal], local.Model.parameters().ToArray()));
-        var gWhole = Flat(autograd.grad([lossWhole], whole.Model.parameters().ToArray()));
+        var gLocal = Flat(autograd.grad([lossLocal], local.Module.parameters().ToArray()));
+        var gWhole = Flat(autograd.grad([lossWhole], whole.Module.parameters().ToArray()));
         Assert.True(RelativeError(gLocal, gWhole) < 1e-10, $"relative difference {RelativeError(gLocal, gWhole):E2}");
     }
 

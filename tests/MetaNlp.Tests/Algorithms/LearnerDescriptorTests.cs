@@ -22,7 +22,7 @@ public class LearnerDescriptorTests
     {
         var descriptor = LearnerRegistry.Find(name);
         var model = FewShotModel.Create(FewShotModel.NewSpec(name, (JsonElement?)null, Tiny, ["a b c", "d e f"]));
-        using var module = model.Learner.Model;
+        using var module = model.Learner.Module;
         Assert.IsType(descriptor.LearnerType, model.Learner);
         Assert.Equal(name, model.Learner.Algorithm);
         Assert.Equal(descriptor.Family == LearnerFamily.Gradient, model.Learner is GradientLearner);

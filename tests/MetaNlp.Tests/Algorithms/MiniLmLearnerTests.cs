@@ -34,19 +34,19 @@ public class MiniLmLearnerTests
             : (System.Text.Json.JsonElement?)null;
         manual_seed(1); // two inner steps: a head that starts at zero moves alone in the first
         var model = FewShotModel.Create(FewShotModel.NewSpec(algorithm, options, new EncoderOptions { Kind = MiniLmEncoder.KindName, FineTuneLayers = 1 }, []));
-        var trainable = model.Learner.Model.parameters().Where(p => p.requires_grad).ToArray();
+        var trainable = model.Learner.Module.parameters().Where(p => p.requires_grad).ToArray();
         var top = model.Learner.Embedder.Encoder.named_parameters().Where(p => p.name.StartsWith("layers.5.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
         Assert.All(top, p => Assert.Contains(p, trainable));
         var before = top.Select(p => p.detach().clone()).ToArray();
         using (var scope = NewDisposeScope())
         {
             var optimizer = new ScalarSafeAdam(trainable, 1e-3, weightDecay: 0);
-            model.Learner.Model.train();
+            model.Learner.Module.train();
             var loss = model.Learner.EpisodeLoss(Intents);
             Assert.True(float.IsFinite(loss.item<float>()), $"{algorithm}: loss {loss.item<float>()}");
             loss.backward();
             optimizer.step();
-            model.Learner.Model.eval();
+            model.Learner.Module.eval();
         }
         Assert.Contains(top.Zip(before), pair => !pair.First.equal(pair.Second).all().item<bool>()); // the encoder itself learned
 

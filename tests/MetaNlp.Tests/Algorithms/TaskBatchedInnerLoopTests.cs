@@ -28,7 +28,7 @@ public class TaskBatchedInnerLoopTests
         var spec = FewShotModel.NewSpec(algorithm, LearnerRegistry.ToJson(options), encoder,
             Pool.Where(e => ToyData.Classes(0, 24).Contains(e.Label)).Select(e => e.Text));
         var model = FewShotModel.Create(spec);
-        if (float64Weights) model.Learner.Model.to(float64);
+        if (float64Weights) model.Learner.Module.to(float64);
         return model;
     }
 
@@ -72,7 +72,7 @@ public class TaskBatchedInnerLoopTests
         RandomiseHead(learner);
         var episodes = Episodes(4);
         Assert.True(learner.Options.BatchTasks && learner.BatchesTasks(episodes), "the test must run the batched loop");
-        var parameters = learner.Model.parameters().ToArray();
+        var parameters = learner.Module.parameters().ToArray();
 
         var batched = learner.EpisodeLosses(episodes);
         var sequential = stack(episodes.Select(learner.EpisodeLoss).ToArray());
@@ -106,7 +106,7 @@ public class TaskBatchedInnerLoopTests
             encoder.SparseTable = sparse;
             try
             {
-                learner.Model.zero_grad(set_to_none: true);
+                learner.Module.zero_grad(set_to_none: true);
                 losses().sum().backward();
                 var (indices, values) = sparse.Gradient()!.Value;
                 Assert.True(table.grad is null || table.grad.IsInvalid, "the table must get no dense gradient");
@@ -183,7 +183,7 @@ public class TaskBatchedInnerLoopTests
             var trainer = new MetaTrainer { OnProgress = e => losses.Add(e.Loss) };
             var result = trainer.Train(model, options, train, null, dir.Path);
             Assert.Equal(9, result.Progress.EpisodesDone);
-            return (losses, Flat(model.Learner.Model.parameters()));
+            return (losses, Flat(model.Learner.Module.parameters()));
         }
 
         // The trainer calls IFewShotLearner.EpisodeLosses once per meta-batch; through that interface the batched loop
@@ -207,7 +207,7 @@ public class TaskBatchedInnerLoopTests
             Assert.True(Math.Abs(batched.Losses[i] - sequential.Losses[i]) < 1e-5, $"step {i}: loss {batched.Losses[i]:R} batched, {sequential.Losses[i]:R} sequential");
         double largest = batched.Weights.Zip(sequential.Weights, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(largest < 1e-4, $"the trained weights differ by up to {largest:E2}");
-        Assert.True(batched.Weights.Zip(Flat(NewModel(Maml.Name, new GradientLearnerOptions(), Cnn, false).Learner.Model.parameters()), (a, b) => Math.Abs(a - b)).Max() > 1e-3,
+        Assert.True(batched.Weights.Zip(Flat(NewModel(Maml.Name, new GradientLearnerOptions(), Cnn, false).Learner.Module.parameters()), (a, b) => Math.Abs(a - b)).Max() > 1e-3,
             "training must have changed the weights");
     }
 }

@@ -149,8 +149,8 @@ public class MetaLearnerTests
 
     private static bool SameWeights(FewShotModel a, FewShotModel b)
     {
-        var left = a.Learner.Model.state_dict();
-        var right = b.Learner.Model.state_dict();
+        var left = a.Learner.Module.state_dict();
+        var right = b.Learner.Module.state_dict();
         return left.Count == right.Count && left.All(kv => right.TryGetValue(kv.Key, out var other) && Equal(kv.Value, other));
 
         static bool Equal(Tensor x, Tensor y) => x.shape.SequenceEqual(y.shape) && x.eq(y).all().item<bool>();

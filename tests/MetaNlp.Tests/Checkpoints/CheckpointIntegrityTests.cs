@@ -71,7 +71,7 @@ public class CheckpointIntegrityTests
         using (no_grad())
         {
             using var nan = double.NaN.ToScalar();
-            model.Learner.Model.parameters().First().fill_(nan);
+            model.Learner.Module.parameters().First().fill_(nan);
         }
         string path = Path.Combine(dir.Path, "nan.ckpt");
         Checkpoint.SaveModel(path, model);
@@ -85,16 +85,16 @@ public class CheckpointIntegrityTests
     {
         using var dir = new TempDir();
         string path = CheckpointFiles.SaveSmallModel(Path.Combine(dir.Path, "old.ckpt"));
-        var expected = Checkpoint.LoadModel(path).Learner.Model.parameters().First().clone();
+        var expected = Checkpoint.LoadModel(path).Learner.Module.parameters().First().clone();
         CheckpointFiles.RemoveChecksum(path);
         Assert.False(Checkpoint.VerifyChecksum(path));
-        Assert.True(Checkpoint.LoadModel(path).Learner.Model.parameters().First().eq(expected).all().item<bool>());
+        Assert.True(Checkpoint.LoadModel(path).Learner.Module.parameters().First().eq(expected).all().item<bool>());
 
         var model = CheckpointFiles.SmallModel();
         using (no_grad())
         {
             using var infinity = double.PositiveInfinity.ToScalar();
-            model.Learner.Model.parameters().Last().fill_(infinity);
+            model.Learner.Module.parameters().Last().fill_(infinity);
         }
         string infinite = Path.Combine(dir.Path, "old-infinite.ckpt");
         Checkpoint.SaveModel(infinite, model);
@@ -167,7 +167,7 @@ public class CheckpointIntegrityTests
         using var dir = new TempDir();
         new MetaTrainer().Train(CheckpointFiles.SmallModel(), Options(), Train(), null, dir.Path);
         string state = Path.Combine(dir.Path, MetaTrainer.StateFileName);
-        var (model, progress, optimizer) = Checkpoint.LoadTrainingState(state, m => new ScalarSafeAdam(m.Learner.Model.parameters(), 1e-2, 0));
+        var (model, progress, optimizer) = Checkpoint.LoadTrainingState(state, m => new ScalarSafeAdam(m.Learner.Module.parameters(), 1e-2, 0));
         var moments = (Adam.State)optimizer.state_dict().State[0];
         using (no_grad())
         {

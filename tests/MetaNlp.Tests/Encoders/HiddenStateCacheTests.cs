@@ -170,7 +170,7 @@ public class HiddenStateCacheTests(MiniLmFixture fixture, ITestOutputHelper outp
 
     private static (double Loss, Tensor[] Gradients) LossAndGradients(IFewShotLearner learner)
     {
-        var trainable = learner.Model.parameters().Where(p => p.requires_grad).ToArray();
+        var trainable = learner.Module.parameters().Where(p => p.requires_grad).ToArray();
         foreach (var p in trainable) p.grad?.zero_();
         var loss = learner.EpisodeLoss(Banking);
         var gradients = autograd.grad([loss], trainable, allow_unused: true);

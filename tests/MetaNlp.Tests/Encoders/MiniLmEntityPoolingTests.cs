@@ -70,7 +70,7 @@ public class MiniLmEntityPoolingTests(MiniLmFixture fixture) : IClassFixture<Min
             [new TextExample("[E1] Einstein [/E1] was born in [E2] Ulm [/E2] .", "born_in"), new TextExample("[E1] Paris [/E1] lies on the [E2] Seine [/E2] .", "part_of")]);
         using (var scope = NewDisposeScope())
         {
-            var optimizer = new ScalarSafeAdam(model.Learner.Model.parameters().Where(p => p.requires_grad), 1e-3, weightDecay: 0);
+            var optimizer = new ScalarSafeAdam(model.Learner.Module.parameters().Where(p => p.requires_grad), 1e-3, weightDecay: 0);
             model.Learner.EpisodeLoss(episode).backward();
             optimizer.step();
         }

@@ -187,7 +187,7 @@ public class MiniLmTests(MiniLmFixture fixture, ITestOutputHelper output) : ICla
         var episode = BankingEpisode();
         using (var scope = NewDisposeScope())
         {
-            var optimizer = new ScalarSafeAdam(model.Learner.Model.parameters().Where(p => p.requires_grad), 1e-3, weightDecay: 0);
+            var optimizer = new ScalarSafeAdam(model.Learner.Module.parameters().Where(p => p.requires_grad), 1e-3, weightDecay: 0);
             model.Learner.EpisodeLoss(episode).backward();
             optimizer.step();
         }

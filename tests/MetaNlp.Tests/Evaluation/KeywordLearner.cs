@@ -14,7 +14,7 @@ internal sealed class KeywordLearner : IFewShotLearner
 
     public TextEmbedder Embedder => throw new NotSupportedException("The keyword learner has no embedder.");
 
-    public nn.Module Model { get; } = nn.Identity();
+    public nn.Module Module { get; } = nn.Identity();
 
     public Tensor EpisodeLoss(Episode episode) => throw new NotSupportedException("The keyword learner does not train.");
 

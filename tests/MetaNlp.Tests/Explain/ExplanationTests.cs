@@ -42,7 +42,7 @@ public class ExplanationTests
             ? LearnerRegistry.ToJson(new GradientLearnerOptions { InnerSteps = 2, TestInnerSteps = 3, FirstOrder = true, InnerLearningRate = 0.5 })
             : (JsonElement?)null;
         var model = FewShotModel.Create(FewShotModel.NewSpec(algorithm, options, encoder, Pool.Select(e => e.Text)));
-        model.Learner.Model.eval();
+        model.Learner.Module.eval();
         return model;
     }
 
@@ -53,7 +53,7 @@ public class ExplanationTests
     public void EveryLearnersExplanationOnTheCnnIsCompleteAndAgreesWithItsPrediction(string algorithm)
     {
         var model = Model(algorithm, TinyCnn);
-        using var module = model.Learner.Model;
+        using var module = model.Learner.Module;
         string text = Pool.First(e => e.Label == "class1" && !Support.Contains(e)).Text;
         // 256 nodes: the CNN's ReLUs and max over time make the integrand piecewise, where quadrature converges slowly
         // (50 nodes left errors of 1.5% to 2.3% of the gap on this model; MiniLM, smooth, is within 1% at the default 50).
@@ -84,8 +84,8 @@ public class ExplanationTests
     public void IntegratedGradientsOnFrozenMiniLmAreComplete(AttributionBaseline baseline)
     {
         var model = PretrainedModels.Create(PretrainedModels.MiniLm);
-        using var module = model.Learner.Model;
-        model.Learner.Model.eval();
+        using var module = model.Learner.Module;
+        model.Learner.Module.eval();
         TextExample[] support =
         [
             new("my card was declined at the shop", "card"), new("the card payment did not go through", "card"),
@@ -108,8 +108,8 @@ public class ExplanationTests
     public void WordPiecesAreSummedIntoTheirWord()
     {
         var model = PretrainedModels.Create(PretrainedModels.MiniLm);
-        using var module = model.Learner.Model;
-        model.Learner.Model.eval();
+        using var module = model.Learner.Module;
+        model.Learner.Module.eval();
         using var classifier = (IExplainableClassifier)model.Learner.Adapt([new("snowboarding trips", "sport"), new("tax returns", "money")]);
         var attributions = IntegratedGradients.Compute(classifier, "snowboarding", 0, 1, new AttributionOptions { Steps = 8 });
         var pieces = attributions.Tokens.Where(t => t.Token is not "[CLS]" and not "[SEP]").ToArray();
@@ -190,7 +190,7 @@ public class ExplanationTests
     public void TheAdaptationTraceStartsAtTheUnadaptedLossAndEndsAtTheAdaptedClassifier(string algorithm)
     {
         var model = Model(algorithm, TinyCnn);
-        using var module = model.Learner.Model;
+        using var module = model.Learner.Module;
         var learner = (GradientLearner)model.Learner;
         // A random head, so the un-adapted loss is not the uniform guess log(ways) for every learner.
         using (no_grad()) learner.Network.HeadWeight?.copy_(randn_like(learner.Network.HeadWeight).mul(0.5));

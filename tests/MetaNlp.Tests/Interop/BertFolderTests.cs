@@ -83,7 +83,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         TinyBert.Write(folder);
         string[] texts = ["the cat sat on the mat.", "pay my bill", "hello world"];
         var model = BertModel(folder, fineTuneLayers: 1);
-        var top = model.Learner.Model.named_parameters().Single(p => p.name.EndsWith("layers.1.output_bias", StringComparison.Ordinal)).parameter;
+        var top = model.Learner.Module.named_parameters().Single(p => p.name.EndsWith("layers.1.output_bias", StringComparison.Ordinal)).parameter;
         using (no_grad()) top.add_(0.3f); // as if fine-tuned; the frozen bottom is restored from the folder
         string checkpoint = Path.Combine(dir.Path, "model.ckpt");
         Checkpoint.SaveModel(checkpoint, model);

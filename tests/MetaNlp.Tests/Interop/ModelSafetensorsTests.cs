@@ -51,7 +51,7 @@ public class ModelSafetensorsTests(MiniLmFixture fixture) : IClassFixture<MiniLm
         string path = Path.Combine(dir.Path, "model.safetensors");
         var model = CheckpointFiles.SmallModel();
         ModelSafetensors.Export(model, path);
-        var state = model.Learner.Model.state_dict();
+        var state = model.Learner.Module.state_dict();
         var names = ModelSafetensors.Names(model);
         var tensors = ReadAll(path);
         Assert.Equal(state.Count, tensors.Count);
@@ -109,7 +109,7 @@ public class ModelSafetensorsTests(MiniLmFixture fixture) : IClassFixture<MiniLm
         string path = Path.Combine(dir.Path, "minilm.safetensors");
         var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = MiniLmEncoder.KindName, FineTuneLayers = 1 }, []);
         var trained = FewShotModel.Create(spec);
-        var topBias = trained.Learner.Model.named_parameters().Single(p => p.name.EndsWith("layers.5.output_bias", StringComparison.Ordinal)).parameter;
+        var topBias = trained.Learner.Module.named_parameters().Single(p => p.name.EndsWith("layers.5.output_bias", StringComparison.Ordinal)).parameter;
         using (no_grad()) topBias.add_(0.05f); // as if fine-tuned
         ModelSafetensors.Export(trained, path);
 

@@ -87,7 +87,7 @@ public class PlotTests
     public void AnEpisodeIsProjectedWithEachPrototypeAtTheMeanOfItsSupportAndDrawn()
     {
         var model = TrainingTests.NewModel(encoder: "boe");
-        model.Learner.Model.eval();
+        model.Learner.Module.eval();
         var pool = ToyData.Examples(classes: 3, perClass: 5, seed: 3);
         var support = pool.Where((_, i) => i % 5 < 3).ToList();
         var queries = pool.Where((_, i) => i % 5 >= 3).ToList();

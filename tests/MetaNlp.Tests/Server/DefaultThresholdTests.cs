@@ -31,7 +31,7 @@ public class DefaultThresholdTests(ITestOutputHelper output)
         var test = data.Part("test");
         var outOfScopeTest = DnncLoader.LoadPart(TestData.Path("fewshot_intent_dnnc", "CLINC150", "oos", "test"));
         var model = PretrainedModels.Create(PretrainedModels.MiniLm);
-        model.Learner.Model.eval();
+        model.Learner.Module.eval();
         var intents = support.Select(e => e.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
         var random = new Random(20261206);
         var inScope = new List<(bool, double)>();

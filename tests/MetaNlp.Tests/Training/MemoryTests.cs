@@ -25,7 +25,7 @@ public class MemoryTests
     {
         var options = new GradientLearnerOptions { InnerSteps = 3, InnerLearningRate = 0.3 };
         var model = Algorithms.GradientLearnerTests.NewModel(Maml.Name, options, new EncoderOptions { Kind = "cnn", EmbeddingDim = 16, Filters = 8 });
-        model.Learner.Model.train();
+        model.Learner.Module.train();
         double growthMb = RssGrowthOver500Steps(model, out long warm);
         Assert.True(growthMb < 25, $"RSS grew by {growthMb:F1} MB over 500 second-order MAML iterations (from {warm / 1e6:F0} MB)");
     }
@@ -36,7 +36,7 @@ public class MemoryTests
         NativeHeap.Configure();
         var pool = ToyData.Examples(classes: 10, perClass: 20);
         var sampler = new EpisodeSampler(pool, ToyData.Classes(0, 8), new EpisodeSamplerOptions { Ways = 5, Shots = 5, Queries = 5 }, 3);
-        var optimizer = new ScalarSafeAdam(model.Learner.Model.parameters(), 1e-3, weightDecay: 0); // MetaTrainer's optimizer
+        var optimizer = new ScalarSafeAdam(model.Learner.Module.parameters(), 1e-3, weightDecay: 0); // MetaTrainer's optimizer
         void Steps(int from, int count)
         {
             for (int i = from; i < from + count; i++)

@@ -42,7 +42,7 @@ public class ScalarSafeOptimizerTests
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "state.ckpt");
         var model = TrainingTests.NewModel();
-        var trainable = model.Learner.Model.parameters().Where(p => p.requires_grad).ToArray();
+        var trainable = model.Learner.Module.parameters().Where(p => p.requires_grad).ToArray();
         OptimizerHelper written = rule == "adam" ? optim.Adam(trainable, lr: 0.02, weight_decay: 0.01) : optim.SGD(trainable, 0.02, weight_decay: 0.01);
         for (int step = 0; step < 3; step++)
         {
@@ -55,7 +55,7 @@ public class ScalarSafeOptimizerTests
 
         var (_, progress, resumed) = Checkpoint.LoadTrainingState(path, m =>
         {
-            var parameters = m.Learner.Model.parameters().Where(p => p.requires_grad);
+            var parameters = m.Learner.Module.parameters().Where(p => p.requires_grad);
             return rule == "adam" ? new ScalarSafeAdam(parameters, 1e-3, 0) : new ScalarSafeSgd(parameters, 1e-3, 0);
         });
 
@@ -73,10 +73,10 @@ public class ScalarSafeOptimizerTests
         using var dir = new TempDir();
         var path = Path.Combine(dir.Path, "state.ckpt");
         var model = TrainingTests.NewModel();
-        Checkpoint.SaveTrainingState(path, model, new TrainingProgress(), optim.SGD(model.Learner.Model.parameters(), 0.1));
+        Checkpoint.SaveTrainingState(path, model, new TrainingProgress(), optim.SGD(model.Learner.Module.parameters(), 0.1));
 
         var error = Assert.Throws<InvalidDataException>(() =>
-            Checkpoint.LoadTrainingState(path, m => new ScalarSafeAdam(m.Learner.Model.parameters(), 1e-3, 0)));
+            Checkpoint.LoadTrainingState(path, m => new ScalarSafeAdam(m.Learner.Module.parameters(), 1e-3, 0)));
 
         Assert.Contains(path, error.Message);
         Assert.Contains("SGD", error.Message);

@@ -52,12 +52,12 @@ public class SparseEmbeddingTests
         var learner = model.Learner;
         var table = Table(model);
         var episode = Train().Sample(0);
-        learner.Model.train();
+        learner.Module.train();
 
         manual_seed(3); // the same word dropout both ways
         learner.EpisodeLoss(episode).backward();
         var dense = table.grad!.clone();
-        learner.Model.zero_grad(set_to_none: true);
+        learner.Module.zero_grad(set_to_none: true);
 
         using var rows = new SparseTableRows(table);
         learner.Embedder.Encoder.SparseTable = rows;
@@ -156,8 +156,8 @@ public class SparseEmbeddingTests
         new MetaTrainer().Train(sparse, options with { SparseEmbeddings = true }, Train(), null, sparseDir.Path);
         new MetaTrainer().Train(dense, options with { SparseEmbeddings = false }, Train(), null, denseDir.Path);
         // Adam's first step moves a row with a zero gradient by 0 / (0 + eps), so both take the same first step.
-        var a = sparse.Learner.Model.named_parameters().ToArray();
-        var b = dense.Learner.Model.named_parameters().ToArray();
+        var a = sparse.Learner.Module.named_parameters().ToArray();
+        var b = dense.Learner.Module.named_parameters().ToArray();
         for (int i = 0; i < a.Length; i++)
             Assert.True(a[i].parameter.allclose(b[i].parameter, rtol: 0, atol: 1e-6), $"{algorithm}: parameter {a[i].name} differs after the first step");
         Assert.False(BitEqual(Table(sparse).detach(), start), "the table did not move");
@@ -193,8 +193,8 @@ public class SparseEmbeddingTests
         Assert.Equal(12, resumed.Progress.EpisodesDone);
         Assert.True(MetaTrainer.ReadSavedRun(killedDir.Path).Trainer!.SparseEmbeddings);
         TrainingTests.AssertSameWeights(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), Path.Combine(killedDir.Path, MetaTrainer.StateFileName));
-        var (_, _, straightOptimizer) = Checkpoint.LoadTrainingState(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), m => new ScalarSafeAdam(m.Learner.Model.parameters().Where(p => p.requires_grad), 1e-2, 0));
-        var (_, _, resumedOptimizer) = Checkpoint.LoadTrainingState(Path.Combine(killedDir.Path, MetaTrainer.StateFileName), m => new ScalarSafeAdam(m.Learner.Model.parameters().Where(p => p.requires_grad), 1e-2, 0));
+        var (_, _, straightOptimizer) = Checkpoint.LoadTrainingState(Path.Combine(straightDir.Path, MetaTrainer.StateFileName), m => new ScalarSafeAdam(m.Learner.Module.parameters().Where(p => p.requires_grad), 1e-2, 0));
+        var (_, _, resumedOptimizer) = Checkpoint.LoadTrainingState(Path.Combine(killedDir.Path, MetaTrainer.StateFileName), m => new ScalarSafeAdam(m.Learner.Module.parameters().Where(p => p.requires_grad), 1e-2, 0));
         var (x, y) = (straightOptimizer.state_dict().State, resumedOptimizer.state_dict().State);
         for (int i = 0; i < x.Count; i++) Assert.True(y[i].ApproximatelyEquals(x[i]), $"optimizer state {i} differs");
     }

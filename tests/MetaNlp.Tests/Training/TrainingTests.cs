@@ -183,8 +183,8 @@ public class TrainingTests
     internal static void AssertSameWeights(string pathA, string pathB)
     {
         using var scope = NewDisposeScope();
-        var a = Checkpoint.LoadModel(pathA).Learner.Model.named_parameters().ToArray();
-        var b = Checkpoint.LoadModel(pathB).Learner.Model.named_parameters().ToArray();
+        var a = Checkpoint.LoadModel(pathA).Learner.Module.named_parameters().ToArray();
+        var b = Checkpoint.LoadModel(pathB).Learner.Module.named_parameters().ToArray();
         Assert.Equal(a.Select(p => p.name), b.Select(p => p.name));
         for (int i = 0; i < a.Length; i++)
             Assert.True(a[i].parameter.allclose(b[i].parameter, rtol: 0, atol: 1e-6), $"parameter {a[i].name} differs");
