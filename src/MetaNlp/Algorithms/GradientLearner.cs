@@ -9,7 +9,7 @@ namespace MetaNlp.Algorithms;
 
 /// <summary>
 /// Base of the gradient-based learners (learn2learn's MAML pattern: a small functional core with thin classes on
-/// top). A task's weights start from the meta-parameters (<see cref="MetaNetwork"/>), take inner-loop steps of a
+/// top). A task's weights start from the meta-parameters (<see cref="GradientNetwork"/>), take inner-loop steps of a
 /// <see cref="DifferentiableOptimizer"/> on the support loss, and the query loss of the adapted weights is the
 /// episode loss, differentiable in the meta-parameters through every step (second order) or with the inner
 /// gradients held constant (first order). Subclasses choose the update rule, the head's start and what adapts.
@@ -26,8 +26,8 @@ public abstract class GradientLearner : IFewShotLearner
         Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
         Options = options ?? new GradientLearnerOptions();
         Options.Validate();
-        Network = new MetaNetwork(embedder.Encoder, withHead, rule);
-        AdaptedNames = [.. AdaptedEncoderNames(embedder.Encoder, Options), MetaNetwork.HeadWeightName, MetaNetwork.HeadBiasName];
+        Network = new GradientNetwork(embedder.Encoder, withHead, rule);
+        AdaptedNames = [.. AdaptedEncoderNames(embedder.Encoder, Options), GradientNetwork.HeadWeightName, GradientNetwork.HeadBiasName];
     }
 
     /// <inheritdoc />
@@ -40,7 +40,7 @@ public abstract class GradientLearner : IFewShotLearner
     public GradientLearnerOptions Options { get; }
 
     /// <summary>Encoder, head and learned rule: every meta-parameter.</summary>
-    public MetaNetwork Network { get; }
+    public GradientNetwork Network { get; }
 
     /// <inheritdoc />
     public nn.Module Module => Network;
@@ -119,15 +119,15 @@ public abstract class GradientLearner : IFewShotLearner
     public IFewShotClassifier Adapt(IReadOnlyList<TextExample> support)
     {
         var (set, weights) = AdaptWeights(support);
-        var headWeight = weights[MetaNetwork.HeadWeightName];
-        var headBias = weights[MetaNetwork.HeadBiasName];
+        var headWeight = weights[GradientNetwork.HeadWeightName];
+        var headBias = weights[GradientNetwork.HeadBiasName];
         return new EmbeddingClassifier(set.Labels, Embedder, weights, q => nn.functional.linear(q, headWeight, headBias), [.. weights.Tensors]);
     }
 
     /// <summary>
     /// The weights adapted to <paramref name="support"/> (learn2learn's clone-and-adapt): every encoder weight by its
     /// name (the whole word table, with the task's adapted rows written back) and the head as
-    /// <see cref="MetaNetwork.HeadWeightName"/> [ways, dim] and <see cref="MetaNetwork.HeadBiasName"/> [ways]. The
+    /// <see cref="GradientNetwork.HeadWeightName"/> [ways, dim] and <see cref="GradientNetwork.HeadBiasName"/> [ways]. The
     /// tensors are detached and belong to the caller, who disposes them.
     /// </summary>
     /// <param name="support">Labelled examples of at least two classes.</param>
@@ -152,7 +152,7 @@ public abstract class GradientLearner : IFewShotLearner
             }
             weights.Add(new(name, weight.detach().DetachFromDisposeScope()));
         }
-        foreach (var name in new[] { MetaNetwork.HeadWeightName, MetaNetwork.HeadBiasName })
+        foreach (var name in new[] { GradientNetwork.HeadWeightName, GradientNetwork.HeadBiasName })
             weights.Add(new(name, inner.Adapted[name].detach().DetachFromDisposeScope()));
         return (set, new ParameterSet(weights));
     }
@@ -265,8 +265,8 @@ public abstract class GradientLearner : IFewShotLearner
             // only them (SparseTableRows); otherwise a gather from the table, whose backward is a dense gradient.
             return Encoder.SparseTable is { } sparse && sparse.Reads(metaTensor) ? sparse.Gather(task.RowIndex) : metaTensor.index_select(0, task.RowIndex);
         }
-        if (name == MetaNetwork.HeadWeightName) return metaTensor.unsqueeze(0).expand(task.Ways, metaTensor.shape[0]);
-        if (name == MetaNetwork.HeadBiasName) return metaTensor.expand(task.Ways);
+        if (name == GradientNetwork.HeadWeightName) return metaTensor.unsqueeze(0).expand(task.Ways, metaTensor.shape[0]);
+        if (name == GradientNetwork.HeadBiasName) return metaTensor.expand(task.Ways);
         return metaTensor;
     }
 
@@ -274,7 +274,7 @@ public abstract class GradientLearner : IFewShotLearner
     protected virtual (Tensor Weight, Tensor Bias) InitialHead(TaskData task, ParameterSet encoderWeights)
     {
         var weight = Network.HeadWeight ?? throw new InvalidOperationException($"{Algorithm} has no meta-learned head; override {nameof(InitialHead)}.");
-        return (Localize(MetaNetwork.HeadWeightName, weight, task), Localize(MetaNetwork.HeadBiasName, Network.HeadBias!, task));
+        return (Localize(GradientNetwork.HeadWeightName, weight, task), Localize(GradientNetwork.HeadBiasName, Network.HeadBias!, task));
     }
 
     /// <summary>The inner update rule for one task (a new instance per task: it holds the task's optimizer state).</summary>
@@ -359,14 +359,14 @@ public abstract class GradientLearner : IFewShotLearner
         var encoderWeights = new ParameterSet(Encoder.named_parameters().Select(p => new KeyValuePair<string, Tensor>(p.name, Localize(p.name, p.parameter, task))));
         var (headWeight, headBias) = InitialHead(task, encoderWeights);
         var start = encoderWeights.Only(AdaptedNames.Take(AdaptedNames.Count - 2))
-            .With(new ParameterSet([new(MetaNetwork.HeadWeightName, Differentiable(headWeight)), new(MetaNetwork.HeadBiasName, Differentiable(headBias))]));
+            .With(new ParameterSet([new(GradientNetwork.HeadWeightName, Differentiable(headWeight)), new(GradientNetwork.HeadBiasName, Differentiable(headBias))]));
 
         Func<ParameterSet, TokenBatch, Tensor> logits;
         bool encoderAdapts = AdaptedNames.Count > 2;
         if (encoderAdapts)
         {
             logits = (weights, batch) => nn.functional.linear(Encoder.Forward(batch, encoderWeights.With(weights)),
-                weights[MetaNetwork.HeadWeightName], weights[MetaNetwork.HeadBiasName]);
+                weights[GradientNetwork.HeadWeightName], weights[GradientNetwork.HeadBiasName]);
         }
         else
         {
@@ -374,7 +374,7 @@ public abstract class GradientLearner : IFewShotLearner
             // the meta-parameters.
             var features = new Dictionary<TokenBatch, Tensor>(ReferenceEqualityComparer.Instance) { [task.Support] = Encoder.Forward(task.Support, encoderWeights) };
             if (task.Query is not null) features[task.Query] = Encoder.Forward(task.Query, encoderWeights);
-            logits = (weights, batch) => nn.functional.linear(features[batch], weights[MetaNetwork.HeadWeightName], weights[MetaNetwork.HeadBiasName]);
+            logits = (weights, batch) => nn.functional.linear(features[batch], weights[GradientNetwork.HeadWeightName], weights[GradientNetwork.HeadBiasName]);
         }
         return (start, logits);
     }
@@ -428,8 +428,8 @@ public abstract class GradientLearner : IFewShotLearner
             var rows = Encoder.SparseTable is { } sparse && sparse.Reads(metaTensor) ? sparse.Gather(flat) : metaTensor.index_select(0, flat);
             return rows.view(batch.Count, rowIndex.shape[1], metaTensor.shape[1]);
         }
-        if (name == MetaNetwork.HeadWeightName) return metaTensor.unsqueeze(0).unsqueeze(0).expand(batch.Count, batch.Ways, metaTensor.shape[0]);
-        if (name == MetaNetwork.HeadBiasName) return metaTensor.unsqueeze(0).expand(batch.Count, batch.Ways);
+        if (name == GradientNetwork.HeadWeightName) return metaTensor.unsqueeze(0).unsqueeze(0).expand(batch.Count, batch.Ways, metaTensor.shape[0]);
+        if (name == GradientNetwork.HeadBiasName) return metaTensor.unsqueeze(0).expand(batch.Count, batch.Ways);
         return metaTensor.unsqueeze(0).expand([batch.Count, .. metaTensor.shape]);
     }
 
@@ -442,7 +442,7 @@ public abstract class GradientLearner : IFewShotLearner
     {
         ArgumentNullException.ThrowIfNull(batch);
         var weight = Network.HeadWeight ?? throw new InvalidOperationException($"{Algorithm} has no meta-learned head; override {nameof(InitialHeads)}.");
-        return (LocalizeTasks(MetaNetwork.HeadWeightName, weight, batch), LocalizeTasks(MetaNetwork.HeadBiasName, Network.HeadBias!, batch));
+        return (LocalizeTasks(GradientNetwork.HeadWeightName, weight, batch), LocalizeTasks(GradientNetwork.HeadBiasName, Network.HeadBias!, batch));
     }
 
     /// <summary>
@@ -482,9 +482,9 @@ public abstract class GradientLearner : IFewShotLearner
         }
         var (headWeight, headBias) = InitialHeads(batch, () => features(encoderWeights, batch.Support));
         var start = encoderWeights.Only(AdaptedNames.Take(AdaptedNames.Count - 2))
-            .With(new ParameterSet([new(MetaNetwork.HeadWeightName, headWeight), new(MetaNetwork.HeadBiasName, headBias)]));
+            .With(new ParameterSet([new(GradientNetwork.HeadWeightName, headWeight), new(GradientNetwork.HeadBiasName, headBias)]));
         Tensor Logits(ParameterSet weights, TokenBatch texts) =>
-            features(weights, texts).bmm(weights[MetaNetwork.HeadWeightName].transpose(1, 2)).add(weights[MetaNetwork.HeadBiasName].unsqueeze(1), One);
+            features(weights, texts).bmm(weights[GradientNetwork.HeadWeightName].transpose(1, 2)).add(weights[GradientNetwork.HeadBiasName].unsqueeze(1), One);
 
         using var optimizer = CreateInnerOptimizer(batch);
         var adapted = GradientUpdate.Adapt(start, w => TaskLosses(Logits(w, batch.Support), batch.SupportLabels).sum(), optimizer,

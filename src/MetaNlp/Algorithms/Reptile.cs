@@ -58,7 +58,7 @@ public sealed class Reptile : GradientLearner
         foreach (var (name, start) in inner.Start)
         {
             var term = start.sub(inner.Adapted[name].detach()).square().sum().mul(Half);
-            if (name is MetaNetwork.HeadWeightName or MetaNetwork.HeadBiasName) term = term.div(ways); // one shared row for all classes
+            if (name is GradientNetwork.HeadWeightName or GradientNetwork.HeadBiasName) term = term.div(ways); // one shared row for all classes
             total = total is null ? term : total.add(term, One);
         }
         return total!.MoveToOuterDisposeScope();

@@ -150,11 +150,11 @@ public class GradientLearnerTests
         using var scope = NewDisposeScope();
         var support = TrainEpisode().Support;
         var anil = Learner(NewModel(Anil.Name, new GradientLearnerOptions { InnerLearningRate = 0.5 }));
-        Assert.Equal([MetaNetwork.HeadWeightName, MetaNetwork.HeadBiasName], anil.AdaptedNames);
+        Assert.Equal([GradientNetwork.HeadWeightName, GradientNetwork.HeadBiasName], anil.AdaptedNames);
         var (_, anilWeights) = anil.AdaptWeights(support);
         foreach (var (name, meta) in anil.Embedder.Encoder.named_parameters())
             Assert.True(anilWeights[name].equal(meta).all().item<bool>(), $"ANIL changed encoder weight '{name}' in the inner loop");
-        Assert.True(anilWeights[MetaNetwork.HeadWeightName].abs().sum().item<float>() > 0, "ANIL's head did not move from its zero start");
+        Assert.True(anilWeights[GradientNetwork.HeadWeightName].abs().sum().item<float>() > 0, "ANIL's head did not move from its zero start");
 
         var maml = Learner(NewModel(Maml.Name, new GradientLearnerOptions { InnerLearningRate = 0.5 }));
         var (_, mamlWeights) = maml.AdaptWeights(support);
@@ -290,7 +290,7 @@ public class GradientLearnerTests
         var support = TrainEpisode().Support;
         var (_, two) = learner.AdaptWeights(support, steps: 2);
         var (_, six) = learner.AdaptWeights(support);
-        Assert.False(two[MetaNetwork.HeadWeightName].allclose(six[MetaNetwork.HeadWeightName]));
+        Assert.False(two[GradientNetwork.HeadWeightName].allclose(six[GradientNetwork.HeadWeightName]));
         Assert.True(six.Tensors.All(t => t.isfinite().all().item<bool>()));
     }
 }

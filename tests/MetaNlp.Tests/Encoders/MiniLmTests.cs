@@ -260,7 +260,7 @@ public class MiniLmTests(MiniLmFixture fixture, ITestOutputHelper output) : ICla
         };
         var (_, start) = learner.AdaptWeights(support, steps: 0);
         var (_, adapted) = learner.AdaptWeights(support, steps: 3);
-        Assert.False(adapted[MetaNetwork.HeadWeightName].allclose(start[MetaNetwork.HeadWeightName]));
+        Assert.False(adapted[GradientNetwork.HeadWeightName].allclose(start[GradientNetwork.HeadWeightName]));
         Assert.True(adapted["layers.5.output_bias"].equal(start["layers.5.output_bias"]).all().item<bool>());
         using var classifier = learner.Adapt(support);
         Assert.Equal("card", classifier.Predict(["my card does not work"])[0].Label);

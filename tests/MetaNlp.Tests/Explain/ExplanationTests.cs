@@ -202,7 +202,7 @@ public class ExplanationTests
         Assert.Equal(SupportLoss(learner, 0), trace.Steps[0].SupportLoss, 4);
         Assert.Equal(SupportLoss(learner, 3), trace.Steps[^1].SupportLoss, 4);
         Assert.True(trace.Steps[^1].SupportLoss < trace.Steps[0].SupportLoss, "the inner loop descends the support loss");
-        Assert.Contains(trace.Moved, m => m.Name == MetaNetwork.HeadWeightName && m.Change > 0);
+        Assert.Contains(trace.Moved, m => m.Name == GradientNetwork.HeadWeightName && m.Change > 0);
         Assert.Equal(trace.Moved.OrderByDescending(m => m.RelativeChange).Select(m => m.RelativeChange), trace.Moved.Select(m => m.RelativeChange));
 
         var withQueries = learner.TraceAdaptation(Support, queries, steps: 3);
@@ -215,7 +215,7 @@ public class ExplanationTests
     private static double SupportLoss(GradientLearner learner, int steps)
     {
         var (set, weights) = learner.AdaptWeights(Support, steps);
-        var head = (W: weights[MetaNetwork.HeadWeightName], B: weights[MetaNetwork.HeadBiasName]);
+        var head = (W: weights[GradientNetwork.HeadWeightName], B: weights[GradientNetwork.HeadBiasName]);
         using var classifier = new EmbeddingClassifier(set.Labels, learner.Embedder, weights, q => nn.functional.linear(q, head.W, head.B), [.. weights.Tensors]);
         var predictions = classifier.Predict(set.Texts);
         return -predictions.Select((p, i) => Math.Log(p.Probabilities[(int)set.LabelIndices[i]])).Average();

@@ -10,7 +10,7 @@ namespace MetaNlp.Algorithms;
 /// weight row and one bias shared by every class (Ye and Chao's "unicorn" head, zero at the start): copied N times
 /// it is an N-way head whose classes are interchangeable, so relabelling an episode cannot change what it learns.
 /// </summary>
-public sealed class MetaNetwork : nn.Module
+public sealed class GradientNetwork : nn.Module
 {
 #pragma warning disable IDE1006 // field names are the parameter names in checkpoints
     private readonly TextEncoder encoder;
@@ -29,7 +29,7 @@ public sealed class MetaNetwork : nn.Module
     /// <param name="encoder">The encoder (its parameters keep their own names inside a learner's weights).</param>
     /// <param name="withHead">Whether to hold a meta-learned head (ProtoMAML builds its head from prototypes instead).</param>
     /// <param name="rule">A learned inner-loop rule (Meta-SGD rates, learned optimizer), or null.</param>
-    public MetaNetwork(TextEncoder encoder, bool withHead, nn.Module? rule = null) : base(nameof(MetaNetwork))
+    public GradientNetwork(TextEncoder encoder, bool withHead, nn.Module? rule = null) : base(nameof(GradientNetwork))
     {
         this.encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
         if (withHead)
