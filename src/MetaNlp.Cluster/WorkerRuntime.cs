@@ -59,7 +59,7 @@ public sealed class WorkerRuntime : IDisposable
             if (!weights.Select(w => w.Name).SequenceEqual(run.WeightNames))
                 throw new InvalidDataException($"Run {run.RunId}: the model's trainable weights here ({string.Join(", ", weights.Select(w => w.Name))}) are not the coordinator's ({string.Join(", ", run.WeightNames)}).");
             var source = _episodes.Create(run.Job);
-            _run = new WorkerRun(run.RunId, run.RunSeed, model, [.. weights.Select(w => w.Parameter)], source, MetaGradient.SparseTableOf(model.Learner, run.SparseEmbeddings));
+            _run = new WorkerRun(run.RunId, run.RunSeed, model, [.. weights.Select(w => w.Parameter)], source, MetaGradient.SparseTableOf(model, run.SparseEmbeddings));
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class WorkerRuntime : IDisposable
             learner.Module.zero_grad(set_to_none: true);
             try
             {
-                double loss = MetaGradient.Accumulate(learner, run.Episodes, order.Episodes, run.RunSeed, order.Divisor, run.Table);
+                double loss = MetaGradient.Accumulate(run.Model, run.Episodes, order.Episodes, run.RunSeed, order.Divisor, run.Table);
                 var rows = run.Table?.Gradient();
                 var gradients = run.Weights.Select(w => w.grad).ToArray();
                 var result = new WorkResult

@@ -28,7 +28,7 @@ public sealed class BaseModelCatalog
             if (_models.ContainsKey(source.Name)) throw new ArgumentException($"Base model '{source.Name}' is given twice.");
             var model = source.CheckpointPath is null ? PretrainedModels.Create(PretrainedModels.MiniLm) : Load(source);
             model.Learner.Module.eval();
-            if (textCacheBytes is { } bytes && model.Learner.Embedder.Encoder is MiniLmEncoder miniLm)
+            if (textCacheBytes is { } bytes && model.Embedder.Encoder is MiniLmEncoder miniLm)
             {
                 miniLm.SentenceVectors.LimitBytes = bytes;
                 miniLm.HiddenStates = new HiddenStateCache(bytes, miniLm.HiddenStates.Storage);

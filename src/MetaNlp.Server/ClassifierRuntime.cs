@@ -297,16 +297,17 @@ public sealed class ClassifierRuntime : IDisposable
         ArgumentNullException.ThrowIfNull(load);
         var (classifier, examples) = load() ?? throw new KeyNotFoundException("The classifier was deleted.");
         var learner = model.Model.Learner;
+        var embedder = model.Model.Embedder;
         var support = examples.Select(e => new TextExample(e.Text, e.Label)).ToArray();
         var texts = support.Select(e => e.Text).ToArray();
-        if (learner.Embedder.Encoder is MiniLmEncoder { Options.FineTuneLayers: 0 } miniLm && miniLm.SentenceVectors.LimitBytes > 0)
+        if (embedder.Encoder is MiniLmEncoder { Options.FineTuneLayers: 0 } miniLm && miniLm.SentenceVectors.LimitBytes > 0)
         {
             foreach (var chunk in Turns(texts))
             {
                 using (await model.Gate.EnterAsync().ConfigureAwait(false))
                 {
                     using var scope = NewDisposeScope();
-                    learner.Embedder.EmbedNoGrad(chunk);
+                    embedder.EmbedNoGrad(chunk);
                 }
             }
         }
@@ -317,7 +318,7 @@ public sealed class ClassifierRuntime : IDisposable
             // Outside any scope: the adapted tensors outlive this request. The explanations' vectors of the examples
             // are made on the first explain, not here: a classifier that only classifies embeds its examples once.
             var fewShot = learner.Adapt(support);
-            adapted = new Adapted(classifier.Version, examples, fewShot, EstimateBytes(examples, learner.Embedder.Encoder.OutputDim));
+            adapted = new Adapted(classifier.Version, examples, fewShot, EstimateBytes(examples, embedder.Encoder.OutputDim));
             adapted.Users = 1;
         }
         var dispose = new List<Adapted>();
@@ -400,7 +401,7 @@ public sealed class ClassifierRuntime : IDisposable
                 var vector = embedding.EmbedNoGrad([text]);
                 return (embedding.PredictEmbedded(vector)[0], _nearest.Explain(vector, top));
             }
-            _nearest ??= NearestExamples.Create(model.Model.Learner.Embedder, SupportTexts());
+            _nearest ??= NearestExamples.Create(model.Model.Embedder, SupportTexts());
             return (Classifier.Predict([text])[0], _nearest.Explain(text, top));
         }
 

@@ -151,7 +151,7 @@ public sealed class ClassifyBatcher : IDisposable
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
-                var embedder = _model.Model.Learner.Embedder;
+                var embedder = _model.Model.Embedder;
                 var shared = live.Where(j => j.Classifier is EmbeddingClassifier { EncoderWeights: null } e && ReferenceEquals(e.Embedder, embedder)).ToArray();
                 if (shared.Length > 0) RunShared(shared, embedder);
                 foreach (var job in live.Except(shared)) Run(job, () => job.Classifier.Predict(job.Texts));

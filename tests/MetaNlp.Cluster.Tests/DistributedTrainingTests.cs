@@ -70,8 +70,8 @@ public sealed class DistributedTrainingTests(ThreeSilos silos) : IDisposable
         string start = SaveStart(algorithm, _dir);
         var local = Checkpoint.LoadModel(start);
         var remote = Checkpoint.LoadModel(start);
-        using var localTable = MetaGradient.SparseTableOf(local.Learner, sparseEmbeddings: true);
-        using var remoteTable = MetaGradient.SparseTableOf(remote.Learner, sparseEmbeddings: true);
+        using var localTable = MetaGradient.SparseTableOf(local, sparseEmbeddings: true);
+        using var remoteTable = MetaGradient.SparseTableOf(remote, sparseEmbeddings: true);
         Assert.NotNull(localTable); // the CNN's word table: the row-sparse path is under test too
 
         var coordinator = new ClusterMetaGradient(silos.Cluster.Client, ToyEpisodes.Job);

@@ -45,7 +45,7 @@ internal static class ReportCommand
                 string modelPath = run.ModelPath ?? throw new ArgumentException($"--support: the run folder '{run.Directory}' has no {MetaTrainer.ModelFileName} to embed the episode with.");
                 var model = Checkpoint.LoadModel(modelPath);
                 model.Learner.Module.eval();
-                projection = EpisodeProjection.Of(model.Learner.Embedder, Load(supportPath), Load(queriesPath!));
+                projection = EpisodeProjection.Of(model.Embedder, Load(supportPath), Load(queriesPath!));
             }
             var written = RunReport.Write(run, shots, projection, result.GetValue(html));
             if (result.GetValue(json))

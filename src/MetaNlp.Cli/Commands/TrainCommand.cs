@@ -256,7 +256,7 @@ internal static class TrainCommand
                 if (contrastive.Epochs > 0)
                 {
                     // Not resumable on its own: a run killed in this stage has no training state yet and starts again.
-                    var losses = ContrastiveTrainer.Train(fresh.Learner.Embedder, sources.LabelledExamples, contrastive, runSeed,
+                    var losses = ContrastiveTrainer.Train(fresh.Embedder, sources.LabelledExamples, contrastive, runSeed,
                         (done, total, loss) => report(0, $"contrastive {done}/{total} loss {loss:F3}"));
                     Console.Error.WriteLine($"contrastive stage: {contrastive.Epochs} epochs, mean loss per epoch {string.Join(", ", losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
                 }

@@ -11,9 +11,6 @@ public interface IFewShotLearner
     /// <summary>Registry name of the algorithm ("protonet", "knn", ...).</summary>
     string Algorithm { get; }
 
-    /// <summary>Tokenizer and meta-learned encoder: the sentence vectors behind explanations (nearest support examples).</summary>
-    TextEmbedder Embedder { get; }
-
     /// <summary>
     /// The module holding every meta-parameter: what the trainer optimises and a checkpoint stores (the learner's
     /// network; a saved model as a whole is a <c>Models.FewShotModel</c>).

@@ -28,9 +28,6 @@ public sealed class LabelTextLearner : IFewShotLearner
     public string Algorithm => Inner.Algorithm;
 
     /// <inheritdoc />
-    public TextEmbedder Embedder => Inner.Embedder;
-
-    /// <inheritdoc />
     public nn.Module Module => Inner.Module;
 
     /// <inheritdoc />

@@ -113,7 +113,7 @@ public static class MetaLearner
         try
         {
             if (contrastive.Epochs > 0)
-                ContrastiveTrainer.Train(model.Learner.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
+                ContrastiveTrainer.Train(model.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
             var info = new TrainingInfo { Dataset = dataset.Name, Split = split, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
             var trainer = new MetaTrainer { OnProgress = options.OnProgress };
             var result = trainer.Train(model, trainerOptions, TaskSamplers.Apply(trainerOptions.Sampler, train, trainerOptions.MaxEpisodes, seed, trainerOptions.HardSampler), validation, output, info, cancellation);

@@ -9,20 +9,27 @@ namespace MetaNlp.Models;
 /// <summary>A learner together with the spec that rebuilds it: what training produces and a checkpoint holds.</summary>
 public sealed class FewShotModel
 {
-    private FewShotModel(ModelSpec spec, IFewShotLearner learner)
+    private FewShotModel(ModelSpec spec, TextEmbedder embedder, IFewShotLearner learner)
     {
         Spec = spec;
+        Embedder = embedder;
         Learner = learner;
     }
 
     /// <summary>The spec (no weights).</summary>
     public ModelSpec Spec { get; }
 
+    /// <summary>
+    /// The tokenizer and encoder the learner was built over (the same encoder object its module holds): what training
+    /// hooks into (warnings, row-sparse tables), warm starts copy, and the service and reports embed texts with.
+    /// </summary>
+    public TextEmbedder Embedder { get; }
+
     /// <summary>The learner with its module.</summary>
     public IFewShotLearner Learner { get; }
 
     /// <summary>The same learner and weights under another spec (to record training provenance).</summary>
-    public FewShotModel WithSpec(ModelSpec spec) => new(spec ?? throw new ArgumentNullException(nameof(spec)), Learner);
+    public FewShotModel WithSpec(ModelSpec spec) => new(spec ?? throw new ArgumentNullException(nameof(spec)), Embedder, Learner);
 
     /// <summary>
     /// Builds a freshly initialised model from a spec (weights from the current torch seed), in inference mode
@@ -49,7 +56,7 @@ public sealed class FewShotModel
         encoder.eval();
         var embedder = new TextEmbedder(tokenizer, encoder);
         var learner = LearnerRegistry.Find(spec.Algorithm).Create(embedder, learnerOptions);
-        return new FewShotModel(spec, spec.LabelTexts is { } texts ? new LabelTextLearner(learner, texts) : learner);
+        return new FewShotModel(spec, embedder, spec.LabelTexts is { } texts ? new LabelTextLearner(learner, texts) : learner);
     }
 
     // The id a tokenizer reads an entity marker as (a word of a fitted vocabulary, a reserved WordPiece token): a

@@ -42,8 +42,8 @@ public static class EncoderWarmStart
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
-        var from = source.Learner.Embedder.Encoder;
-        var to = target.Learner.Embedder.Encoder;
+        var from = source.Embedder.Encoder;
+        var to = target.Embedder.Encoder;
         var sourceWeights = from.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var targetWeights = to.named_parameters().ToList();
         var missing = targetWeights.Select(p => p.name).Where(n => !sourceWeights.ContainsKey(n)).ToList();

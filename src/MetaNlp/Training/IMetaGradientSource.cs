@@ -54,10 +54,9 @@ public sealed class LocalMetaGradient : IMetaGradientSource
     public MetaStepGradient Compute(MetaStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var learner = step.Model.Learner;
         try
         {
-            double total = MetaGradient.Accumulate(learner, step.Episodes, step.EpisodeIndices, step.RunSeed, step.Count, step.SparseTable);
+            double total = MetaGradient.Accumulate(step.Model, step.Episodes, step.EpisodeIndices, step.RunSeed, step.Count, step.SparseTable);
             return new MetaStepGradient(total / step.Count, step.SparseTable?.Gradient());
         }
         finally

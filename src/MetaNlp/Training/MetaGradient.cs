@@ -26,7 +26,7 @@ public static class MetaGradient
     public static long TaskSeed(long runSeed, long episode) => runSeed + episode;
 
     /// <summary>
-    /// Adds to the <c>grad</c> of <paramref name="learner"/>'s weights the gradient of
+    /// Adds to the <c>grad</c> of <paramref name="model"/>'s weights the gradient of
     /// <c>sum(loss(episode)) / divisor</c> over <paramref name="episodes"/> (indices into <paramref name="source"/>),
     /// one backward pass per task so no two tasks' graphs are held at once (one pass over all of them where the learner
     /// computes them together, <see cref="IFewShotLearner.ComputesTogether"/>). With <paramref name="table"/>, the word
@@ -34,7 +34,7 @@ public static class MetaGradient
     /// <see cref="SparseTableRows.Gradient"/> afterwards; clearing it is the caller's). The model is put in training
     /// mode. Returns the sum of the tasks' losses (not divided).
     /// </summary>
-    /// <param name="learner">The learner whose meta-parameters get the gradient.</param>
+    /// <param name="model">The model whose learner's meta-parameters get the gradient.</param>
     /// <param name="source">Where the episodes come from (episode i is always the same).</param>
     /// <param name="episodes">Indices of the episodes, the tasks of this call.</param>
     /// <param name="runSeed">The run's seed (<see cref="MetaTrainerOptions.Seed"/>).</param>
@@ -43,14 +43,15 @@ public static class MetaGradient
     /// <param name="episodeLoss">The loss of episode i, drawn only after the tasks before it were computed (a sampler that
     /// learns from the model's predictions needs that); null for the learner's own <see cref="IFewShotLearner.EpisodeLoss"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="divisor"/> is not positive.</exception>
-    public static double Accumulate(IFewShotLearner learner, IEpisodeSource source, IEnumerable<long> episodes, long runSeed, int divisor, SparseTableRows? table, Func<long, Episode, Tensor>? episodeLoss = null)
+    public static double Accumulate(FewShotModel model, IEpisodeSource source, IEnumerable<long> episodes, long runSeed, int divisor, SparseTableRows? table, Func<long, Episode, Tensor>? episodeLoss = null)
     {
-        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(episodes);
         ArgumentOutOfRangeException.ThrowIfLessThan(divisor, 1);
+        var learner = model.Learner;
         learner.Module.train();
-        var encoder = learner.Embedder.Encoder;
+        var encoder = model.Embedder.Encoder;
         using var scale = (1.0 / divisor).ToScalar();
         double total = 0;
         encoder.SparseTable = table;
@@ -91,10 +92,10 @@ public static class MetaGradient
     /// <paramref name="sparseEmbeddings"/> asks for row-sparse updates (<see cref="MetaTrainerOptions.SparseEmbeddings"/>), else null.
     /// Both outer optimizers the trainer makes take row gradients.
     /// </summary>
-    public static SparseTableRows? SparseTableOf(IFewShotLearner learner, bool sparseEmbeddings)
+    public static SparseTableRows? SparseTableOf(FewShotModel model, bool sparseEmbeddings)
     {
-        ArgumentNullException.ThrowIfNull(learner);
-        var encoder = learner.Embedder.Encoder;
+        ArgumentNullException.ThrowIfNull(model);
+        var encoder = model.Embedder.Encoder;
         if (!sparseEmbeddings || encoder.TokenTableName is not { } name) return null;
         var table = encoder.named_parameters().FirstOrDefault(p => p.name == name).parameter;
         return table is { requires_grad: true } ? new SparseTableRows(table) : null;

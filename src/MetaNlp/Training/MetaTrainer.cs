@@ -121,7 +121,7 @@ public sealed class MetaTrainer
         model = WithInfo(model, info with { EpisodesTrained = progress.EpisodesDone });
         bool validating = validation is not null && options.ValidateEvery > 0;
         var learner = model.Learner;
-        learner.Embedder.Encoder.Warning += message => OnWarning?.Invoke(message);
+        model.Embedder.Encoder.Warning += message => OnWarning?.Invoke(message);
         var parameters = learner.Module.parameters().Where(p => p.requires_grad).ToArray();
         if (parameters.Length == 0 && progress.StopReason is null)
             progress = progress with { Stop = TrainingStop.NothingToTrain, StopReason = "nothing to train: no parameter requires a gradient (a frozen encoder and a learner without weights of its own)" };
@@ -143,7 +143,7 @@ public sealed class MetaTrainer
             progress = progress with { SamplerState = feedback.State };
         }
         if (progress.EpisodesDone == 0 && !File.Exists(statePath)) Checkpoint.SaveTrainingState(statePath, model, progress, optimizer);
-        using var sparseTable = MetaGradient.SparseTableOf(learner, options.SparseEmbeddings);
+        using var sparseTable = MetaGradient.SparseTableOf(model, options.SparseEmbeddings);
         var clock = new Stopwatch();
 
         // The starting weights are validated too, so training that never improves on them (a pretrained encoder
@@ -182,7 +182,7 @@ public sealed class MetaTrainer
                 // episode's predictions before the next episode is drawn, so its steps are computed here, task by task.
                 var gradient = feedback is null
                     ? Gradients.Compute(new MetaStep(model, train, progress.EpisodesDone, batch, options.Seed, sparseTable))
-                    : GradientWithFeedback(learner, feedback, train, progress.EpisodesDone, batch, options.Seed, sparseTable);
+                    : GradientWithFeedback(model, feedback, train, progress.EpisodesDone, batch, options.Seed, sparseTable);
                 var rowGradient = gradient.Rows;
                 if (options.ClipGradientNorm > 0) ClipGradientNorm(parameters, rowGradient?.Values, options.ClipGradientNorm);
                 if (rowGradient is { } rows) ((IRowSparseOptimizer)optimizer).SetRowGradient(sparseTable!.Table, rows.Indices, rows.Values);
@@ -233,12 +233,12 @@ public sealed class MetaTrainer
 
     // A step's gradient when the training sampler learns from the model's predictions (the hard sampler): each
     // episode's predictions are handed to the sampler before the next episode is drawn.
-    private static MetaStepGradient GradientWithFeedback(IFewShotLearner learner, IEpisodeFeedback feedback, IEpisodeSource train, long first, int count, long runSeed, SparseTableRows? table)
+    private static MetaStepGradient GradientWithFeedback(FewShotModel model, IEpisodeFeedback feedback, IEpisodeSource train, long first, int count, long runSeed, SparseTableRows? table)
     {
         try
         {
-            double total = MetaGradient.Accumulate(learner, train, Enumerable.Range(0, count).Select(b => first + b), runSeed, count, table,
-                (index, episode) => LossWithFeedback(learner, feedback, index, episode));
+            double total = MetaGradient.Accumulate(model, train, Enumerable.Range(0, count).Select(b => first + b), runSeed, count, table,
+                (index, episode) => LossWithFeedback(model.Learner, feedback, index, episode));
             return new MetaStepGradient(total / count, table?.Gradient());
         }
         finally

@@ -35,7 +35,7 @@ public class MiniLmLearnerTests
         manual_seed(1); // two inner steps: a head that starts at zero moves alone in the first
         var model = FewShotModel.Create(FewShotModel.NewSpec(algorithm, options, new EncoderOptions { Kind = MiniLmEncoder.KindName, FineTuneLayers = 1 }, []));
         var trainable = model.Learner.Module.parameters().Where(p => p.requires_grad).ToArray();
-        var top = model.Learner.Embedder.Encoder.named_parameters().Where(p => p.name.StartsWith("layers.5.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
+        var top = model.Embedder.Encoder.named_parameters().Where(p => p.name.StartsWith("layers.5.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
         Assert.All(top, p => Assert.Contains(p, trainable));
         var before = top.Select(p => p.detach().clone()).ToArray();
         using (var scope = NewDisposeScope())

@@ -191,8 +191,9 @@ public class TaskBatchedInnerLoopTests
         foreach (bool batchTasks in new[] { true, false })
         {
             using var scope = NewDisposeScope();
-            IFewShotLearner learner = NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 1, BatchTasks = batchTasks }, Cnn, float64Weights: false).Learner;
-            var encoder = learner.Embedder.Encoder;
+            var model = NewModel(Maml.Name, new GradientLearnerOptions { InnerSteps = 1, BatchTasks = batchTasks }, Cnn, float64Weights: false);
+            IFewShotLearner learner = model.Learner;
+            var encoder = model.Embedder.Encoder;
             using var sparse = new SparseTableRows(encoder.named_parameters().Single(p => p.name == encoder.TokenTableName).parameter);
             encoder.SparseTable = sparse;
             learner.EpisodeLosses(Episodes(3));

@@ -113,7 +113,7 @@ public class EntityPoolingTests
         var options = WithEntityPooling with { Tokenizer = tokenizer, EntityPositionDim = positionDim, Pooling = pooling };
         string[] texts = ["[E1] bill gates [/E1] founded [E2] microsoft [/E2] in 1975", "[E2] paris [/E2] is the capital of [E1] france [/E1]"];
         var model = FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name, null, options, texts));
-        Assert.Equal(pooling == EncoderOptions.EntityPooling ? 36 : 12, model.Learner.Embedder.Encoder.OutputDim);
+        Assert.Equal(pooling == EncoderOptions.EntityPooling ? 36 : 12, model.Embedder.Encoder.OutputDim);
         Assert.Equal(positionDim > 0, model.Learner.Module.named_parameters().Any(p => p.name.EndsWith("head_position", StringComparison.Ordinal)));
         string path = Path.Combine(dir.Path, "m.ckpt");
         Checkpoint.SaveModel(path, model);

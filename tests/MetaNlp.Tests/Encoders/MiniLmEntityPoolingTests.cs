@@ -61,7 +61,7 @@ public class MiniLmEntityPoolingTests(MiniLmFixture fixture) : IClassFixture<Min
         Assert.Contains("[E1]", Assert.Throws<ArgumentException>(() => FewShotModel.NewSpec(PrototypicalNetwork.Name, null, options, ["no entities here", "nor here"])).Message);
         var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }), options, Relations);
         var model = FewShotModel.Create(spec);
-        var tokenizer = Assert.IsType<BertWordPieceTokenizer>(model.Learner.Embedder.Tokenizer);
+        var tokenizer = Assert.IsType<BertWordPieceTokenizer>(model.Embedder.Tokenizer);
         Assert.True(tokenizer.MarkerId(EntityMarkers.HeadStart) is int);
         Assert.Null(Assert.IsType<BertWordPieceTokenizer>(FewShotModel.CreateTokenizer(spec with { Encoder = options with { Pooling = EncoderOptions.MaxPooling } })).MarkerId(EntityMarkers.HeadStart));
 

@@ -66,7 +66,7 @@ public class PretrainedTokenTableTests : IClassFixture<MiniLmFixture>
         using var dir = new TempDir();
         using var scope = NewDisposeScope();
         var model = FewShotModel.Create(FewShotModel.NewSpec("protonet", null, PretrainedCnn with { FreezeEmbeddings = true }, []));
-        var encoder = model.Learner.Embedder.Encoder;
+        var encoder = model.Embedder.Encoder;
         Assert.False(encoder.named_parameters().Single(p => p.name == encoder.TokenTableName).parameter.requires_grad);
         Assert.Equal([encoder.TokenTableName!], encoder.PretrainedFrozenNames);
 
@@ -96,7 +96,7 @@ public class PretrainedTokenTableTests : IClassFixture<MiniLmFixture>
         Assert.DoesNotContain(tokenizer.UnknownId, ids);
         Assert.True(ids.Length > 3, "a rare word is several pieces between [CLS] and [SEP]");
         var model = FewShotModel.Create(spec);
-        var encoder = model.Learner.Embedder.Encoder;
+        var encoder = model.Embedder.Encoder;
         Assert.Equal([MiniLmWeights.VocabularySize, 8L], encoder.named_parameters().Single(p => p.name == encoder.TokenTableName).parameter.shape);
     }
 

@@ -16,7 +16,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
     private static float[] Embed(FewShotModel model, IReadOnlyList<string> texts)
     {
         using var scope = NewDisposeScope();
-        return model.Learner.Embedder.EmbedNoGrad(texts).data<float>().ToArray();
+        return model.Embedder.EmbedNoGrad(texts).data<float>().ToArray();
     }
 
     private static string Sha256(string file)
@@ -31,7 +31,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         using var dir = new TempDir();
         var bert = TinyBert.Write(dir.Path);
         var model = BertModel(dir.Path);
-        var encoder = Assert.IsType<MiniLmEncoder>(model.Learner.Embedder.Encoder);
+        var encoder = Assert.IsType<MiniLmEncoder>(model.Embedder.Encoder);
         Assert.Equal(new BertConfig(TinyBert.Vocabulary.Length, TinyBert.Hidden, TinyBert.Layers, TinyBert.Heads, TinyBert.Intermediate, TinyBert.Positions, 2, TinyBert.Epsilon), encoder.Config);
         Assert.Equal(TinyBert.Hidden, encoder.OutputDim);
         Assert.Equal(Path.GetFullPath(dir.Path), model.Spec.Encoder.Path);
@@ -48,7 +48,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
             [.. new[] { "[CLS]", "[UNK]", "[SEP]" }.Select(TinyBert.Id)],
             [.. new[] { "[CLS]", "cafe", "open", "?", "[SEP]" }.Select(TinyBert.Id)],
         ];
-        for (int i = 0; i < texts.Length; i++) Assert.Equal(ids[i], model.Learner.Embedder.Tokenizer.Encode(texts[i]));
+        for (int i = 0; i < texts.Length; i++) Assert.Equal(ids[i], model.Embedder.Tokenizer.Encode(texts[i]));
 
         var vectors = Embed(model, texts); // one padded batch
         double worst = 0;
@@ -130,7 +130,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         var again = MetaNlp.Models.ModelSafetensors.Load(path);
         Assert.Equal(Embed(model, texts), Embed(again, texts));
 
-        var exported = Assert.IsType<MiniLmEncoder>(model.Learner.Embedder.Encoder);
+        var exported = Assert.IsType<MiniLmEncoder>(model.Embedder.Encoder);
         var e = Assert.Throws<ArgumentException>(() => BertFolder.Export(exported, folder)); // would overwrite what it reads
         Assert.Contains("read from", e.Message);
     }
@@ -173,7 +173,7 @@ public class BertFolderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtur
         File.WriteAllText(tokenizer, """{"do_lower_case": false}""");
         Refused(tokenizer, "cased");
         File.Delete(tokenizer);
-        Assert.Equal(TinyBert.Hidden, BertModel(dir.Path).Learner.Embedder.Encoder.OutputDim); // repaired: loads again
+        Assert.Equal(TinyBert.Hidden, BertModel(dir.Path).Embedder.Encoder.OutputDim); // repaired: loads again
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public class ModelSafetensorsTests(MiniLmFixture fixture) : IClassFixture<MiniLm
     private static float[] Embed(FewShotModel model, IReadOnlyList<string>? texts = null)
     {
         using var scope = NewDisposeScope();
-        return model.Learner.Embedder.EmbedNoGrad(texts ?? Texts).data<float>().ToArray();
+        return model.Embedder.EmbedNoGrad(texts ?? Texts).data<float>().ToArray();
     }
 
     private static Dictionary<string, Tensor> ReadAll(string path)

@@ -91,7 +91,7 @@ public class PlotTests
         var pool = ToyData.Examples(classes: 3, perClass: 5, seed: 3);
         var support = pool.Where((_, i) => i % 5 < 3).ToList();
         var queries = pool.Where((_, i) => i % 5 >= 3).ToList();
-        var projection = EpisodeProjection.Of(model.Learner.Embedder, support, queries);
+        var projection = EpisodeProjection.Of(model.Embedder, support, queries);
         Assert.Equal(support.Count, projection.Points.Count(p => p.Kind == ProjectedKind.Support));
         Assert.Equal(3, projection.Points.Count(p => p.Kind == ProjectedKind.Prototype));
         Assert.Equal(queries.Count, projection.Points.Count(p => p.Kind == ProjectedKind.Query));
@@ -110,6 +110,6 @@ public class PlotTests
         Assert.Equal((ProjectionPlot.Width, ProjectionPlot.Height), DecodePng(path));
 
         var stray = new[] { new TextExample("what is this", "class99") };
-        Assert.Contains("class99", Assert.Throws<ArgumentException>(() => EpisodeProjection.Of(model.Learner.Embedder, support, stray)).Message);
+        Assert.Contains("class99", Assert.Throws<ArgumentException>(() => EpisodeProjection.Of(model.Embedder, support, stray)).Message);
     }
 }

@@ -95,7 +95,7 @@ public class ServiceProtectionTests
         string slow = await Create(host, "slow"), quick = await Create(host, "quick");
         foreach (var id in new[] { slow, quick })   // adapted before timing
             Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync($"/api/classifiers/{id}/classify", new { texts = new[] { "warm up" } })).StatusCode);
-        var encoder = (MiniLmEncoder)host.App.Services.GetRequiredService<BaseModelCatalog>().All.Single().Model.Learner.Embedder.Encoder;
+        var encoder = (MiniLmEncoder)host.App.Services.GetRequiredService<BaseModelCatalog>().All.Single().Model.Embedder.Encoder;
 
         // 32 new texts of about 1,000 characters: 8 turns of 4 texts, seconds of MiniLM on 2 cores. Held as one lock,
         // as before turns, the quick request waited for all of it (checked: it then ended with the long one).
@@ -127,7 +127,7 @@ public class ServiceProtectionTests
         await using var host = await StartMiniLm(dir, o => o with { RateLimit = 0 });
         string quick = await Create(host, "quick");
         Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsJsonAsync($"/api/classifiers/{quick}/classify", new { texts = new[] { "warm up" } })).StatusCode);
-        var encoder = (MiniLmEncoder)host.App.Services.GetRequiredService<BaseModelCatalog>().All.Single().Model.Learner.Embedder.Encoder;
+        var encoder = (MiniLmEncoder)host.App.Services.GetRequiredService<BaseModelCatalog>().All.Single().Model.Embedder.Encoder;
 
         // 96 examples of about 500 characters: adapting embeds all of them, seconds of MiniLM on 2 cores. Adapted in
         // one hold of the model, as before turns, the quick request waited for all of it (checked: it then ended with the first classify).
@@ -182,7 +182,7 @@ public class ServiceProtectionTests
     {
         const long textCacheBytes = 40_000;   // about 20 short texts
         var catalog = new BaseModelCatalog([BaseModelSource.Pretrained], textCacheBytes);
-        var encoder = (MiniLmEncoder)catalog.All.Single().Model.Learner.Embedder.Encoder;
+        var encoder = (MiniLmEncoder)catalog.All.Single().Model.Embedder.Encoder;
         var examples = Support.Select((e, i) => new StoredExample(i + 1, e.Text, e.Label)).ToArray();
         long oneClassifier = ClassifierRuntime.EstimateBytes(examples, encoder.OutputDim);
         using var runtime = new ClassifierRuntime(catalog, cacheBytes: 2 * oneClassifier + oneClassifier / 2);   // room for two

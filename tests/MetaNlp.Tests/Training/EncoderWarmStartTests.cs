@@ -17,12 +17,12 @@ public class EncoderWarmStartTests
     {
         manual_seed(seed);
         using var noGrad = no_grad();
-        foreach (var p in model.Learner.Embedder.Encoder.parameters().Where(p => p.requires_grad)) p.add_(randn_like(p) * 0.05);
+        foreach (var p in model.Embedder.Encoder.parameters().Where(p => p.requires_grad)) p.add_(randn_like(p) * 0.05);
     }
 
     private static float[] Vectors(FewShotModel model)
     {
-        using var vectors = model.Learner.Embedder.EmbedNoGrad(Probe);
+        using var vectors = model.Embedder.EmbedNoGrad(Probe);
         return vectors.data<float>().ToArray();
     }
 

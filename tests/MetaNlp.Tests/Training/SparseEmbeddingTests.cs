@@ -34,7 +34,7 @@ public class SparseEmbeddingTests
 
     private static Parameter Table(FewShotModel model)
     {
-        var encoder = model.Learner.Embedder.Encoder;
+        var encoder = model.Embedder.Encoder;
         return encoder.named_parameters().Single(p => p.name == encoder.TokenTableName).parameter;
     }
 
@@ -60,10 +60,10 @@ public class SparseEmbeddingTests
         learner.Module.zero_grad(set_to_none: true);
 
         using var rows = new SparseTableRows(table);
-        learner.Embedder.Encoder.SparseTable = rows;
+        model.Embedder.Encoder.SparseTable = rows;
         manual_seed(3);
         learner.EpisodeLoss(episode).backward();
-        learner.Embedder.Encoder.SparseTable = null;
+        model.Embedder.Encoder.SparseTable = null;
         Assert.True(rows.ReadCount > 0, "no lookup went through the gathered rows");
         Assert.True(table.grad is null || table.grad.IsInvalid, "the table got a dense gradient as well");
         var (indices, values) = rows.Gradient()!.Value;
@@ -206,7 +206,7 @@ public class SparseEmbeddingTests
         foreach (var episode in episodes)
         {
             foreach (var text in episode.Support.Concat(episode.Query).Select(e => e.Text))
-                rows.UnionWith(model.Learner.Embedder.Tokenizer.Encode(text).Select(id => (long)id));
+                rows.UnionWith(model.Embedder.Tokenizer.Encode(text).Select(id => (long)id));
         }
         return rows;
     }
