@@ -31,6 +31,8 @@ public class DatasetRecipesTests
         Assert.Equal(20, DatasetRecipes.For("dnnc-banking77").Ways);
         Assert.Equal(4, DatasetRecipes.For("arsc").Encoder.FineTuneLayers); // the top 4 beat the top 2 on ARSC (85.32 against 82.64)
         Assert.Equal(4, DatasetRecipes.For("fewrel").Encoder.FineTuneLayers); // and on FewRel (82.76 against 79.05)
+        Assert.Equal(4, DatasetRecipes.For("huffpost", shots: 5).Encoder.FineTuneLayers); // and on HuffPost 5-shot (74.32 against 73.72)
+        Assert.Equal(2, DatasetRecipes.For("huffpost", shots: 1).Encoder.FineTuneLayers); // its 1-shot measured with the top 2 only
         Assert.Throws<ArgumentException>(() => DatasetRecipes.For("arsc", "lstm"));
         // Label texts where they were measured to help (HuffPost, FewRel, the DNNC intent sets), not on ARSC, whose
         // "positive" and "negative" pulled the frozen encoder from 55.26 to 38.77.
