@@ -19,11 +19,32 @@ public static partial class TensorStorage
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         if (a.Handle == b.Handle) return true;
-        return a.dtype == b.dtype && a.device_type == b.device_type && a.device_index == b.device_index && a.shape.SequenceEqual(b.shape) && a.stride().SequenceEqual(b.stride())
-            && a.storage_offset() == b.storage_offset() && DataPointer(a) == DataPointer(b) && DataPointer(a) != IntPtr.Zero;
+        if (!(a.dtype == b.dtype && a.device_type == b.device_type && a.device_index == b.device_index && a.shape.SequenceEqual(b.shape)
+            && a.stride().SequenceEqual(b.stride()) && a.storage_offset() == b.storage_offset()))
+        {
+            return false;
+        }
+        var pointer = DataPointer(a);
+        return pointer != IntPtr.Zero && pointer == DataPointer(b);
     }
 
-    private static IntPtr DataPointer(Tensor tensor) => StorageDataPointer(tensor.Handle);
+    // Zero where the export cannot be reached (a LibTorchSharp that TorchSharp loaded from a path of its own): callers
+    // then see "not the same view", which costs them a recomputation and is never wrong.
+    private static IntPtr DataPointer(Tensor tensor)
+    {
+        if (Volatile.Read(ref _unavailable)) return IntPtr.Zero;
+        try
+        {
+            return StorageDataPointer(tensor.Handle);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Volatile.Write(ref _unavailable, true);
+            return IntPtr.Zero;
+        }
+    }
+
+    private static bool _unavailable;
 
     [LibraryImport("LibTorchSharp", EntryPoint = "THSStorage_data_ptr")]
     private static partial IntPtr StorageDataPointer(IntPtr tensor);
