@@ -51,7 +51,7 @@ internal static class GenerateCommand
             string file = result.GetValue(modelPath)!;
             var (model, _) = GenerationModel.Load(file);
             using var scope = NewDisposeScope();
-            var adapted = GenerationAdapter.Adapt(model.Model, model.Weights, model.Encode(pairs), adaptation);
+            var adapted = GenerationAdapter.Adapt(model.Transformer, model.Weights, model.Encode(pairs), adaptation);
             var outputs = GenerationEvaluator.Generate(model, adapted, inputs, decoding);
             if (result.GetValue(json))
             {

@@ -178,7 +178,7 @@ internal static class TrainCommand
             };
             var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
             spec = spec with { LabelTexts = model.ReadLabelTexts(result, recipe, selected) };
-            if (initial is not null) spec = EncoderWarmStart.Adapt(spec, initial);
+            if (initial is not null) spec = EncoderWarmStart.SpecFrom(spec, initial);
             if (savedRun is not null)
             {
                 // The data always counts; other fields only where the command line sets them, since everything else comes from the saved run.

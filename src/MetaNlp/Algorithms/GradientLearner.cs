@@ -289,7 +289,7 @@ public abstract class GradientLearner : IFewShotLearner
     {
         var (start, logits) = InnerStart(task);
         using var optimizer = CreateInnerOptimizer(task);
-        var adapted = GradientUpdate.Adapt(start, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, steps, createGraph);
+        var adapted = GradientUpdate.Descend(start, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, steps, createGraph);
         return new InnerResult(start, adapted, logits);
     }
 
@@ -325,7 +325,7 @@ public abstract class GradientLearner : IFewShotLearner
             points.Add(Measure(step, current, logits, task));
             if (step == total) break;
             // One step at a time with the same optimizer (its state carries over), which is what Adapt's loop does.
-            current = GradientUpdate.Adapt(current, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, 1, createGraph: false);
+            current = GradientUpdate.Descend(current, w => nn.functional.cross_entropy(logits(w, task.Support), task.SupportLabels), optimizer, 1, createGraph: false);
         }
         var moved = new List<ParameterMove>();
         using (no_grad())
@@ -487,7 +487,7 @@ public abstract class GradientLearner : IFewShotLearner
             features(weights, texts).bmm(weights[GradientNetwork.HeadWeightName].transpose(1, 2)).add(weights[GradientNetwork.HeadBiasName].unsqueeze(1), One);
 
         using var optimizer = CreateInnerOptimizer(batch);
-        var adapted = GradientUpdate.Adapt(start, w => TaskLosses(Logits(w, batch.Support), batch.SupportLabels).sum(), optimizer,
+        var adapted = GradientUpdate.Descend(start, w => TaskLosses(Logits(w, batch.Support), batch.SupportLabels).sum(), optimizer,
             Options.InnerSteps, createGraph: !Options.FirstOrder);
         return TaskLosses(Logits(adapted, batch.Query), batch.QueryLabels);
     }

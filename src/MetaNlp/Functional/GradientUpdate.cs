@@ -16,7 +16,7 @@ public static class GradientUpdate
     /// trade of time-for-memory for long inner loops). Anything the loss reads that must outlive a step (features,
     /// start weights) has to be computed before the loop.
     /// </summary>
-    public static ParameterSet Adapt(ParameterSet weights, Func<ParameterSet, Tensor> loss, DifferentiableOptimizer optimizer, int steps, bool createGraph)
+    public static ParameterSet Descend(ParameterSet weights, Func<ParameterSet, Tensor> loss, DifferentiableOptimizer optimizer, int steps, bool createGraph)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(loss);

@@ -17,9 +17,9 @@ public static class GenerationAdapter
     /// <see cref="GenerationAdaptationOptions.Steps"/> steps on <paramref name="support"/>.
     /// </summary>
     /// <exception cref="ArgumentException">There is no support pair.</exception>
-    public static ParameterSet Adapt(Seq2SeqTransformer model, ParameterSet start, IReadOnlyList<EncodedPair> support, GenerationAdaptationOptions options)
+    public static ParameterSet Adapt(Seq2SeqTransformer transformer, ParameterSet start, IReadOnlyList<EncodedPair> support, GenerationAdaptationOptions options)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(support);
         ArgumentNullException.ThrowIfNull(options);
@@ -35,19 +35,19 @@ public static class GenerationAdapter
         {
             var batch = order[step++];
             var (input, output) = SequenceBatch.TeacherForcing([.. batch.Select(i => support[i].Target)], options.MaxTargetLength, device);
-            return model.Loss(w, SequenceBatch.Pad([.. batch.Select(i => support[i].Source)], device), input, output, options.LabelSmoothing);
+            return transformer.Loss(w, SequenceBatch.Pad([.. batch.Select(i => support[i].Source)], device), input, output, options.LabelSmoothing);
         }
         using DifferentiableOptimizer optimizer = options.Optimizer == "adam" ? new DifferentiableAdam(options.LearningRate) : new DifferentiableSgd(options.LearningRate);
-        var adapted = GradientUpdate.Adapt(copy, Loss, optimizer, options.Steps, createGraph: false);
+        var adapted = GradientUpdate.Descend(copy, Loss, optimizer, options.Steps, createGraph: false);
         // The returned tensors are cut from the steps' graphs (first order), so holding them keeps nothing else alive.
         using (no_grad())
             return adapted.Select((_, w) => w.detach().requires_grad_());
     }
 
     /// <summary>Mean teacher-forced loss of <paramref name="weights"/> on <paramref name="pairs"/> (no gradient), in batches of at most 64.</summary>
-    public static double Loss(Seq2SeqTransformer model, ParameterSet weights, IReadOnlyList<EncodedPair> pairs, double labelSmoothing = 0.0, int maxTargetLength = 64)
+    public static double Loss(Seq2SeqTransformer transformer, ParameterSet weights, IReadOnlyList<EncodedPair> pairs, double labelSmoothing = 0.0, int maxTargetLength = 64)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(pairs);
         if (pairs.Count == 0) throw new ArgumentException("no pairs to score.", nameof(pairs));
@@ -60,7 +60,7 @@ public static class GenerationAdapter
             var part = pairs.Skip(start).Take(64).ToList();
             var (input, output) = SequenceBatch.TeacherForcing([.. part.Select(p => p.Target)], maxTargetLength, device);
             // Weighted by pairs, so the mean does not depend on how the pairs fall into batches.
-            sum += model.Loss(weights, SequenceBatch.Pad([.. part.Select(p => p.Source)], device), input, output, labelSmoothing).ToDouble() * part.Count;
+            sum += transformer.Loss(weights, SequenceBatch.Pad([.. part.Select(p => p.Source)], device), input, output, labelSmoothing).ToDouble() * part.Count;
         }
         return sum / pairs.Count;
     }

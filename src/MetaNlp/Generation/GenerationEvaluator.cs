@@ -25,7 +25,7 @@ public static class GenerationEvaluator
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var source = SequenceBatch.Pad([model.EncodeSource(text)], device);
-            var step = model.Model.Step(weights, source);
+            var step = model.Transformer.Step(weights, source);
             var ids = options.Beam == 1
                 ? BeamSearch.Greedy(step, BpeVocabulary.BeginId, BpeVocabulary.EndId, options.MaxLength)
                 : BeamSearch.Search(step, BpeVocabulary.BeginId, BpeVocabulary.EndId, options.Beam, options.MaxLength, options.Alpha).Tokens;
@@ -75,9 +75,9 @@ public static class GenerationEvaluator
         using var scope = NewDisposeScope();
         var weights = start ?? model.Weights;
         var encoded = model.Encode(support);
-        var before = GenerationAdapter.Loss(model.Model, weights, encoded, 0, adaptation.MaxTargetLength);
-        var adapted = GenerationAdapter.Adapt(model.Model, weights, encoded, adaptation);
-        var after = GenerationAdapter.Loss(model.Model, adapted, encoded, 0, adaptation.MaxTargetLength);
+        var before = GenerationAdapter.Loss(model.Transformer, weights, encoded, 0, adaptation.MaxTargetLength);
+        var adapted = GenerationAdapter.Adapt(model.Transformer, weights, encoded, adaptation);
+        var after = GenerationAdapter.Loss(model.Transformer, adapted, encoded, 0, adaptation.MaxTargetLength);
         var outputs = Generate(model, adapted, [.. test.Select(p => p.Source)], decoding);
         return new GenerationEvaluation(Score(model.Family, test, outputs, model.Vocabulary.LowerCase), outputs, before, after);
     }

@@ -24,9 +24,9 @@ public static class GenerationMetaTrainer
     /// inner step for Reptile, the loss on the sampled examples for multi-task training).
     /// </summary>
     /// <exception cref="ArgumentException">A task has fewer examples than support plus query.</exception>
-    public static double Step(Seq2SeqTransformer model, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options, Random random)
+    public static double Step(Seq2SeqTransformer transformer, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options, Random random)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,12 +44,12 @@ public static class GenerationMetaTrainer
             var task = tasks[random.Next(tasks.Count)];
             var picked = EpisodeSampler.PartialShuffle(random, task.Count, needed).Select(j => task[j]).ToList();
             var support = Batch(picked.Take(options.SupportSize).ToList(), options.MaxTargetLength, weights[0].Value.device);
-            Tensor SupportLoss(ParameterSet w) => model.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing);
+            Tensor SupportLoss(ParameterSet w) => transformer.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing);
             if (options.Algorithm == GenerationMetaAlgorithm.MultiTask)
             {
                 // The same examples a meta-step would read (support and query), at the current weights.
                 var all = Batch(picked, options.MaxTargetLength, weights[0].Value.device);
-                var loss = model.Loss(weights, all.Source, all.Input, all.Output, options.LabelSmoothing);
+                var loss = transformer.Loss(weights, all.Source, all.Input, all.Output, options.LabelSmoothing);
                 var taskGradients = autograd.grad([loss], [.. weights.Tensors], allow_unused: true);
                 lossSum += loss.ToDouble();
                 using (no_grad())
@@ -60,7 +60,7 @@ public static class GenerationMetaTrainer
             using var sgd = new DifferentiableSgd(options.InnerLearningRate);
             if (options.Algorithm == GenerationMetaAlgorithm.Reptile)
             {
-                var adapted = GradientUpdate.Adapt(weights, SupportLoss, sgd, options.InnerSteps, createGraph: false);
+                var adapted = GradientUpdate.Descend(weights, SupportLoss, sgd, options.InnerSteps, createGraph: false);
                 using (no_grad())
                 {
                     lossSum += SupportLoss(weights).ToDouble();
@@ -70,8 +70,8 @@ public static class GenerationMetaTrainer
             }
             var query = Batch(picked.Skip(options.SupportSize).ToList(), options.MaxTargetLength, weights[0].Value.device);
             var second = options.Algorithm == GenerationMetaAlgorithm.Maml;
-            var adaptedWeights = GradientUpdate.Adapt(weights, SupportLoss, sgd, options.InnerSteps, createGraph: second);
-            var queryLoss = model.Loss(adaptedWeights, query.Source, query.Input, query.Output, options.LabelSmoothing);
+            var adaptedWeights = GradientUpdate.Descend(weights, SupportLoss, sgd, options.InnerSteps, createGraph: second);
+            var queryLoss = transformer.Loss(adaptedWeights, query.Source, query.Input, query.Output, options.LabelSmoothing);
             // MAML differentiates through the inner steps to the start weights; FOMAML takes the gradient at the
             // adapted weights (which, made without a graph, are leaves of their own).
             var gradients = autograd.grad([queryLoss], second ? [.. weights.Tensors] : [.. adaptedWeights.Tensors], allow_unused: true);
@@ -92,9 +92,9 @@ public static class GenerationMetaTrainer
     /// Mean query loss after adapting to each task's first <see cref="GenerationMetaOptions.SupportSize"/> examples,
     /// on its next <see cref="GenerationMetaOptions.QuerySize"/> (fixed examples, so steps can be compared).
     /// </summary>
-    public static double AdaptedQueryLoss(Seq2SeqTransformer model, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options)
+    public static double AdaptedQueryLoss(Seq2SeqTransformer transformer, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(tasks);
         ArgumentNullException.ThrowIfNull(options);
@@ -106,9 +106,9 @@ public static class GenerationMetaTrainer
             var support = Batch(task.Take(options.SupportSize).ToList(), options.MaxTargetLength, device);
             var query = Batch(task.Skip(options.SupportSize).Take(options.QuerySize).ToList(), options.MaxTargetLength, device);
             using var sgd = new DifferentiableSgd(options.InnerLearningRate);
-            var adapted = GradientUpdate.Adapt(weights, w => model.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing), sgd, options.InnerSteps, createGraph: false);
+            var adapted = GradientUpdate.Descend(weights, w => transformer.Loss(w, support.Source, support.Input, support.Output, options.LabelSmoothing), sgd, options.InnerSteps, createGraph: false);
             using (no_grad())
-                sum += model.Loss(adapted, query.Source, query.Input, query.Output, options.LabelSmoothing).ToDouble();
+                sum += transformer.Loss(adapted, query.Source, query.Input, query.Output, options.LabelSmoothing).ToDouble();
         }
         return sum / tasks.Count;
     }

@@ -29,15 +29,15 @@ public sealed class GenerationModel
 
     /// <summary>Puts a vocabulary, a model description and its weights together.</summary>
     /// <exception cref="ArgumentException">The model's vocabulary size is not the vocabulary's, or a weight is missing.</exception>
-    public GenerationModel(BpeVocabulary vocabulary, Seq2SeqTransformer model, ParameterSet weights, GenerationTaskFamily family)
+    public GenerationModel(BpeVocabulary vocabulary, Seq2SeqTransformer transformer, ParameterSet weights, GenerationTaskFamily family)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(weights);
-        if (model.Options.VocabularySize != vocabulary.Count)
-            throw new ArgumentException($"the model has {model.Options.VocabularySize} token ids, the vocabulary {vocabulary.Count}.", nameof(model));
+        if (transformer.Options.VocabularySize != vocabulary.Count)
+            throw new ArgumentException($"the model has {transformer.Options.VocabularySize} token ids, the vocabulary {vocabulary.Count}.", nameof(transformer));
         Vocabulary = vocabulary;
-        Model = model;
+        Transformer = transformer;
         Weights = weights;
         Family = family;
     }
@@ -45,8 +45,8 @@ public sealed class GenerationModel
     /// <summary>The subword vocabulary (learned from the meta-training tasks only).</summary>
     public BpeVocabulary Vocabulary { get; }
 
-    /// <summary>The network's description.</summary>
-    public Seq2SeqTransformer Model { get; }
+    /// <summary>The network that runs the weights: its options and its explicit-weight forward pass (it holds no weights of its own).</summary>
+    public Seq2SeqTransformer Transformer { get; }
 
     /// <summary>The (meta-)trained weights: the start of every adaptation, never changed by it.</summary>
     public ParameterSet Weights { get; }
@@ -59,8 +59,8 @@ public sealed class GenerationModel
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(options);
-        var model = new Seq2SeqTransformer(options with { VocabularySize = vocabulary.Count });
-        return new GenerationModel(vocabulary, model, model.InitialWeights(seed), family);
+        var transformer = new Seq2SeqTransformer(options with { VocabularySize = vocabulary.Count });
+        return new GenerationModel(vocabulary, transformer, transformer.InitialWeights(seed), family);
     }
 
     /// <summary>The source's ids, cut to <see cref="MaxSourceLength"/>; a source with no ids (blank) becomes one unknown id, so it still has an encoder state.</summary>
@@ -85,7 +85,7 @@ public sealed class GenerationModel
     public void Save(string path, GenerationRunState? run = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var header = new Header(Family, Model.Options, Vocabulary.LowerCase, Vocabulary.Alphabet, [.. Vocabulary.Merges.Select(m => new[] { m.Left, m.Right })]);
+        var header = new Header(Family, Transformer.Options, Vocabulary.LowerCase, Vocabulary.Alphabet, [.. Vocabulary.Merges.Select(m => new[] { m.Left, m.Right })]);
         var metadata = new Dictionary<string, string> { ["format"] = "pt", [ModelKey] = JsonSerializer.Serialize(header, Json) };
         if (run is not null) metadata[RunKey] = JsonSerializer.Serialize(run, Json);
         Safetensors.Write(path, Weights, metadata);
@@ -112,10 +112,10 @@ public sealed class GenerationModel
         }
         if (header.Merges.Any(m => m.Length != 2)) throw new InvalidDataException($"'{path}': a merge of the vocabulary is not a pair of symbols.");
         var vocabulary = new BpeVocabulary(header.Alphabet, [.. header.Merges.Select(m => (m[0], m[1]))], header.LowerCase);
-        Seq2SeqTransformer model;
+        Seq2SeqTransformer transformer;
         try
         {
-            model = new Seq2SeqTransformer(header.Options);
+            transformer = new Seq2SeqTransformer(header.Options);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -123,7 +123,7 @@ public sealed class GenerationModel
         }
         // The names and shapes come from a fresh description, so a file with a missing or misshapen weight is refused.
         using var scope = NewDisposeScope();
-        var expected = model.InitialWeights(0);
+        var expected = transformer.InitialWeights(0);
         var items = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, template) in expected)
         {
@@ -134,7 +134,7 @@ public sealed class GenerationModel
             if (value.dtype != template.dtype) value = value.to_type(template.dtype);
             items.Add(new(name, value.requires_grad_().MoveToOuterDisposeScope()));
         }
-        return (new GenerationModel(vocabulary, model, new ParameterSet(items), header.Family), run);
+        return (new GenerationModel(vocabulary, transformer, new ParameterSet(items), header.Family), run);
     }
 
     private sealed record Header(GenerationTaskFamily Family, Seq2SeqOptions Options, bool LowerCase, IReadOnlyList<string> Alphabet, IReadOnlyList<string[]> Merges);

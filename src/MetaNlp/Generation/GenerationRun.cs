@@ -54,7 +54,7 @@ public static class GenerationRun
             {
                 cancellation.ThrowIfCancellationRequested();
                 var step = current.StepsDone + 1;
-                var loss = GenerationMetaTrainer.Step(model.Model, model.Weights, pairs, options.Meta, StepRandom(options.Seed, step));
+                var loss = GenerationMetaTrainer.Step(model.Transformer, model.Weights, pairs, options.Meta, StepRandom(options.Seed, step));
                 current = current with { StepsDone = step, LastLoss = loss };
                 onStep?.Invoke(step, loss);
                 if (++sinceSave >= options.CheckpointEvery)

@@ -19,7 +19,7 @@ public static class EncoderWarmStart
     /// encoder's vocabulary is fixed and stays as it is.
     /// </summary>
     /// <exception cref="ArgumentException">The encoders differ in kind or in a setting that shapes their weights.</exception>
-    public static ModelSpec Adapt(ModelSpec spec, FewShotModel source)
+    public static ModelSpec SpecFrom(ModelSpec spec, FewShotModel source)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(source);

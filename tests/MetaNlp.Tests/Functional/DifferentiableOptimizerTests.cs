@@ -36,7 +36,7 @@ public class DifferentiableOptimizerTests
     private static double[] MetaGradient(ParameterSet theta, Func<DifferentiableOptimizer> rule, int steps, bool createGraph)
     {
         using var optimizer = rule();
-        var adapted = GradientUpdate.Adapt(theta, SupportLoss, optimizer, steps, createGraph);
+        var adapted = GradientUpdate.Descend(theta, SupportLoss, optimizer, steps, createGraph);
         return Flat(autograd.grad([QueryLoss(adapted)], theta.Tensors.ToArray()));
     }
 
@@ -93,10 +93,10 @@ public class DifferentiableOptimizerTests
         double MetaLoss()
         {
             using var optimizer = Rule(rule, theta, ruleParameters);
-            return QueryLoss(GradientUpdate.Adapt(theta, SupportLoss, optimizer, 3, createGraph: true)).item<double>();
+            return QueryLoss(GradientUpdate.Descend(theta, SupportLoss, optimizer, 3, createGraph: true)).item<double>();
         }
         using var optimizer = Rule(rule, theta, ruleParameters);
-        var adapted = GradientUpdate.Adapt(theta, SupportLoss, optimizer, 3, createGraph: true);
+        var adapted = GradientUpdate.Descend(theta, SupportLoss, optimizer, 3, createGraph: true);
         double[] analytic = Flat(autograd.grad([QueryLoss(adapted)], all.Tensors.ToArray()));
 
         var numeric = new List<double>();
@@ -136,7 +136,7 @@ public class DifferentiableOptimizerTests
         using var scope = NewDisposeScope();
         var theta = Leaves(11);
         using var rule = new DifferentiableAdam(0.05);
-        var adapted = GradientUpdate.Adapt(theta, SupportLoss, rule, 4, createGraph: false);
+        var adapted = GradientUpdate.Descend(theta, SupportLoss, rule, 4, createGraph: false);
 
         var copies = theta.Tensors.Select(t => new TorchSharp.Modules.Parameter(t.detach().clone())).ToArray();
         var reference = optim.Adam(copies, lr: 0.05);

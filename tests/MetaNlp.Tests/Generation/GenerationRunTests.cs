@@ -90,7 +90,7 @@ public class GenerationRunTests
         var (loaded, run) = GenerationModel.Load(path);
         Assert.Null(run);
         Assert.Equal(GenerationTaskFamily.Nlg, loaded.Family);
-        Assert.Equal(model.Model.Options, loaded.Model.Options);
+        Assert.Equal(model.Transformer.Options, loaded.Transformer.Options);
         Assert.Equal(vocabulary.Count, loaded.Vocabulary.Count);
         Assert.True(loaded.Vocabulary.LowerCase);
         Assert.Equal(vocabulary.Encode("the lowest Widest"), loaded.Vocabulary.Encode("the lowest Widest"));
@@ -116,9 +116,9 @@ public class GenerationRunTests
         var heldOut = ShiftTasks([5], 24, seed: 4)[0];
         var support = model.Encode(heldOut.Pairs.Take(16));
         var embedBefore = model.Weights["embed"].clone();
-        var before = GenerationAdapter.Loss(model.Model, model.Weights, support);
-        var adapted = GenerationAdapter.Adapt(model.Model, model.Weights, support, new GenerationAdaptationOptions { Steps = 30, BatchSize = 8, LearningRate = 0.3 });
-        var after = GenerationAdapter.Loss(model.Model, adapted, support);
+        var before = GenerationAdapter.Loss(model.Transformer, model.Weights, support);
+        var adapted = GenerationAdapter.Adapt(model.Transformer, model.Weights, support, new GenerationAdaptationOptions { Steps = 30, BatchSize = 8, LearningRate = 0.3 });
+        var after = GenerationAdapter.Loss(model.Transformer, adapted, support);
         Assert.True(after < before - 0.3, $"support loss {before:F3} → {after:F3}");
         Assert.True(model.Weights["embed"].allclose(embedBefore, rtol: 0, atol: 0), "adaptation changed the start weights");
     }

@@ -31,11 +31,11 @@ public class Seq2SeqTransformerTests
         {
             using var inner = NewDisposeScope();
             using var sgd = new DifferentiableSgd(0.5);
-            return QueryLoss(GradientUpdate.Adapt(start, SupportLoss, sgd, steps: 2, createGraph: true)).item<double>();
+            return QueryLoss(GradientUpdate.Descend(start, SupportLoss, sgd, steps: 2, createGraph: true)).item<double>();
         }
 
         using var optimizer = new DifferentiableSgd(0.5);
-        var adapted = GradientUpdate.Adapt(theta, SupportLoss, optimizer, steps: 2, createGraph: true);
+        var adapted = GradientUpdate.Descend(theta, SupportLoss, optimizer, steps: 2, createGraph: true);
         var grads = autograd.grad([QueryLoss(adapted)], [.. theta.Tensors]);
 
         // Directional derivative along a fixed random direction: central differences against the gradient's dot product.
@@ -93,7 +93,7 @@ public class Seq2SeqTransformerTests
         var w = model.InitialWeights(seed: 5);
         var (source, input, output) = Batch([[4, 5, 6]], [[8, 7, 6, 5]]);
         using var sgd = new DifferentiableSgd(0.3);
-        var fitted = GradientUpdate.Adapt(w, p => model.Loss(p, source, input, output, 0.0), sgd, steps: 150, createGraph: false);
+        var fitted = GradientUpdate.Descend(w, p => model.Loss(p, source, input, output, 0.0), sgd, steps: 150, createGraph: false);
         var greedy = BeamSearch.Greedy(model.Step(fitted, source), BpeVocabulary.BeginId, BpeVocabulary.EndId, 8);
         Assert.Equal([8, 7, 6, 5, BpeVocabulary.EndId], greedy);
         var beam = BeamSearch.Search(model.Step(fitted, source), BpeVocabulary.BeginId, BpeVocabulary.EndId, width: 3, maxLength: 8);

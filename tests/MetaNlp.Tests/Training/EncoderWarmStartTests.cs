@@ -39,7 +39,7 @@ public class EncoderWarmStartTests
 
         // The new run's own vocabulary would be fitted to other texts; the warm start keeps the source's ids.
         var spec = FewShotModel.NewSpec(RelationNetwork.Name, null, encoder, ["completely different words only"]);
-        var adapted = EncoderWarmStart.Adapt(spec, loaded);
+        var adapted = EncoderWarmStart.SpecFrom(spec, loaded);
         Assert.Equal(loaded.Spec.Vocabulary, adapted.Vocabulary);
         manual_seed(2);
         var target = FewShotModel.Create(adapted);
@@ -55,9 +55,9 @@ public class EncoderWarmStartTests
         var texts = ToyData.Examples(4, 4).Select(e => e.Text).ToArray();
         var cnn = FewShotModel.Create(FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "cnn", EmbeddingDim = 16, Filters = 8 }, texts));
         var boe = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "boe", EmbeddingDim = 16 }, texts);
-        Assert.Contains("cnn", Assert.Throws<ArgumentException>(() => EncoderWarmStart.Adapt(boe, cnn)).Message);
+        Assert.Contains("cnn", Assert.Throws<ArgumentException>(() => EncoderWarmStart.SpecFrom(boe, cnn)).Message);
 
-        var wider = FewShotModel.Create(EncoderWarmStart.Adapt(
+        var wider = FewShotModel.Create(EncoderWarmStart.SpecFrom(
             FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "cnn", EmbeddingDim = 16, Filters = 12 }, texts), cnn));
         var error = Assert.Throws<ArgumentException>(() => EncoderWarmStart.CopyEncoder(cnn, wider));
         Assert.Contains("[8, ", error.Message); // the source's filters against the run's 12
