@@ -89,13 +89,15 @@ internal sealed class ModelOptions
 
     public Option<int> RoutingIterations { get; } = CliOptions.Positive<int>("--routing-iterations", "induction: dynamic-routing iterations, 1 to 100.", new InductionOptions().RoutingIterations);
 
+    public Option<double> RidgePenalty { get; } = new("--ridge-penalty") { Description = "r2d2: the ridge penalty its head starts from (then meta-learned), above 0 and at most 10,000.", DefaultValueFactory = _ => new RidgeOptions().Penalty };
+
     public void AddTo(Command command)
     {
         foreach (var option in All) command.Options.Add(option);
     }
 
     /// <summary>Every option that describes the model to build (learner, encoder and their settings).</summary>
-    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, LabelTextWeight, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations];
+    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, LabelTextWeight, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations, RidgePenalty];
 
     /// <summary>
     /// Refuses model options given together with a saved model, which brings its own learner and encoder: ignoring
@@ -193,6 +195,7 @@ internal sealed class ModelOptions
         ["algorithmOptions.batchTasks"] = BatchTasks,
         ["algorithmOptions.fullContextEmbeddings"] = FullContext,
         ["algorithmOptions.routingIterations"] = RoutingIterations,
+        ["algorithmOptions.penalty"] = RidgePenalty,
         ["encoder.kind"] = Encoder,
         ["encoder.embeddingDim"] = EmbeddingDim,
         ["encoder.filters"] = Filters,
@@ -239,6 +242,7 @@ internal sealed class ModelOptions
         (SiameseLoss, nameof(SiameseOptions.Loss), r => r.GetValue(SiameseLoss) == "contrastive" ? Algorithms.SiameseLoss.Contrastive : Algorithms.SiameseLoss.Cosine),
         (RelationLoss, nameof(RelationOptions.Loss), r => r.GetValue(RelationLoss) == "mse" ? Algorithms.RelationLoss.MeanSquaredError : Algorithms.RelationLoss.CrossEntropy),
         (RoutingIterations, nameof(InductionOptions.RoutingIterations), r => r.GetValue(RoutingIterations)),
+        (RidgePenalty, nameof(RidgeOptions.Penalty), r => r.GetValue(RidgePenalty)),
     ];
 
     /// <summary>

@@ -21,7 +21,7 @@ public static class LearnerRegistry
     public static IReadOnlyList<LearnerDescriptor> Descriptors { get; } =
     [
         PrototypicalNetwork.Descriptor, NearestNeighbour.Descriptor,
-        MatchingNetwork.Descriptor, SiameseNetwork.Descriptor, RelationNetwork.Descriptor, InductionNetwork.Descriptor,
+        MatchingNetwork.Descriptor, SiameseNetwork.Descriptor, RelationNetwork.Descriptor, InductionNetwork.Descriptor, DifferentiableRidge.Descriptor,
         Maml.Descriptor, Maml.FirstOrderDescriptor, Anil.Descriptor, MetaSgd.Descriptor, Reptile.Descriptor, ProtoMaml.Descriptor, LearnedOptimizer.Descriptor,
     ];
 

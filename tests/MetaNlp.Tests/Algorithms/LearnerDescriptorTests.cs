@@ -74,6 +74,7 @@ public class LearnerDescriptorTests
     [InlineData("induction", """{"routingIterations":101}""", "RoutingIterations")]
     [InlineData("reptile", """{"innerLearningRate":1e30}""", "InnerLearningRate")]
     [InlineData("siamese", """{"loss":"MeanSquaredError"}""", "siamese")]
+    [InlineData("r2d2", """{"penalty":0}""", "Penalty")]
     public void OptionsOutOfBoundsOrOfTheWrongShapeAreRefusedNamingWhat(string name, string json, string named)
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => LearnerRegistry.ValidateOptions(name, JsonDocument.Parse(json).RootElement));

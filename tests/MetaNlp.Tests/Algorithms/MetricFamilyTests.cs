@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Algorithms;
 
-/// <summary>Matching, Siamese, Relation and Induction networks: their maths on cases worked by hand, and real training.</summary>
+/// <summary>Matching, Siamese, Relation and Induction networks (and R2-D2's training): their maths on cases worked by hand, and real training.</summary>
 // Seeded training on toy data: LibTorch's generator is one per process, and a test class running beside this one
 // would draw from it between the seed and the weights it fixes, so the accuracy these tests assert would vary by run.
 [Collection(SerialCollection.Name)]
@@ -170,6 +170,7 @@ public class MetricFamilyTests
         { SiameseNetwork.Name, "{\"loss\": \"Contrastive\"}" },
         { RelationNetwork.Name, "{}" },
         { InductionNetwork.Name, "{}" },
+        { DifferentiableRidge.Name, "{}" },
     };
 
     [Theory]

@@ -94,6 +94,7 @@ public class CliTests
     [InlineData("induction", "--encoder bilstm --hidden-size 8 --routing-iterations 2", "\"routingIterations\":2")]
     [InlineData("matching", "--encoder transformer --heads 2 --layers 1 --fce", "\"fullContextEmbeddings\":true")]
     [InlineData("siamese", "--siamese-loss contrastive --encoder boe", "\"loss\":\"Contrastive\"")]
+    [InlineData("r2d2", "--ridge-penalty 0.25 --encoder boe", "\"penalty\":0.25")]
     public void EveryFamilyTrainsAndEvaluatesFromTheCommandLineWithItsOptionsKept(string algo, string options, string kept)
     {
         using var dir = new TempDir();

@@ -24,6 +24,7 @@ public class LearnerOptionTests
     [InlineData("train", "--algo siamese --relation-loss mse", "--relation-loss", "'siamese'")]
     [InlineData("train", "--algo maml --distance cosine --routing-iterations 2", "--distance, --routing-iterations", "'maml'")]
     [InlineData("eval", "--algo knn --inner-steps 3", "--inner-steps", "'knn'")]
+    [InlineData("eval", "--algo protonet --ridge-penalty 3", "--ridge-penalty", "'protonet'")]
     public void AnOptionOfAnotherLearnerIsAnErrorNamingTheOptionAndTheLearner(string command, string options, string option, string learner)
     {
         using var dir = new TempDir();
