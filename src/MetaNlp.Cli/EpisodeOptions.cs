@@ -16,15 +16,21 @@ internal sealed class EpisodeOptions
         foreach (var option in new Option[] { Ways, Shots, Queries, SkipSmallClasses }) command.Options.Add(option);
     }
 
-    /// <summary>The episode shape: the command line, else <paramref name="fallback"/>, else the protocol, else 5-way 5-shot 5-query.</summary>
-    public EpisodeSamplerOptions Read(ParseResult result, BenchmarkProtocol? protocol, EpisodeSamplerOptions? fallback = null)
+    /// <summary>
+    /// The episode shape: each of --ways, --shots, --queries from the command line; else, on a registered benchmark, its
+    /// protocol's ways and queries (a benchmark is scored the published way, whatever episodes trained the model) with
+    /// the shots of <paramref name="trained"/> (the model's training episodes), else the protocol's first; on a user's
+    /// own data the model's training episodes; else 5-way 5-shot 5-query.
+    /// </summary>
+    public EpisodeSamplerOptions Read(ParseResult result, BenchmarkProtocol? protocol, EpisodeSamplerOptions? trained = null)
     {
-        var shape = protocol?.EpisodeShape ?? new EpisodeSamplerOptions();
+        var benchmark = protocol?.EpisodeShape;
+        var fallback = new EpisodeSamplerOptions();
         var options = new EpisodeSamplerOptions
         {
-            Ways = result.GetValue(Ways) ?? fallback?.Ways ?? shape.Ways,
-            Shots = result.GetValue(Shots) ?? fallback?.Shots ?? shape.Shots,
-            Queries = result.GetValue(Queries) ?? fallback?.Queries ?? shape.Queries,
+            Ways = result.GetValue(Ways) ?? benchmark?.Ways ?? trained?.Ways ?? fallback.Ways,
+            Shots = result.GetValue(Shots) ?? trained?.Shots ?? benchmark?.Shots ?? fallback.Shots,
+            Queries = result.GetValue(Queries) ?? benchmark?.Queries ?? trained?.Queries ?? fallback.Queries,
             SkipSmallClasses = result.GetValue(SkipSmallClasses),
         };
         options.Validate();

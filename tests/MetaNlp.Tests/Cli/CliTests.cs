@@ -513,6 +513,24 @@ public class CliTests
     }
 
     [RealDataFact]
+    public void AModelTrainedOnOtherEpisodesIsScoredByTheBenchmarksProtocolUnlessTheCommandLineSaysOtherwise()
+    {
+        using var dir = new TempDir();
+        string output = Path.Combine(dir.Path, "run");
+        var train = CliRunner.Run([.. "train --dataset huffpost --algo protonet --encoder boe --embedding-dim 8 --ways 3 --shots 2 --queries 2 --max-episodes 2 --val-every 0 --threads 1 --json --out".Split(' '), output]);
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        string model = Path.Combine(output, "model.ckpt");
+        var protocol = CliRunner.Run([.. "eval --episodes 2 --threads 1 --json --model".Split(' '), model]).Json;
+        var huffpost = MetaNlp.Data.DatasetRegistry.Get("huffpost").Protocol.EpisodeShape;
+        Assert.Equal(huffpost.Ways, (int)protocol["ways"]!);           // the published 5-way, not the training episodes' 3
+        Assert.Equal(huffpost.Queries, (int)protocol["queries"]!);
+        Assert.Equal(2, (int)protocol["shots"]!);                      // the shots the model was trained for
+        var asked = CliRunner.Run([.. "eval --episodes 2 --ways 3 --queries 4 --threads 1 --json --model".Split(' '), model]).Json;
+        Assert.Equal(3, (int)asked["ways"]!);
+        Assert.Equal(4, (int)asked["queries"]!);
+    }
+
+    [RealDataFact]
     public void TheDnncProtocolAdaptsOnceAndScoresTheWholeTestSet()
     {
         var r = CliRunner.Run("eval", "--dataset", "dnnc-banking77", "--shots", "5", "--algo", "knn", "--encoder", "boe", "--embedding-dim", "32", "--threads", "1", "--json");
