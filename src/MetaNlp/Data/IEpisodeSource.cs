@@ -18,4 +18,11 @@ public interface IEpisodeSource
 
     /// <summary>Episode number <paramref name="index"/>.</summary>
     Episode Sample(long index);
+
+    /// <summary>
+    /// How many different episodes the source has, where it has few (validation against a fixed support set with
+    /// every validation utterance is one episode); null: as many as are asked for. Scoring more than this many
+    /// repeats episodes, so the trainer's validation stops at it.
+    /// </summary>
+    int? DistinctEpisodes => null;
 }

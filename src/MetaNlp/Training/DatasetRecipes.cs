@@ -97,7 +97,7 @@ public static class DatasetRecipes
                 {
                     LabelText = true,
                     Ways = 20,
-                    Trainer = new MetaTrainerOptions { LearningRate = 1e-3, MaxEpisodes = 200, ValidateEvery = 50, ValidationEpisodes = 10, Patience = 3 },
+                    Trainer = new MetaTrainerOptions { LearningRate = 1e-3, MaxEpisodes = 200, ValidateEvery = 50, ValidationEpisodes = 1, Patience = 3 },
                 },
             ];
         }

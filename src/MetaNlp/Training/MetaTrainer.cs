@@ -214,7 +214,7 @@ public sealed class MetaTrainer
         // the run after Patience validations without improvement.
         void Validate(double? trainLoss)
         {
-            var result = EpisodeEvaluator.Evaluate(learner, validation!, options.ValidationEpisodes);
+            var result = EpisodeEvaluator.Evaluate(learner, validation!, Math.Min(options.ValidationEpisodes, validation!.DistinctEpisodes ?? int.MaxValue));
             var point = new ValidationPoint(progress.EpisodesDone, trainLoss, result.Accuracy.Mean, result.Accuracy.Ci95);
             progress = progress with { History = [.. progress.History, point], LossSinceValidation = 0, StepsSinceValidation = 0 };
             if (progress.BestValidationAccuracy is null || point.Accuracy > progress.BestValidationAccuracy)

@@ -26,7 +26,8 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
     /// neither is seen). A fixed support set of an all-classes benchmark (DNNC) with no class split given:
     /// episodes drawn from the support set itself (all classes, K examples each: fine-tuning on the few labelled
     /// examples, as DNNC, CPFT and SetFit do; each class's K examples split into K/2 support and K - K/2 query
-    /// examples per episode), validated on episodes of the validation part. Any other data trains episodically on
+    /// examples per episode), validated by the whole support set against the validation part's utterances
+    /// (<see cref="FixedSupportValidation"/>; FewCLUE on episodes of its validation part). Any other data trains episodically on
     /// its class split.
     /// </summary>
     /// <param name="data">The data with its protocol.</param>
@@ -95,7 +96,12 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
             int kv = parts.ValidationFitsSmallestClass
                 ? Math.Min(k, dev.GroupBy(e => e.Label).Select(g => g.Count()).Where(n => n >= 2).DefaultIfEmpty(k).Min())
                 : k;
-            validation = new EpisodeSampler(dev, dev.Select(e => e.Label).Distinct().ToArray(), sampling with { Shots = kv / 2, Queries = kv - kv / 2, SkipSmallClasses = true }, seed + 1);
+            // An all-classes test (DNNC) is validated the way it is tested: the whole support set against every
+            // validation utterance (FixedSupportValidation). FewCLUE keeps episodes drawn from its validation part,
+            // with which its recipes were measured.
+            validation = parts.ValidationFitsSmallestClass
+                ? new EpisodeSampler(dev, dev.Select(e => e.Label).Distinct().ToArray(), sampling with { Shots = kv / 2, Queries = kv - kv / 2, SkipSmallClasses = true }, seed + 1)
+                : new FixedSupportValidation(support, dev);
         }
         return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, data.VocabularyExamples().Select(e => e.Text), null, sampling)
         {

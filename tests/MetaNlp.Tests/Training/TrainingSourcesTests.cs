@@ -29,13 +29,47 @@ public class TrainingSourcesTests
         Assert.Equal(dataset.Part("train_5").Select(e => e.Text), sources.VocabularyTexts);
         Assert.Equal(dataset.Part("train_5"), sources.LabelledExamples);
         Assert.Null(sources.Split);
-        Assert.NotNull(sources.Validation);
         var episode = sources.Train.Sample(0);
         Assert.All(episode.Support.Concat(episode.Query), e => Assert.Contains(e, dataset.Part("train_5")));
+
+        // Validation asks what the test asks: the whole support set, every validation utterance, one episode.
+        var validation = Assert.IsType<FixedSupportValidation>(sources.Validation);
+        Assert.Equal(1, ((IEpisodeSource)validation).DistinctEpisodes);
+        var check = validation.Sample(0);
+        Assert.Equal(dataset.Part("train_5"), check.Support);
+        Assert.Equal(dataset.Part("valid").OrderBy(e => e.Text), check.Query.OrderBy(e => e.Text));
+        Assert.Equal(check, validation.Sample(7), EpisodeComparer);
 
         // The out-of-scope benchmark does not fine-tune on its support set: it needs a class split.
         var outOfScope = data with { Protocol = data.Protocol! with { Kind = BenchmarkKind.OutOfScope } };
         Assert.Contains("has no class split", Assert.Throws<ArgumentException>(() => TrainingSources.From(outOfScope, Shape, 3)).Message, StringComparison.Ordinal);
+    }
+
+    private static readonly IEqualityComparer<Episode> EpisodeComparer = EqualityComparer<Episode>.Create(
+        (a, b) => a!.Classes.SequenceEqual(b!.Classes) && a.Support.SequenceEqual(b.Support) && a.Query.SequenceEqual(b.Query));
+
+    [Fact]
+    public void FixedSupportValidationDrawsQueriesOfTheSupportClassesOnlyAndRepeatsItsEpisodes()
+    {
+        TextExample[] support = [.. Of("a", 2), .. Of("b", 2), .. Of("c", 2)];
+        TextExample[] valid = [.. Of("a", 6, "v "), .. Of("b", 1, "v "), .. Of("z", 4, "v ")];
+        var drawn = new FixedSupportValidation(support, valid, queriesPerClass: 3, seed: 9);
+        var episode = drawn.Sample(4);
+        Assert.Equal(["a", "b", "c"], episode.Classes);
+        Assert.Equal(support, episode.Support);
+        // Three of a's six, b's only one, none of c (no validation utterance) nor of z (not a support class).
+        Assert.Equal([3, 1], episode.Query.GroupBy(q => q.Label).OrderBy(g => g.Key).Select(g => g.Count()));
+        Assert.Equal(episode.Query.Count, episode.Query.Distinct().Count());
+        Assert.Null(((IEpisodeSource)drawn).DistinctEpisodes);
+        Assert.Equal(episode, drawn.Sample(4), EpisodeComparer);
+        Assert.Contains(Enumerable.Range(0, 20), i => !drawn.Sample(i).Query.SequenceEqual(episode.Query));
+
+        var whole = new FixedSupportValidation(support, valid);
+        Assert.Equal(7, whole.Sample(0).Query.Count);
+        Assert.Equal(1, ((IEpisodeSource)whole).DistinctEpisodes);
+        Assert.Throws<ArgumentException>(() => new FixedSupportValidation(support, [.. Of("z", 3)]));
+        Assert.Throws<ArgumentException>(() => new FixedSupportValidation([.. Of("a", 2)], valid));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FixedSupportValidation(support, valid, queriesPerClass: 0));
     }
 
     [Fact]

@@ -49,6 +49,34 @@ public class TrainingTests
     }
 
     [Fact]
+    public void ValidationScoresASourcesDistinctEpisodesOnceEach()
+    {
+        using var dir = new TempDir();
+        var (train, _) = Samplers();
+        var support = Pool.Where(e => ToyData.Classes(24, 28).Contains(e.Label)).GroupBy(e => e.Label).SelectMany(g => g.Take(2)).ToList();
+        var counted = new CountingSource(new FixedSupportValidation(support, [.. Pool.Where(e => ToyData.Classes(24, 28).Contains(e.Label)).Except(support)]));
+        var result = new MetaTrainer().Train(NewModel(), Options(20), train, counted, dir.Path);
+        Assert.Equal(3, result.Progress.History.Count);    // episodes 0, 10 and 20
+        Assert.Equal(3, counted.Sampled);                  // one episode each, not the ValidationEpisodes = 10 asked for
+        Assert.All(result.Progress.History, p => Assert.Equal(0, p.Ci95));
+    }
+
+    private sealed class CountingSource(IEpisodeSource inner) : IEpisodeSource
+    {
+        public int Sampled { get; private set; }
+        public EpisodeSamplerOptions Options => inner.Options;
+        public int Ways => inner.Ways;
+        public string? Note => inner.Note;
+        public int? DistinctEpisodes => inner.DistinctEpisodes;
+
+        public Episode Sample(long index)
+        {
+            Sampled++;
+            return inner.Sample(index);
+        }
+    }
+
+    [Fact]
     public void EarlyStoppingStopsAfterPatienceValidationsWithoutImprovement()
     {
         using var dir = new TempDir();
