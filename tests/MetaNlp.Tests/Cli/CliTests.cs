@@ -602,14 +602,18 @@ public class CliTests
     }
 
     [RealDataFact]
-    public void FixedSupportValidationLeavesOutAClassWithTooFewExamplesAndSaysSo()
+    public void FixedSupportValidationScoresEveryValidationUtteranceOnceEvenOfASmallClass()
     {
-        // HWU64's valid part has 3 examples of iot_hue_lighton, fewer than a 2-shot 3-query episode needs.
+        // HWU64's valid part has 3 examples of iot_hue_lighton, fewer than a 2-shot 3-query episode of validation
+        // utterances needed: validating with the whole support set against the valid part uses them as queries.
         using var dir = new TempDir();
         var train = CliRunner.Run("train", "--dataset", "dnnc-hwu64", "--shots", "5", "--algo", "protonet", "--distance", "cosine", "--encoder", "boe",
             "--embedding-dim", "16", "--ways", "10", "--max-episodes", "4", "--val-every", "2", "--val-episodes", "2", "--threads", "1", "--out", dir.Path, "--json");
         Assert.True(train.ExitCode == 0, train.Stderr);
-        Assert.Contains("iot_hue_lighton (3)", train.Stderr);
+        Assert.DoesNotContain("iot_hue_lighton", train.Stderr);
         Assert.NotNull(train.Json["best_validation_accuracy"]);
+        var history = train.Json["history"]!.AsArray();
+        Assert.Equal(3, history.Count);
+        Assert.All(history, p => Assert.Equal(0, (double)p!["ci95"]!)); // one episode per validation, not the two asked for
     }
 }
