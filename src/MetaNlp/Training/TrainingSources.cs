@@ -85,23 +85,23 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
         int k = sizes.Where(n => n >= 2).DefaultIfEmpty(sizes.Min()).Min();
         if (k < 2 || sizes.Count(n => n >= 2) < 2) throw new ArgumentException($"'{data.Name}' {parts.Support} has fewer than two classes with 2 or more examples; fine-tuning on it needs them.");
         sampling = sampling with { Shots = k / 2, Queries = k - k / 2, SkipSmallClasses = sampling.SkipSmallClasses || sizes.Min() < 2 };
-        // Validation only picks the best weights, so a class with too few validation examples (HWU64's valid
-        // part has one with 3) is left out of it rather than stopping the run; where the protocol says so, its
-        // episodes are cut to the validation part's own smallest class of 2 or more instead (FewCLUE's dev_k are as
-        // small as the training sets, and not balanced).
+        // An all-classes test (DNNC) is validated the way it is tested: the whole support set against every
+        // validation utterance (FixedSupportValidation). FewCLUE keeps episodes drawn from its validation part, with
+        // which its recipes were measured: cut to that part's own smallest class of 2 or more (its dev_k are as small
+        // as the training sets, and not balanced), leaving out a class with fewer.
         IEpisodeSource? validation = null;
         if (parts.Validation is { } part && data.Dataset.HasPart(part))
         {
             var dev = data.Dataset.Part(part);
-            int kv = parts.ValidationFitsSmallestClass
-                ? Math.Min(k, dev.GroupBy(e => e.Label).Select(g => g.Count()).Where(n => n >= 2).DefaultIfEmpty(k).Min())
-                : k;
-            // An all-classes test (DNNC) is validated the way it is tested: the whole support set against every
-            // validation utterance (FixedSupportValidation). FewCLUE keeps episodes drawn from its validation part,
-            // with which its recipes were measured.
-            validation = parts.ValidationFitsSmallestClass
-                ? new EpisodeSampler(dev, dev.Select(e => e.Label).Distinct().ToArray(), sampling with { Shots = kv / 2, Queries = kv - kv / 2, SkipSmallClasses = true }, seed + 1)
-                : new FixedSupportValidation(support, dev);
+            if (parts.ValidationFitsSmallestClass)
+            {
+                int kv = Math.Min(k, dev.GroupBy(e => e.Label).Select(g => g.Count()).Where(n => n >= 2).DefaultIfEmpty(k).Min());
+                validation = new EpisodeSampler(dev, dev.Select(e => e.Label).Distinct().ToArray(), sampling with { Shots = kv / 2, Queries = kv - kv / 2, SkipSmallClasses = true }, seed + 1);
+            }
+            else
+            {
+                validation = new FixedSupportValidation(support, dev);
+            }
         }
         return new TrainingSources(new EpisodeSampler(support, classes, sampling, seed), validation, data.VocabularyExamples().Select(e => e.Text), null, sampling)
         {
