@@ -54,7 +54,9 @@ internal static class TrainCommand
         var hardDecay = new Option<double>("--hard-decay") { Description = "--sampler hard: weight of the old value in the running error and confusion estimates; 0 to 0.999 (default 0.9)." };
         var contrastiveEpochs = CliOptions.NonNegative("--contrastive-epochs",
             $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
-        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stage, above 0 and at most 10. {ModelOptions.RecipeDefault}");
+        var unlabeledEpochs = CliOptions.NonNegative("--unlabeled-epochs",
+            $"Before meta-training (and before --contrastive-epochs), this many epochs of self-supervised contrastive training of the encoder over the data's unlabelled texts (SimCSE style: two views of each text by word dropout or dropout; FewCLUE EPRSTMT and TNEWS ship them); the vocabulary then also comes from those texts. 0: none. {ModelOptions.RecipeDefault}");
+        var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stages, above 0 and at most 10. {ModelOptions.RecipeDefault}");
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
         var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
@@ -68,7 +70,7 @@ internal static class TrainCommand
         generation.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, cluster })
+        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, unlabeledEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, cluster })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -163,20 +165,23 @@ internal static class TrainCommand
             var contrastive = recipe.Contrastive with
             {
                 Epochs = CliOptions.Given(result, contrastiveEpochs, recipe.Contrastive.Epochs),
+                UnlabeledEpochs = CliOptions.Given(result, unlabeledEpochs, recipe.Contrastive.UnlabeledEpochs),
                 LearningRate = CliOptions.Given(result, contrastiveLr, recipe.Contrastive.LearningRate),
             };
             // Every option is checked against its bounds before any tensor is made (MetaTrainer checks again).
             options.Validate();
             contrastive.Validate();
+            if (contrastive.UnlabeledEpochs > 0 && sources.UnlabeledTexts.Count < 2)
+                throw new ArgumentException($"{unlabeledEpochs.Name}: '{selected.Name}' has no unlabelled texts to train on (FewCLUE EPRSTMT and TNEWS ship them).");
             var info = new TrainingInfo
             {
                 Dataset = selected.Name,
                 Split = sources.Split,
                 SupportShots = sources.SupportShots,
-                Contrastive = contrastive.Epochs > 0 ? contrastive : null,
+                Contrastive = contrastive.Active ? contrastive : null,
                 InitialModel = initPath is null ? null : InitialModelInfo.Of(initPath),
             };
-            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTexts);
+            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTextsFor(contrastive));
             spec = spec with { LabelTexts = model.ReadLabelTexts(result, recipe, selected) };
             if (initial is not null) spec = EncoderWarmStart.SpecFrom(spec, initial);
             if (savedRun is not null)
@@ -196,6 +201,7 @@ internal static class TrainCommand
                     ["training.trainer.checkpointEvery"] = checkpointEvery,
                     ["training.trainer.seed"] = seed,
                     ["training.contrastive.epochs"] = contrastiveEpochs,
+                    ["training.contrastive.unlabeledEpochs"] = unlabeledEpochs,
                     ["training.contrastive.learningRate"] = contrastiveLr,
                     ["training.initialModel"] = initModel,
                     ["training.initialModel.file"] = initModel,
@@ -203,7 +209,7 @@ internal static class TrainCommand
                     ["training.initialModel.dataset"] = initModel,
                 };
                 Option? OptionOf(string path) => model.OptionOf(result, path) ?? trainerFields.GetValueOrDefault(path);
-                var refused = savedRun.Refusals(spec with { Training = info with { Trainer = options, Contrastive = contrastive.Epochs > 0 ? contrastive : null } },
+                var refused = savedRun.Refusals(spec with { Training = info with { Trainer = options, Contrastive = contrastive.Active ? contrastive : null } },
                         path => OptionOf(path) is { } option && result.GetResult(option) is { Implicit: false })
                     .Select(c => $"{OptionOf(c.Path)?.Name ?? DataOptionOf(c.Path)}: the run has {c.Saved}, this command {c.Requested}")
                     .ToArray();
@@ -246,6 +252,7 @@ internal static class TrainCommand
                     report(e.Episode, e.Validation is { } v ? $"val {v.Accuracy * 100:F1}%" : null);
                 };
                 if (saved is not null) return trainer.Resume(output, trainSampler, validationSampler, result.GetResult(maxEpisodes) is { Implicit: false } ? result.GetValue(maxEpisodes) : null, interrupt.Token);
+                MetaTrainer.RefuseExistingRun(output);
                 torch.manual_seed(runSeed);
                 var fresh = FewShotModel.Create(spec);
                 if (initial is not null)
@@ -253,12 +260,18 @@ internal static class TrainCommand
                     EncoderWarmStart.CopyEncoder(initial, fresh);
                     Console.Error.WriteLine($"note: the encoder starts from {initPath} ({initial.Spec.Training?.Dataset ?? "unknown data"}); the learner's own weights start fresh.");
                 }
+                // Not resumable on their own: a run killed in these stages has no training state yet and starts again.
+                if (contrastive.UnlabeledEpochs > 0)
+                {
+                    var losses = ContrastiveTrainer.TrainUnlabeled(fresh.Embedder, sources.UnlabeledTexts, contrastive, runSeed,
+                        (done, total, loss) => report(0, $"unlabeled {done}/{total} loss {loss:F3}"));
+                    Console.Error.WriteLine($"unlabeled contrastive stage: {contrastive.UnlabeledEpochs} epochs over {sources.UnlabeledTexts.Count} texts, mean loss per epoch {Losses(losses)}");
+                }
                 if (contrastive.Epochs > 0)
                 {
-                    // Not resumable on its own: a run killed in this stage has no training state yet and starts again.
                     var losses = ContrastiveTrainer.Train(fresh.Embedder, sources.LabelledExamples, contrastive, runSeed,
                         (done, total, loss) => report(0, $"contrastive {done}/{total} loss {loss:F3}"));
-                    Console.Error.WriteLine($"contrastive stage: {contrastive.Epochs} epochs, mean loss per epoch {string.Join(", ", losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+                    Console.Error.WriteLine($"contrastive stage: {contrastive.Epochs} epochs, mean loss per epoch {Losses(losses)}");
                 }
                 return trainer.Train(fresh, options, trainSampler, validationSampler, output, info, interrupt.Token);
             });
@@ -311,6 +324,8 @@ internal static class TrainCommand
         }));
         return command;
     }
+
+    private static string Losses(IEnumerable<double> losses) => string.Join(", ", losses.Select(l => l.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM with its state saved (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;

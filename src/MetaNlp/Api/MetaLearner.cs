@@ -88,7 +88,7 @@ public static class MetaLearner
         var contrastive = options.Contrastive ?? recipe.Contrastive;
         var trainingExamples = dataset.WithClasses(split.Train);
         var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options ?? RecipeMetric(learner.Algorithm, recipe),
-            options.Encoder ?? recipe.Encoder, trainingExamples.Select(e => e.Text)) with
+            options.Encoder ?? recipe.Encoder, contrastive.UnlabeledEpochs > 0 ? trainingExamples.Select(e => e.Text).Concat(dataset.Unlabeled) : trainingExamples.Select(e => e.Text)) with
         {
             LabelTexts = options.LabelText ?? recipe.LabelText
                 ? new LabelTexts
@@ -112,9 +112,10 @@ public static class MetaLearner
         bool cancelled = false;
         try
         {
-            if (contrastive.Epochs > 0)
-                ContrastiveTrainer.Train(model.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
-            var info = new TrainingInfo { Dataset = dataset.Name, Split = split, Contrastive = contrastive.Epochs > 0 ? contrastive : null };
+            MetaTrainer.RefuseExistingRun(output);
+            ContrastiveTrainer.TrainUnlabeled(model.Embedder, dataset.Unlabeled, contrastive, seed, cancellation: cancellation);
+            ContrastiveTrainer.Train(model.Embedder, trainingExamples, contrastive, seed, cancellation: cancellation);
+            var info = new TrainingInfo { Dataset = dataset.Name, Split = split, Contrastive = contrastive.Active ? contrastive : null };
             var trainer = new MetaTrainer { OnProgress = options.OnProgress };
             var result = trainer.Train(model, trainerOptions, TaskSamplers.Apply(trainerOptions.Sampler, train, trainerOptions.MaxEpisodes, seed, trainerOptions.HardSampler), validation, output, info, cancellation);
             return new FewShotClassifier(Checkpoint.LoadModel(result.ModelPath), result.Progress);

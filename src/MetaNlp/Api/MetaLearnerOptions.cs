@@ -25,7 +25,7 @@ public sealed record MetaLearnerOptions
     /// <summary>Episode shape (ways, shots, queries); null: the benchmark's (the recipe's ways), else 5-way 5-shot with 5 queries per class.</summary>
     public EpisodeSamplerOptions? Episodes { get; init; }
 
-    /// <summary>The supervised contrastive stage before meta-training; null: the recipe's (usually none).</summary>
+    /// <summary>The contrastive stages before meta-training (self-supervised over the dataset's <see cref="Data.TextDataset.Unlabeled"/> texts, then supervised); null: the recipe's (usually none).</summary>
     public ContrastiveOptions? Contrastive { get; init; }
 
     /// <summary>

@@ -128,6 +128,8 @@ internal static class DatasetManifest
         ("fewclue/eprstmt/dev_3.json", "03696dfd6e040126898ebe03848a0e1806c8795d4b32d0793306891228f164d4", 4776),
         ("fewclue/eprstmt/dev_4.json", "f04439985520e12da0e3ff329f1514f57e8528e9fba5f91478085934086b51bc", 5973),
         ("fewclue/eprstmt/test_public.json", "ddea92e833023adeff35070bd56331878ae9fdc57fd99229c249c2aae06bbf41", 114575),
+        // The original bytes; the data folder may hold them gzip-compressed as unlabeled.json.gz (fewclue/SOURCE.md).
+        ("fewclue/eprstmt/unlabeled.json", "1bf7d22da37ff652f0ce58c5d69c14680e29008a290101fbac29befe06a6fdfe", 3295268),
         ("fewclue/tnews/train_0.json", "77f0c7cff693962eb447c6e2c0da123af85f289c7fee00ef8056ec928e4c547e", 47935),
         ("fewclue/tnews/train_1.json", "6294d793cbcea7e8d765eabde1ded2a9626a5550874a51d1bcfac884b9f60957", 46449),
         ("fewclue/tnews/train_2.json", "81f170daac3001440b15977a50ab311b143ee210eaff40f53b1ec9e65bb353aa", 44856),
@@ -139,6 +141,7 @@ internal static class DatasetManifest
         ("fewclue/tnews/dev_3.json", "5eb8ecfdda704c6b9f72341d540d621fc0283a98d27981605c57c87a309b5838", 47629),
         ("fewclue/tnews/dev_4.json", "81cf19d5e4b4e4ed6724d7915dae2bce0202c49393e53172d030d7a5f9e1a8b1", 46243),
         ("fewclue/tnews/test_public.json", "19909c69baee76687f0ffeb73b5eac642e77a32a8fe661325c6f9338ca9e4c99", 385206),
+        ("fewclue/tnews/unlabeled.json", "8b3ecb742f611718fac1a0576cda84211052e94aa07669e2052c89d3bca6e506", 3133192),
         ("fewclue/iflytek/train_0.json", "17a545b8255c58c0c283ff94e9f3bc187f9b25710d6d5a81ca7fdacf384f7fc2", 835259),
         ("fewclue/iflytek/train_1.json", "aed4fe7917c7f91c78807b2b54afef9f964672e75b81f5d1328983892c6cee79", 820332),
         ("fewclue/iflytek/train_2.json", "38925caf82c9b4fce538c2a3846deb7f81d853fe74743540f36c024afea96f9d", 852629),

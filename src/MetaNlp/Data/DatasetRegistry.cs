@@ -199,7 +199,8 @@ public static class DatasetRegistry
         foreach (var (task, _, _) in FewClueLoader.Tasks)
         {
             var (title, classes) = descriptions[task];
-            var files = FewClueLoader.RequiredFiles().Select(f => file($"fewclue/{task}/{f}", FewClue, $"{task}/{f}")).ToArray();
+            var names = FewClueLoader.UnlabeledTasks.Contains(task) ? FewClueLoader.RequiredFiles().Append(FewClueLoader.UnlabeledFile) : FewClueLoader.RequiredFiles();
+            var files = names.Select(f => file($"fewclue/{task}/{f}", FewClue, $"{task}/{f}")).ToArray();
             list.Add(new DatasetInfo($"fewclue-{task}", $"FewCLUE {title}; 5 fixed splits, test on test_public", citation, $"fewclue/{task}",
                 new BenchmarkProtocol(BenchmarkKind.AllClasses, classes, [], 0, FewClueLoader.SplitCount,
                     "FewCLUE protocol: for each split k (--split-index 1..5 = train_0..4), fine-tune on train_k, pick the weights on dev_k, report accuracy on test_public; the benchmark is the mean and standard deviation over the 5 splits (`metanlp eval --all-splits`)."),

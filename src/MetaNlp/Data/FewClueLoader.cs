@@ -40,7 +40,22 @@ public static class FewClueLoader
             .Concat(Enumerable.Range(0, SplitCount).Select(k => $"dev_{k}.json"))
             .Append($"{TestPart}.json");
 
-    /// <summary>Loads the task in <paramref name="folder"/> (e.g. fewclue/tnews): parts train_0..4, dev_0..4 and test_public.</summary>
+    /// <summary>
+    /// The file of unlabelled texts a task ships for semi-supervised use, relative to its folder; the data folder may
+    /// hold it gzip-compressed as <c>unlabeled.json.gz</c>. Only <see cref="UnlabeledTasks"/> have one.
+    /// </summary>
+    public const string UnlabeledFile = "unlabeled.json";
+
+    /// <summary>
+    /// The tasks whose unlabelled texts are in the registry's files: EPRSTMT (19,565 reviews) and TNEWS (20,000
+    /// titles). IFLYTEK's and CSLDCP's are missing from the only snapshot of FewCLUE (fewclue/SOURCE.md).
+    /// </summary>
+    public static IReadOnlyList<string> UnlabeledTasks { get; } = ["eprstmt", "tnews"];
+
+    /// <summary>
+    /// Loads the task in <paramref name="folder"/> (e.g. fewclue/tnews): parts train_0..4, dev_0..4 and test_public,
+    /// and the unlabelled texts (<see cref="TextDataset.Unlabeled"/>) where <see cref="UnlabeledFile"/> (or its .gz) is present.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="task"/> is not one of <see cref="Tasks"/>.</exception>
     /// <exception cref="DatasetFormatException">A line is not a JSON object with the task's text and label; the message names file and line.</exception>
     public static TextDataset Load(string folder, string task)
@@ -51,8 +66,14 @@ public static class FewClueLoader
         var parts = new Dictionary<string, IReadOnlyList<TextExample>>();
         foreach (var file in RequiredFiles())
             parts[Path.GetFileNameWithoutExtension(file)] = LoadPart(Path.Combine(folder, file), textField, labelField);
-        return new TextDataset(task, parts);
+        var unlabeled = new[] { UnlabeledFile, UnlabeledFile + ".gz" }.Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists);
+        return new TextDataset(task, parts) { Unlabeled = unlabeled is null ? [] : LoadTexts(unlabeled, textField) };
     }
+
+    /// <summary>Reads the text field of every line of a JSON Lines file (gzip-compressed when its name ends in .gz).</summary>
+    /// <exception cref="DatasetFormatException">A line is not a JSON object with a non-empty text field; the message names file and line.</exception>
+    public static IReadOnlyList<string> LoadTexts(string path, string textField) =>
+        [.. DatasetFiles.ReadJsonLines(path).Select(p => Field(path, p.LineNumber, p.Object, textField))];
 
     /// <summary>Reads one JSON Lines file of a task.</summary>
     public static IReadOnlyList<TextExample> LoadPart(string path, string textField, string labelField)

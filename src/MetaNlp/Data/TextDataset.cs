@@ -39,6 +39,13 @@ public sealed class TextDataset
     /// <summary>Every label present, sorted ordinally.</summary>
     public IReadOnlyList<string> Classes { get; }
 
+    /// <summary>
+    /// Unlabelled in-domain texts shipped with the data for semi-supervised use (FewCLUE's <c>unlabeled.json</c>),
+    /// empty where there are none. They are in no part, so no protocol samples, supports or scores them; only the
+    /// self-supervised stage (<see cref="Models.ContrastiveOptions.UnlabeledEpochs"/>) reads them.
+    /// </summary>
+    public IReadOnlyList<string> Unlabeled { get; init; } = [];
+
     /// <summary>One named part; the error lists the parts that exist.</summary>
     public IReadOnlyList<TextExample> Part(string name) =>
         _parts.TryGetValue(name, out var part)

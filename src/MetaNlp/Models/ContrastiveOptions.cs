@@ -1,10 +1,29 @@
 namespace MetaNlp.Models;
 
-/// <summary>Options of <see cref="Training.ContrastiveTrainer"/>, the supervised contrastive stage before meta-training.</summary>
+/// <summary>
+/// Options of <see cref="Training.ContrastiveTrainer"/>, the contrastive stages before meta-training: a self-supervised
+/// one over the data's unlabelled texts (<see cref="UnlabeledEpochs"/>), then a supervised one over the meta-training
+/// examples (<see cref="Epochs"/>).
+/// </summary>
 public sealed record ContrastiveOptions
 {
-    /// <summary>Passes over the meta-training examples (0: no contrastive stage).</summary>
+    /// <summary>Passes over the meta-training examples (0: no supervised contrastive stage).</summary>
     public int Epochs { get; init; }
+
+    /// <summary>
+    /// Passes over the data's unlabelled texts (<see cref="Data.TextDataset.Unlabeled"/>) before the supervised stage
+    /// (0: none). Each text is encoded twice in training mode, so word dropout and dropout make two views of it, and the
+    /// two views are each other's only positive (SimCSE, Gao et al. 2021). The model's vocabulary then also comes from
+    /// these texts, so that their words are trained rather than unknown.
+    /// </summary>
+    public int UnlabeledEpochs { get; init; }
+
+    /// <summary>Unlabelled texts per batch of the self-supervised stage (each encoded twice).</summary>
+    public int UnlabeledTextsPerBatch { get; init; } = 32;
+
+    /// <summary>Whether either stage runs.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Active => Epochs > 0 || UnlabeledEpochs > 0;
 
     /// <summary>Classes per batch.</summary>
     public int ClassesPerBatch { get; init; } = 8;
@@ -19,14 +38,16 @@ public sealed record ContrastiveOptions
     public double LearningRate { get; init; } = 5e-5;
 
     /// <summary>
-    /// Checks the values and names the bad one: <see cref="Epochs"/> 0 to 100,000; <see cref="ClassesPerBatch"/> and
-    /// <see cref="ExamplesPerClass"/> 2 to 1,024; <see cref="Temperature"/> above 0 and at most 100;
+    /// Checks the values and names the bad one: <see cref="Epochs"/> and <see cref="UnlabeledEpochs"/> 0 to 100,000;
+    /// <see cref="ClassesPerBatch"/>, <see cref="ExamplesPerClass"/> and <see cref="UnlabeledTextsPerBatch"/> 2 to 1,024; <see cref="Temperature"/> above 0 and at most 100;
     /// <see cref="LearningRate"/> above 0 and at most 10.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of bounds.</exception>
     public void Validate()
     {
         OptionBounds.Check("Contrastive epochs", Epochs, 0, 100_000);
+        OptionBounds.Check("Unlabeled contrastive epochs", UnlabeledEpochs, 0, 100_000);
+        OptionBounds.Check("Unlabeled texts per batch", UnlabeledTextsPerBatch, 2, 1024);
         OptionBounds.Check("Contrastive classes per batch", ClassesPerBatch, 2, 1024);
         OptionBounds.Check("Contrastive examples per class", ExamplesPerClass, 2, 1024);
         OptionBounds.CheckAbove("The contrastive temperature", Temperature, 0, 100);

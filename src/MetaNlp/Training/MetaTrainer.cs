@@ -41,6 +41,23 @@ public sealed class MetaTrainer
     public Action<string>? OnWarning { get; set; }
 
     /// <summary>
+    /// Refuses an output folder that already holds a run's model or training state. A new run into it would leave that
+    /// run's model in place until its own first save, so a run that stops before it (or fails) would report someone
+    /// else's model as its result. <see cref="Train"/> checks it; callers with stages before training (the contrastive
+    /// stages) check it first, so that a refusal does not come after their work.
+    /// </summary>
+    /// <exception cref="IOException">The folder holds a model or training state.</exception>
+    public static void RefuseExistingRun(string outputDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
+        foreach (var file in new[] { ModelFileName, StateFileName })
+        {
+            if (File.Exists(Path.Combine(outputDirectory, file)))
+                throw new IOException($"'{Path.GetFullPath(outputDirectory)}' already holds a training run ({file}): resume it (--resume, MetaTrainer.Resume), or give a new run another output folder.");
+        }
+    }
+
+    /// <summary>
     /// Trains a new model; <paramref name="model"/>'s spec gets the training info. LibTorch's generator is seeded
     /// with <see cref="MetaTrainerOptions.Seed"/> plus the episode before each task of a step (each episode of a meta-batch), so a resumed run, or one whose tasks other processes compute, draws
     /// what an uninterrupted one drew; the weight initialisation (done when the model
@@ -57,13 +74,7 @@ public sealed class MetaTrainer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         options.Validate();
-        // A new run into a folder that holds another one would leave that run's model in place until its own first
-        // save, so a run that stops before it (or fails) would report someone else's model as its result.
-        foreach (var file in new[] { ModelFileName, StateFileName })
-        {
-            if (File.Exists(Path.Combine(outputDirectory, file)))
-                throw new IOException($"'{Path.GetFullPath(outputDirectory)}' already holds a training run ({file}): resume it (--resume, MetaTrainer.Resume), or give a new run another output folder.");
-        }
+        RefuseExistingRun(outputDirectory);
         if (!model.Learner.Module.parameters().Any(p => p.requires_grad))
             throw new ArgumentException(
                 "Nothing to train: no weight of the model requires a gradient (a frozen encoder, such as MiniLM with no fine-tuned layer, under a learner without weights of its own). " +

@@ -64,7 +64,7 @@ public sealed class ResumePolicy
             Algorithm = Spec.Algorithm,
             Encoder = Spec.Encoder,
             Trainer = Training.Trainer!,
-            Contrastive = Training.Contrastive ?? recipe.Contrastive with { Epochs = 0 },
+            Contrastive = Training.Contrastive ?? recipe.Contrastive with { Epochs = 0, UnlabeledEpochs = 0 },
         };
     }
 

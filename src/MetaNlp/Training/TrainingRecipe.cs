@@ -120,7 +120,9 @@ public sealed record TrainingRecipe
         if (LabelText) parts.Add("--label-text");
         if (LabelText && LabelTextWeight != 1) parts.Add($"--label-text-weight {LabelTextWeight}");
         if (Ways is int ways) parts.Add($"--ways {ways}");
-        if (Contrastive.Epochs > 0) parts.Add(FormattableString.Invariant($"--contrastive-epochs {Contrastive.Epochs} --contrastive-lr {Contrastive.LearningRate}"));
+        if (Contrastive.UnlabeledEpochs > 0) parts.Add(FormattableString.Invariant($"--unlabeled-epochs {Contrastive.UnlabeledEpochs}"));
+        if (Contrastive.Epochs > 0) parts.Add(FormattableString.Invariant($"--contrastive-epochs {Contrastive.Epochs}"));
+        if (Contrastive.Active) parts.Add(FormattableString.Invariant($"--contrastive-lr {Contrastive.LearningRate}"));
         parts.Add(FormattableString.Invariant($"--lr {Trainer.LearningRate} --max-episodes {Trainer.MaxEpisodes} --val-every {Trainer.ValidateEvery} --val-episodes {Trainer.ValidationEpisodes} --patience {Trainer.Patience}"));
         return string.Join(' ', parts);
     }

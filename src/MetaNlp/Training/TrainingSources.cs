@@ -1,4 +1,5 @@
 using MetaNlp.Data;
+using MetaNlp.Models;
 
 namespace MetaNlp.Training;
 
@@ -19,6 +20,19 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
     /// <summary>K of the fixed support set the episodes come from (DNNC), else null.</summary>
     public int? SupportShots { get; init; }
 
+    /// <summary>The data's unlabelled texts (<see cref="TextDataset.Unlabeled"/>), which the self-supervised contrastive stage reads.</summary>
+    public IReadOnlyList<string> UnlabeledTexts { get; init; } = [];
+
+    /// <summary>
+    /// The texts a run's vocabulary is built from: <see cref="VocabularyTexts"/>, joined by <see cref="UnlabeledTexts"/>
+    /// when <paramref name="contrastive"/>'s self-supervised stage trains on them (their words would otherwise all be unknown).
+    /// </summary>
+    public IEnumerable<string> VocabularyTextsFor(ContrastiveOptions contrastive)
+    {
+        ArgumentNullException.ThrowIfNull(contrastive);
+        return contrastive.UnlabeledEpochs > 0 ? VocabularyTexts.Concat(UnlabeledTexts) : VocabularyTexts;
+    }
+
     /// <summary>
     /// The sources for <paramref name="data"/>'s protocol. Episodic data: episodes over the split's training and
     /// validation classes. ARSC: episodes of the meta-training tasks' training files, validated on the 12 target
@@ -38,6 +52,11 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(sampling);
+        return ForParts(data, sampling, seed) with { UnlabeledTexts = data.Dataset.Unlabeled };
+    }
+
+    private static TrainingSources ForParts(ProtocolData data, EpisodeSamplerOptions sampling, int seed)
+    {
         switch (data.Parts)
         {
             case ArscParts { Tasks: var tasks }:

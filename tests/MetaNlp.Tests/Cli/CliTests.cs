@@ -423,6 +423,13 @@ public class CliTests
         var tooFew = CliRunner.Run("train", "--dataset-file", WriteToyCsv(dir), "--train-classes", "class0,class1,class2", "--shots", "10", "--queries", "5", "--ways", "3");
         Assert.Equal(2, tooFew.ExitCode);
         Assert.Contains("'class0' has 12 examples", tooFew.Stderr);
+
+        // A user's file has no unlabelled texts: the self-supervised stage is refused before any training.
+        var noUnlabeled = CliRunner.Run("train", "--dataset-file", WriteToyCsv(dir), "--train-classes", "class0,class1,class2", "--encoder", "cnn", "--word-dropout", "0.2",
+            "--unlabeled-epochs", "1", "--out", Path.Combine(dir.Path, "run"));
+        Assert.Equal(2, noUnlabeled.ExitCode);
+        Assert.Contains("--unlabeled-epochs: ", noUnlabeled.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "run", "model.ckpt")));
     }
 
     [Fact]

@@ -33,6 +33,37 @@ public class FewClueTests
             Assert.Empty(testPart.Select(e => e.Label).Except(loaded.Dataset.Part(FewClueLoader.TrainPart(k)).Select(e => e.Label)));
     }
 
+    // unlabeled.json rows from fewclue/SOURCE.md; IFLYTEK's and CSLDCP's are missing from the snapshot.
+    [RealDataTheory]
+    [InlineData("eprstmt", 19_565)]
+    [InlineData("tnews", 20_000)]
+    [InlineData("iflytek", 0)]
+    [InlineData("csldcp", 0)]
+    public void UnlabeledTextsCountAsInTheSourceTableAndStayOutOfEveryPart(string task, int count)
+    {
+        var loaded = DatasetRegistry.Get($"fewclue-{task}").Load(TestData.Directory!, new DatasetLoadOptions { SplitIndex = 1 });
+        Assert.Equal(count, loaded.Dataset.Unlabeled.Count);
+        Assert.Equal(count, MetaNlp.Training.TrainingSources.From(loaded.ForProtocol(), new EpisodeSamplerOptions { AllowFewerWays = true }, 1).UnlabeledTexts.Count);
+        Assert.DoesNotContain(loaded.Dataset.PartNames, p => p.Contains("unlabeled", StringComparison.Ordinal));
+        if (task == "eprstmt") Assert.Equal("质量非常差，iPhone 8贴上去四周翘边非常严重，还不如几块钱的地摊货！", loaded.Dataset.Unlabeled[0]);
+    }
+
+    [Fact]
+    public void UnlabeledTextsAreReadFromEitherFileAndABadLineNamesIt()
+    {
+        using var dir = new TempDir();
+        foreach (var file in FewClueLoader.RequiredFiles())
+            File.WriteAllText(Path.Combine(dir.Path, file), "{\"sentence\": \"很好\", \"label\": \"Positive\"}\n{\"sentence\": \"差\", \"label\": \"Negative\"}\n");
+        Assert.Empty(FewClueLoader.Load(dir.Path, "eprstmt").Unlabeled);
+        using (var gz = new System.IO.Compression.GZipStream(File.Create(Path.Combine(dir.Path, "unlabeled.json.gz")), System.IO.Compression.CompressionLevel.Optimal))
+            gz.Write("{\"sentence\": \"一般般 😐\", \"id\": 0}\n{\"sentence\": \"物流很快\", \"id\": 1}\n"u8);
+        Assert.Equal(["一般般 😐", "物流很快"], FewClueLoader.Load(dir.Path, "eprstmt").Unlabeled);
+        File.WriteAllText(Path.Combine(dir.Path, "unlabeled.json"), "{\"sentence\": \"好\", \"id\": 0}\n{\"id\": 1}\n");
+        var e = Assert.Throws<DatasetFormatException>(() => FewClueLoader.Load(dir.Path, "eprstmt"));
+        Assert.Contains("unlabeled.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("2", e.Message, StringComparison.Ordinal);
+    }
+
     [RealDataFact]
     public void TextsAndLabelsArriveUnchanged()
     {
@@ -64,7 +95,7 @@ public class FewClueTests
         {
             var info = DatasetRegistry.Get($"fewclue-{task}");
             Assert.Equal(BenchmarkKind.AllClasses, info.Protocol.Kind);
-            Assert.Equal(11, info.Files.Count);
+            Assert.Equal(task is "eprstmt" or "tnews" ? 12 : 11, info.Files.Count); // 5 train, 5 dev, test_public (and unlabeled)
             Assert.All(info.Files, f => Assert.Matches("^[0-9a-f]{64}$", f.Sha256));
             Assert.All(info.Files, f => Assert.Contains("62a02c6f31cf32814cfe522f78ef088228840f8d", f.Url, StringComparison.Ordinal));
         }
@@ -101,7 +132,7 @@ public class FewClueTests
         var info = DatasetRegistry.Get("fewclue-eprstmt");
         var folder = Path.Combine(dir.Path, "fewclue", "eprstmt");
         Directory.CreateDirectory(folder);
-        foreach (var f in FewClueLoader.RequiredFiles()) File.WriteAllText(Path.Combine(folder, f), "{\"sentence\": \"好\", \"label\": \"Positive\"}\n");
+        foreach (var f in info.Files) File.WriteAllText(Path.Combine(dir.Path, f.RelativePath), "{\"sentence\": \"好\", \"label\": \"Positive\"}\n");
         var e = Assert.Throws<ArgumentException>(() => info.Load(dir.Path, new DatasetLoadOptions { SplitIndex = 6 }));
         Assert.Contains("fewclue-eprstmt", e.Message, StringComparison.Ordinal);
     }

@@ -115,4 +115,71 @@ public class ContrastiveTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtu
         var error = Assert.Throws<ArgumentException>(() => ContrastiveTrainer.Train(frozen, examples, new ContrastiveOptions { Epochs = 1 }, seed: 7));
         Assert.Contains("--finetune-layers", error.Message);
     }
+
+    // Reviews in two moods, each text unlabelled; a word CNN's vectors are not unit length.
+    private static readonly string[] Reviews =
+    [
+        .. new[] { "great", "lovely", "fast", "perfect", "excellent", "cheap", "sturdy", "pretty" }.SelectMany(a => new[] { $"the {a} phone arrived today", $"a {a} case and {a} delivery" }),
+        .. new[] { "broken", "late", "awful", "scratched", "fake", "noisy", "flimsy", "dirty" }.SelectMany(a => new[] { $"the {a} phone came back", $"an {a} box and {a} cable" }),
+    ];
+
+    private static FewShotModel WordCnn(double wordDropout) =>
+        FewShotModel.Create(FewShotModel.NewSpec("protonet", (object?)null, new EncoderOptions { Kind = CnnEncoder.KindName, WordDropout = wordDropout }, Reviews));
+
+    [Fact]
+    public void TheUnlabeledStageDrawsTwoViewsOfEachTextTogetherOnUnitVectors()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(11);
+        var model = WordCnn(0.3);
+        var options = new ContrastiveOptions { UnlabeledEpochs = 8, UnlabeledTextsPerBatch = 8, LearningRate = 1e-3 };
+        var losses = ContrastiveTrainer.TrainUnlabeled(model.Embedder, [.. Reviews, Reviews[0]], options, seed: 3);
+        Assert.Equal(8, losses.Count);
+        // 8 texts x 2 views: each anchor's softmax runs over 15 others, so unit vectors start near log 15 = 2.7; the
+        // CNN's raw vectors (lengths in the tens) would start far above it, as the stage did before it normalised.
+        Assert.InRange(losses[0], 0.5, 2 * Math.Log(15));
+        Assert.True(losses[^1] < losses[0] - 0.2, $"loss per epoch: {string.Join(", ", losses)}");
+        Assert.False(model.Embedder.Encoder.training);
+        // The same seed draws the same batches and views.
+        manual_seed(11);
+        var again = WordCnn(0.3);
+        Assert.Equal(losses, ContrastiveTrainer.TrainUnlabeled(again.Embedder, [.. Reviews, Reviews[0]], options, seed: 3));
+    }
+
+    [Fact]
+    public void TheSupervisedStageNormalisesAWordEncodersVectors()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(12);
+        var model = WordCnn(0.1);
+        var examples = Reviews.Select((t, i) => new TextExample(t, i < 16 ? "good" : "bad")).ToArray();
+        var losses = ContrastiveTrainer.Train(model.Embedder, examples, new ContrastiveOptions { Epochs = 1, ClassesPerBatch = 2, ExamplesPerClass = 8, LearningRate = 1e-3 }, seed: 1);
+        Assert.InRange(losses[0], 0.5, 2 * Math.Log(15));
+    }
+
+    [Fact]
+    public void TheUnlabeledStageRefusesTooFewTextsAndAnEncoderWithoutRandomViews()
+    {
+        using var scope = NewDisposeScope();
+        var options = new ContrastiveOptions { UnlabeledEpochs = 1 };
+        var error = Assert.Throws<ArgumentException>(() => ContrastiveTrainer.TrainUnlabeled(WordCnn(0.3).Embedder, ["only this", "only this", " "], options, seed: 1));
+        Assert.Contains("two distinct", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => ContrastiveTrainer.TrainUnlabeled(WordCnn(0).Embedder, Reviews, options, seed: 1));
+        Assert.Contains("--word-dropout", error.Message, StringComparison.Ordinal);
+        Assert.Empty(ContrastiveTrainer.TrainUnlabeled(WordCnn(0).Embedder, [], new ContrastiveOptions(), seed: 1)); // no stage asked: nothing checked or run
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ContrastiveOptions { UnlabeledTextsPerBatch = 1 }.Validate());
+    }
+
+    [Fact]
+    public void TheVocabularyTakesTheUnlabeledTextsOnlyWhenTheStageReadsThem()
+    {
+        var sources = new TrainingSources(new EpisodeSampler([new("a b", "x"), new("a", "x"), new("c d", "y"), new("c", "y")], ["x", "y"], new EpisodeSamplerOptions { Ways = 2, Shots = 1, Queries = 1 }, 1),
+            null, ["a b", "c d"], null, new EpisodeSamplerOptions())
+        {
+            LabelledExamples = [],
+            UnlabeledTexts = ["e f"],
+        };
+        Assert.Equal(["a b", "c d"], sources.VocabularyTextsFor(new ContrastiveOptions { Epochs = 2 }));
+        Assert.Equal(["a b", "c d", "e f"], sources.VocabularyTextsFor(new ContrastiveOptions { UnlabeledEpochs = 1 }));
+    }
 }
