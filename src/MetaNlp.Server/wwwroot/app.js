@@ -41,7 +41,8 @@ function parseExamples(text) {
   const examples = [];
   text.split('\n').forEach((line, index) => {
     if (!line.trim()) return;
-    const colon = line.indexOf(':');
+    // The first colon, ASCII or full-width (U+FF1A, what Chinese and Japanese input methods type).
+    const colon = line.search(/[:\uFF1A]/);
     if (colon <= 0) throw new Error(`Line ${index + 1} should read "label: text".`);
     examples.push({ label: line.slice(0, colon).trim(), text: line.slice(colon + 1).trim() });
   });

@@ -4,6 +4,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 using MetaNlp.Models;
 using MetaNlp.Tests.Data;
+using Microsoft.Playwright;
 using static TorchSharp.torch;
 
 namespace MetaNlp.Tests.Server;
@@ -53,6 +54,47 @@ public class ChineseRoundTripTests
             AssertSameExamples(stored);
             Assert.Equal("商品评论🛒", stored.GetProperty("name").GetString());
         }
+    }
+
+    // Issue 24 item 3, the web page: a Chinese input method types the full-width colon (U+FF1A), which the page once
+    // refused ("Line 1 should read label: text"); the labels come back unchanged in the prediction and the list.
+    [BrowserFact]
+    [Trait("Category", "Slow")]
+    public async Task APersonTypesChineseExamplesWithFullWidthColonsOnThePage()
+    {
+        using var dir = new TempDir();
+        manual_seed(1);
+        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "boe", Tokenizer = EncoderOptions.JiebaTokens, EmbeddingDim = 16 },
+            Examples.Select(e => e.Text));
+        string model = Path.Combine(dir.Path, "chinese.ckpt");
+        Checkpoint.SaveModel(model, FewShotModel.Create(spec));
+        await using var host = await ServiceHost.StartAsync(model, Path.Combine(dir.Path, "classifiers.db"));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = BrowserFactAttribute.ChromiumPath, Headless = true });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(host.Address.ToString());
+        await page.GetByLabel("API key").FillAsync(ServiceHost.Key);
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("商品评论🛒");
+        // Half the lines with the full-width colon, half with the ASCII one; a text may hold more colons of either kind.
+        await page.GetByLabel("Examples").FillAsync(string.Join("\n", Examples.Select((e, i) => $"{e.Label}{(i % 2 == 0 ? "：" : ": ")}{e.Text}")) + "\n价格咨询：运费：多少？");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#create-status")).ToContainTextAsync("Created \"商品评论🛒\" with 7 examples of 3 labels");
+
+        await page.GetByLabel("Sentence", new() { Exact = true }).FillAsync("电池很耐用👍🏽");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Classify" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#probabilities tbody tr")).ToHaveCountAsync(3);
+        string predicted = await page.Locator("#predicted").InnerTextAsync();
+        // An untrained model may fall under the threshold of "none of these"; either way the label reads as typed.
+        Assert.Matches(@"^(Label: (正面评价|负面评价|价格咨询) \(|None of these \(best: (正面评价|负面评价|价格咨询), )\d+\.\d%\)$", predicted);
+        var shown = await page.Locator("#probabilities tbody tr td:first-child").AllInnerTextsAsync();
+        Assert.Equal(["价格咨询", "正面评价", "负面评价"], shown.Order(StringComparer.Ordinal));
+
+        var stored = await ServiceHost.Json(await host.Client.GetAsync("/api/classifiers"));
+        var classifier = Assert.Single(stored.EnumerateArray(), c => c.GetProperty("name").GetString() == "商品评论🛒");
+        var examples = (await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{classifier.GetProperty("id").GetString()}"))).GetProperty("examples")
+            .EnumerateArray().Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("label").GetString()!)).ToArray();
+        Assert.Contains(("运费：多少？", "价格咨询"), examples);
+        Assert.Equal(Examples.OrderBy(e => e.Text, StringComparer.Ordinal), examples.Where(e => e.Item1 != "运费：多少？").OrderBy(e => e.Item1, StringComparer.Ordinal));
     }
 
     private static void AssertSameExamples(JsonElement classifier)
