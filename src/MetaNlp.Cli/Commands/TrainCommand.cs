@@ -56,6 +56,7 @@ internal static class TrainCommand
             $"Before meta-training, this many epochs of supervised contrastive training of the encoder over the training classes (SetFit / ContrastNet style; 0: none). {ModelOptions.RecipeDefault}");
         var unlabeledEpochs = CliOptions.NonNegative("--unlabeled-epochs",
             $"Before meta-training (and before --contrastive-epochs), this many epochs of self-supervised contrastive training of the encoder over the data's unlabelled texts (SimCSE style: two views of each text by word dropout or dropout; FewCLUE EPRSTMT and TNEWS ship them); the vocabulary then also comes from those texts. 0: none. {ModelOptions.RecipeDefault}");
+        var unlabeledFile = new Option<string?>("--unlabeled-file") { Description = "Unlabelled texts for --unlabeled-epochs, one per line (UTF-8; .gz read as gzip), in place of the data's own." };
         var contrastiveLr = CliOptions.Positive<double>("--contrastive-lr", $"Learning rate of the contrastive stages, above 0 and at most 10. {ModelOptions.RecipeDefault}");
         var seed = CliOptions.Seed();
         var threads = CliOptions.Threads();
@@ -70,7 +71,7 @@ internal static class TrainCommand
         generation.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, unlabeledEpochs, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, cluster })
+        foreach (var option in new Option[] { maxEpisodes, sampler, hardFloor, hardTemperature, hardPair, hardDecay, metaBatch, lr, outerOptimizer, embeddingUpdates, weightDecay, clip, valEvery, valEpisodes, patience, checkpointEvery, contrastiveEpochs, unlabeledEpochs, unlabeledFile, contrastiveLr, outDir, resume, initModel, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, cluster })
             command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
@@ -171,8 +172,14 @@ internal static class TrainCommand
             // Every option is checked against its bounds before any tensor is made (MetaTrainer checks again).
             options.Validate();
             contrastive.Validate();
+            if (result.GetValue(unlabeledFile) is { } unlabeledPath)
+            {
+                if (contrastive.UnlabeledEpochs == 0)
+                    throw new ArgumentException($"{unlabeledFile.Name}: no stage reads it; give {unlabeledEpochs.Name} (1 scored best on FewCLUE EPRSTMT, docs/BENCHMARKS.md).");
+                sources = sources with { UnlabeledTexts = UnlabeledTextFile.Read(unlabeledPath) };
+            }
             if (contrastive.UnlabeledEpochs > 0 && sources.UnlabeledTexts.Count < 2)
-                throw new ArgumentException($"{unlabeledEpochs.Name}: '{selected.Name}' has no unlabelled texts to train on (FewCLUE EPRSTMT and TNEWS ship them).");
+                throw new ArgumentException($"{unlabeledEpochs.Name}: '{selected.Name}' has no unlabelled texts to train on (FewCLUE EPRSTMT and TNEWS ship them); give them with {unlabeledFile.Name}.");
             var info = new TrainingInfo
             {
                 Dataset = selected.Name,

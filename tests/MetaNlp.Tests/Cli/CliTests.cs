@@ -429,7 +429,29 @@ public class CliTests
             "--unlabeled-epochs", "1", "--out", Path.Combine(dir.Path, "run"));
         Assert.Equal(2, noUnlabeled.ExitCode);
         Assert.Contains("--unlabeled-epochs: ", noUnlabeled.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--unlabeled-file", noUnlabeled.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "run", "model.ckpt")));
+        string[] cnn = ["train", "--dataset-file", WriteToyCsv(dir), "--train-classes", "class0,class1,class2", "--encoder", "cnn", "--word-dropout", "0.2", "--out", Path.Combine(dir.Path, "run")];
+        var unread = CliRunner.Run([.. cnn, "--unlabeled-file", dir.File("texts.txt", "one\ntwo\n")]);
+        Assert.Equal(2, unread.ExitCode);
+        Assert.Contains("error: --unlabeled-file: no stage reads it", unread.Stderr, StringComparison.Ordinal);
+        var missing = CliRunner.Run([.. cnn, "--unlabeled-epochs", "1", "--unlabeled-file", Path.Combine(dir.Path, "none.txt")]);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("none.txt", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnlabeledFileTrainsTheEncoderAndJoinsTheVocabulary()
+    {
+        using var dir = new TempDir();
+        string texts = dir.File("texts.txt", string.Join("\n", Enumerable.Range(0, 40).Select(i => $"unlabelledword{i % 7} and more words {i}")) + "\n\n");
+        var run = CliRunner.Run("train", "--dataset-file", WriteToyCsv(dir), "--train-classes", "class0,class1,class2,class3,class4", "--encoder", "cnn", "--word-dropout", "0.2",
+            "--unlabeled-epochs", "1", "--unlabeled-file", texts, "--contrastive-lr", "1e-3", "--max-episodes", "2", "--val-every", "0", "--threads", "1", "--out", Path.Combine(dir.Path, "run"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("unlabeled contrastive stage: 1 epochs over 40 texts", run.Stderr, StringComparison.Ordinal);
+        var spec = MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(dir.Path, "run", "model.ckpt")).Spec;
+        Assert.Contains("unlabelledword3", spec.Vocabulary);
+        Assert.Equal(1, spec.Training!.Contrastive!.UnlabeledEpochs);
     }
 
     [Fact]
