@@ -30,8 +30,8 @@ internal sealed class DataSelection
     /// <summary>Whether the user named any data at all.</summary>
     public bool IsGiven(ParseResult result) => result.GetValue(Dataset) is not null || result.GetValue(DatasetFile) is not null;
 
-    /// <summary>Loads the selected data; <paramref name="shots"/> picks the DNNC support part.</summary>
-    public SelectedData Load(ParseResult result, int? shots = null)
+    /// <summary>Loads the selected data; <paramref name="shots"/> picks the DNNC support part, <paramref name="splitIndex"/> (when given) replaces --split-index.</summary>
+    public SelectedData Load(ParseResult result, int? shots = null, int? splitIndex = null)
     {
         string? name = result.GetValue(Dataset);
         string? file = result.GetValue(DatasetFile);
@@ -40,7 +40,7 @@ internal sealed class DataSelection
         if (name is not null)
         {
             var info = DatasetRegistry.Get(name);
-            var loaded = info.Load(DataDirectory.Resolve(result.GetValue(DataDir)), new DatasetLoadOptions { SplitIndex = result.GetValue(SplitIndex), Shots = shots });
+            var loaded = info.Load(DataDirectory.Resolve(result.GetValue(DataDir)), new DatasetLoadOptions { SplitIndex = splitIndex ?? result.GetValue(SplitIndex), Shots = shots });
             split ??= loaded.Split;
             if (split is not null) ClassSplitFile.Validate(split, loaded.Dataset);
             return new SelectedData(name, loaded.Dataset, split, loaded);

@@ -100,11 +100,13 @@ internal static class EvalCommand
 
     private static SelectedData LoadData(ParseResult result, DataSelection data, FewShotModel? trained, int? shots)
     {
-        if (data.IsGiven(result)) return data.Load(result, shots);
+        // A model fine-tuned on one split's support set (FewCLUE train_k) is evaluated with it unless --split-index says otherwise.
+        int splitIndex = result.GetResult(data.SplitIndex) is { Implicit: false } ? result.GetValue(data.SplitIndex) : trained?.Spec.Training?.SplitIndex ?? result.GetValue(data.SplitIndex);
+        if (data.IsGiven(result)) return data.Load(result, shots, splitIndex);
         string? name = trained?.Spec.Training?.Dataset;
         if (name is null || !DatasetRegistry.TryGet(name, out var info))
             throw new ArgumentException("Say which data to evaluate on: --dataset NAME or --dataset-file FILE" + (name is null ? "." : $" (the model was trained on '{name}', which is not a registry dataset)."));
-        var loaded = info.Load(DataDirectory.Resolve(result.GetValue(data.DataDir)), new DatasetLoadOptions { SplitIndex = result.GetValue(data.SplitIndex), Shots = shots });
+        var loaded = info.Load(DataDirectory.Resolve(result.GetValue(data.DataDir)), new DatasetLoadOptions { SplitIndex = splitIndex, Shots = shots });
         return new SelectedData(name, loaded.Dataset, trained?.Spec.Training?.Split ?? loaded.Split, loaded);
     }
 

@@ -185,6 +185,7 @@ internal static class TrainCommand
                 Dataset = selected.Name,
                 Split = sources.Split,
                 SupportShots = sources.SupportShots,
+                SplitIndex = sources.SupportShots is null ? null : result.GetValue(data.SplitIndex),
                 Contrastive = contrastive.Active ? contrastive : null,
                 InitialModel = initPath is null ? null : InitialModelInfo.Of(initPath),
             };

@@ -79,6 +79,13 @@ public sealed record TrainingInfo
     /// <summary>K of the fixed support set the model was fine-tuned on (DNNC: 5 or 10), where it was; evaluation uses the same one unless told otherwise.</summary>
     public int? SupportShots { get; init; }
 
+    /// <summary>
+    /// Which of the benchmark's fixed splits the support set came from (FewCLUE's train_k is --split-index k + 1), where
+    /// the model was fine-tuned on one; evaluation uses the same one unless told otherwise, so that a model is never
+    /// scored with another split's support set by default.
+    /// </summary>
+    public int? SplitIndex { get; init; }
+
     /// <summary>Episode shape used in training.</summary>
     public EpisodeSamplerOptions? Episodes { get; init; }
 
@@ -105,6 +112,7 @@ public sealed record TrainingInfo
     public void Validate()
     {
         if (SupportShots is int shots) OptionBounds.Check(nameof(SupportShots), shots, 1, EpisodeSamplerOptions.MaxPerClass);
+        if (SplitIndex is int index) OptionBounds.Check(nameof(SplitIndex), index, 1, 1000);
         Episodes?.Validate();
         Trainer?.Validate();
         Contrastive?.Validate();
