@@ -185,7 +185,8 @@ internal static class TrainCommand
                 Dataset = selected.Name,
                 Split = sources.Split,
                 SupportShots = sources.SupportShots,
-                SplitIndex = sources.SupportShots is null ? null : result.GetValue(data.SplitIndex),
+                // A run saved before the split index was recorded resumes as it was saved.
+                SplitIndex = sources.SupportShots is null || savedRun is { Training.SplitIndex: null } ? null : result.GetValue(data.SplitIndex),
                 Contrastive = contrastive.Active ? contrastive : null,
                 InitialModel = initPath is null ? null : InitialModelInfo.Of(initPath),
             };
@@ -363,6 +364,7 @@ internal static class TrainCommand
     {
         "training.dataset" => "--dataset/--dataset-file",
         "training.supportShots" => "--shots",
+        "training.splitIndex" => "--split-index",
         "vocabulary" => "the training texts",
         _ => "--split/--train-classes/--val-classes/--test-classes",
     };

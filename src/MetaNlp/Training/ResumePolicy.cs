@@ -12,7 +12,7 @@ namespace MetaNlp.Training;
 public sealed class ResumePolicy
 {
     // The spec fields the data decides: always compared, given or not.
-    private static readonly string[] DataFields = ["training.dataset", "training.split", "training.supportShots", "vocabulary"];
+    private static readonly string[] DataFields = ["training.dataset", "training.split", "training.supportShots", "training.splitIndex", "vocabulary"];
 
     private ResumePolicy(CheckpointHeader state, TrainingInfo training)
     {
