@@ -117,13 +117,13 @@ public class ContrastiveTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtu
     }
 
     // Reviews in two moods, each text unlabelled; a word CNN's vectors are not unit length.
-    private static readonly string[] Reviews =
+    internal static readonly string[] Reviews =
     [
         .. new[] { "great", "lovely", "fast", "perfect", "excellent", "cheap", "sturdy", "pretty" }.SelectMany(a => new[] { $"the {a} phone arrived today", $"a {a} case and {a} delivery" }),
         .. new[] { "broken", "late", "awful", "scratched", "fake", "noisy", "flimsy", "dirty" }.SelectMany(a => new[] { $"the {a} phone came back", $"an {a} box and {a} cable" }),
     ];
 
-    private static FewShotModel WordCnn(double wordDropout) =>
+    internal static FewShotModel WordCnn(double wordDropout) =>
         FewShotModel.Create(FewShotModel.NewSpec("protonet", (object?)null, new EncoderOptions { Kind = CnnEncoder.KindName, WordDropout = wordDropout }, Reviews));
 
     [Fact]
@@ -140,10 +140,6 @@ public class ContrastiveTests(MiniLmFixture fixture) : IClassFixture<MiniLmFixtu
         Assert.InRange(losses[0], 0.5, 2 * Math.Log(15));
         Assert.True(losses[^1] < losses[0] - 0.2, $"loss per epoch: {string.Join(", ", losses)}");
         Assert.False(model.Embedder.Encoder.training);
-        // The same seed draws the same batches and views.
-        manual_seed(11);
-        var again = WordCnn(0.3);
-        Assert.Equal(losses, ContrastiveTrainer.TrainUnlabeled(again.Embedder, [.. Reviews, Reviews[0]], options, seed: 3));
     }
 
     [Fact]
