@@ -88,7 +88,7 @@ public static class MetaLearner
         var contrastive = options.Contrastive ?? recipe.Contrastive;
         var trainingExamples = dataset.WithClasses(split.Train);
         var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options ?? RecipeMetric(learner.Algorithm, recipe),
-            options.Encoder ?? recipe.Encoder, contrastive.UnlabeledEpochs > 0 ? trainingExamples.Select(e => e.Text).Concat(dataset.Unlabeled) : trainingExamples.Select(e => e.Text)) with
+            options.Encoder ?? recipe.Encoder, contrastive.VocabularyTexts(trainingExamples.Select(e => e.Text), dataset.Unlabeled)) with
         {
             LabelTexts = options.LabelText ?? recipe.LabelText
                 ? new LabelTexts

@@ -21,6 +21,13 @@ public sealed record ContrastiveOptions
     /// <summary>Unlabelled texts per batch of the self-supervised stage (each encoded twice).</summary>
     public int UnlabeledTextsPerBatch { get; init; } = 32;
 
+    /// <summary>
+    /// The texts a model's vocabulary is built from: <paramref name="labelled"/>, joined by <paramref name="unlabeled"/>
+    /// when the self-supervised stage trains on them (their words would otherwise all be unknown).
+    /// </summary>
+    public IEnumerable<string> VocabularyTexts(IEnumerable<string> labelled, IEnumerable<string> unlabeled) =>
+        UnlabeledEpochs > 0 ? labelled.Concat(unlabeled) : labelled;
+
     /// <summary>Whether either stage runs.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Active => Epochs > 0 || UnlabeledEpochs > 0;

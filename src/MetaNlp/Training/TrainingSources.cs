@@ -23,14 +23,11 @@ public sealed record TrainingSources(IEpisodeSource Train, IEpisodeSource? Valid
     /// <summary>The data's unlabelled texts (<see cref="TextDataset.Unlabeled"/>), which the self-supervised contrastive stage reads.</summary>
     public IReadOnlyList<string> UnlabeledTexts { get; init; } = [];
 
-    /// <summary>
-    /// The texts a run's vocabulary is built from: <see cref="VocabularyTexts"/>, joined by <see cref="UnlabeledTexts"/>
-    /// when <paramref name="contrastive"/>'s self-supervised stage trains on them (their words would otherwise all be unknown).
-    /// </summary>
+    /// <summary>The texts a run's vocabulary is built from (<see cref="ContrastiveOptions.VocabularyTexts"/> of <see cref="VocabularyTexts"/> and <see cref="UnlabeledTexts"/>).</summary>
     public IEnumerable<string> VocabularyTextsFor(ContrastiveOptions contrastive)
     {
         ArgumentNullException.ThrowIfNull(contrastive);
-        return contrastive.UnlabeledEpochs > 0 ? VocabularyTexts.Concat(UnlabeledTexts) : VocabularyTexts;
+        return contrastive.VocabularyTexts(VocabularyTexts, UnlabeledTexts);
     }
 
     /// <summary>

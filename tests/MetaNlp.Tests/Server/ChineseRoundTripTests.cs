@@ -27,11 +27,7 @@ public class ChineseRoundTripTests
     public async Task ChineseExamplesAndLabelsRoundTripUnchangedThroughJsonAndTheDatabase()
     {
         using var dir = new TempDir();
-        manual_seed(1);
-        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "boe", Tokenizer = EncoderOptions.JiebaTokens, EmbeddingDim = 16 },
-            Examples.Select(e => e.Text));
-        string model = Path.Combine(dir.Path, "chinese.ckpt");
-        Checkpoint.SaveModel(model, FewShotModel.Create(spec));
+        string model = SaveChineseModel(dir);
         string database = Path.Combine(dir.Path, "db", "classifiers.db");
         var body = new { name = "商品评论🛒", examples = Examples.Select(e => new { text = e.Text, label = e.Label }).ToArray() };
         string id;
@@ -63,11 +59,7 @@ public class ChineseRoundTripTests
     public async Task APersonTypesChineseExamplesWithFullWidthColonsOnThePage()
     {
         using var dir = new TempDir();
-        manual_seed(1);
-        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "boe", Tokenizer = EncoderOptions.JiebaTokens, EmbeddingDim = 16 },
-            Examples.Select(e => e.Text));
-        string model = Path.Combine(dir.Path, "chinese.ckpt");
-        Checkpoint.SaveModel(model, FewShotModel.Create(spec));
+        string model = SaveChineseModel(dir);
         await using var host = await ServiceHost.StartAsync(model, Path.Combine(dir.Path, "classifiers.db"));
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = BrowserFactAttribute.ChromiumPath, Headless = true });
@@ -91,15 +83,25 @@ public class ChineseRoundTripTests
 
         var stored = await ServiceHost.Json(await host.Client.GetAsync("/api/classifiers"));
         var classifier = Assert.Single(stored.EnumerateArray(), c => c.GetProperty("name").GetString() == "商品评论🛒");
-        var examples = (await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{classifier.GetProperty("id").GetString()}"))).GetProperty("examples")
-            .EnumerateArray().Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("label").GetString()!)).ToArray();
+        var examples = ExamplesOf(await ServiceHost.Json(await host.Client.GetAsync($"/api/classifiers/{classifier.GetProperty("id").GetString()}")));
         Assert.Contains(("运费：多少？", "价格咨询"), examples);
-        Assert.Equal(Examples.OrderBy(e => e.Text, StringComparer.Ordinal), examples.Where(e => e.Item1 != "运费：多少？").OrderBy(e => e.Item1, StringComparer.Ordinal));
+        Assert.Equal(Examples.OrderBy(e => e.Text, StringComparer.Ordinal), examples.Where(e => e.Text != "运费：多少？").OrderBy(e => e.Text, StringComparer.Ordinal));
     }
 
-    private static void AssertSameExamples(JsonElement classifier)
+    // An untrained jieba bag-of-embeddings ProtoNet over the examples' words, saved in dir.
+    private static string SaveChineseModel(TempDir dir)
     {
-        var got = classifier.GetProperty("examples").EnumerateArray().Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("label").GetString()!)).ToArray();
-        Assert.Equal(Examples.OrderBy(e => e.Text, StringComparer.Ordinal), got.OrderBy(e => e.Item1, StringComparer.Ordinal));
+        manual_seed(1);
+        var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, null, new EncoderOptions { Kind = "boe", Tokenizer = EncoderOptions.JiebaTokens, EmbeddingDim = 16 },
+            Examples.Select(e => e.Text));
+        string model = Path.Combine(dir.Path, "chinese.ckpt");
+        Checkpoint.SaveModel(model, FewShotModel.Create(spec));
+        return model;
     }
+
+    private static (string Text, string Label)[] ExamplesOf(JsonElement classifier) =>
+        [.. classifier.GetProperty("examples").EnumerateArray().Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("label").GetString()!))];
+
+    private static void AssertSameExamples(JsonElement classifier) =>
+        Assert.Equal(Examples.OrderBy(e => e.Text, StringComparer.Ordinal), ExamplesOf(classifier).OrderBy(e => e.Text, StringComparer.Ordinal));
 }
