@@ -32,16 +32,29 @@ internal sealed record ClusterJob(string[] DataArgs, int? Shots, EpisodeSamplerO
         public IEpisodeSource Create(string job)
         {
             var read = JsonSerializer.Deserialize<ClusterJob>(job) ?? throw new ArgumentException("An empty cluster job.", nameof(job));
-            var data = new DataSelection();
-            var command = new Command("job");
-            data.AddTo(command);
-            string[] args = dataDir is null ? read.DataArgs : [.. read.DataArgs, "--data-dir", dataDir];
-            var parsed = command.Parse(args);
-            if (parsed.Errors.Count > 0) throw new ArgumentException($"The coordinator's data options ({string.Join(' ', read.DataArgs)}) do not parse here: {parsed.Errors[0].Message}");
-            var selected = data.Load(parsed, read.Shots);
+            var selected = LoadData(read.DataArgs, read.Shots, dataDir);
             var sources = TrainingSources.From(selected.ForProtocol(), read.Sampling, read.Seed);
             return TaskSamplers.Apply(read.Sampler, sources.Train, read.RunEpisodes, read.Seed);
         }
+
+        public IEpisodeSource CreateEvaluation(string job)
+        {
+            var read = JsonSerializer.Deserialize<ClusterEvaluationJob>(job) ?? throw new ArgumentException("An empty cluster evaluation job.", nameof(job));
+            var selected = LoadData(read.DataArgs, read.Shots, dataDir);
+            return new EpisodeSampler(selected.ForProtocol().Dataset.All, read.Classes, read.Sampling, read.Seed);
+        }
+    }
+
+    /// <summary>The data that <paramref name="dataArgs"/> (command-line tokens of <see cref="DataSelection"/>) select, read from <paramref name="dataDir"/> when given.</summary>
+    public static SelectedData LoadData(string[] dataArgs, int? shots, string? dataDir)
+    {
+        var data = new DataSelection();
+        var command = new Command("job");
+        data.AddTo(command);
+        string[] args = dataDir is null ? dataArgs : [.. dataArgs, "--data-dir", dataDir];
+        var parsed = command.Parse(args);
+        if (parsed.Errors.Count > 0) throw new ArgumentException($"The coordinator's data options ({string.Join(' ', dataArgs)}) do not parse here: {parsed.Errors[0].Message}");
+        return data.Load(parsed, shots);
     }
 
     /// <summary>A running client host connected to the cluster of <paramref name="config"/>: the coordinator's end.</summary>

@@ -8,6 +8,9 @@ internal static class CommandRunner
     /// <summary>Exit code for bad input (data, options, files).</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code for a run that could not be completed (a cluster with no worker left).</summary>
+    public const int Failed = 1;
+
     public static int Run(Func<int> body)
     {
         try
@@ -19,6 +22,11 @@ internal static class CommandRunner
         {
             Console.Error.WriteLine($"error: {OptionBounds.MessageOf(e)}");
             return BadInput;
+        }
+        catch (MetaNlp.Cluster.ClusterFailedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failed;
         }
     }
 }

@@ -113,6 +113,7 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
                 Job = _job,
                 RunSeed = step.RunSeed,
                 SparseEmbeddings = step.SparseTable is not null,
+                Fingerprint = EpisodeFingerprint.Of(step.Episodes, [0]),
             };
         }
         finally
@@ -125,7 +126,7 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
     {
         var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
         var workers = hosts.Keys.Select(s => s.ToParsableString()).Where(k => !_lost.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
-        if (workers.Count == 0) throw new InvalidOperationException("No worker is live in the cluster: start workers (`metanlp worker --cluster CONFIG`) before training.");
+        if (workers.Count == 0) throw new ClusterFailedException("No worker is live in the cluster: start workers (`metanlp worker --cluster CONFIG`) before training.");
         long[] episodes = [.. step.EpisodeIndices];
         // Contiguous chunks, one per worker (fewer when the meta-batch is smaller than the cluster).
         var pending = new Queue<long[]>(Split(episodes, workers.Count));
@@ -134,7 +135,7 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
         while (pending.Count > 0)
         {
             if (workers.Count == 0)
-                throw new InvalidOperationException($"Every worker was lost during the step at episode {step.FirstEpisode} ({string.Join(", ", _lost.Keys)}); nothing was applied: restart workers and resume.");
+                throw new ClusterFailedException($"Every worker was lost during the step at episode {step.FirstEpisode} ({string.Join(", ", _lost.Keys)}); nothing was applied: restart workers and resume.");
             var round = new List<(string Worker, long[] Chunk, Task<WorkResult> Call)>();
             int w = 0;
             while (pending.Count > 0)
@@ -149,9 +150,9 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
                 {
                     var result = await call.ConfigureAwait(false);
                     if (result.Version != step.FirstEpisode || !result.Episodes.SequenceEqual(chunk))
-                        throw new InvalidOperationException($"Worker {worker} answered for version {result.Version} and episodes [{string.Join(", ", result.Episodes)}] where it was asked for version {step.FirstEpisode} and [{string.Join(", ", chunk)}]: refused.");
+                        throw new ClusterFailedException($"Worker {worker} answered for version {result.Version} and episodes [{string.Join(", ", result.Episodes)}] where it was asked for version {step.FirstEpisode} and [{string.Join(", ", chunk)}]: refused.");
                     if (!chunk.All(covered.Add))
-                        throw new InvalidOperationException($"Episodes [{string.Join(", ", chunk)}] of the step at {step.FirstEpisode} were computed twice: refused.");
+                        throw new ClusterFailedException($"Episodes [{string.Join(", ", chunk)}] of the step at {step.FirstEpisode} were computed twice: refused.");
                     results.Add(result);
                 }
                 catch (Exception e) when (IsLostWorker(e))
@@ -194,7 +195,7 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
             }
             // Refused (a worker restarted under the same address, or one that lost its version): tell it again, once.
             if (attempt > 0)
-                throw new InvalidOperationException($"Worker {worker} refused the step at episode {step.FirstEpisode} twice ({result.Status}, it holds version {result.Version}).");
+                throw new ClusterFailedException($"Worker {worker} refused the step at episode {step.FirstEpisode} twice ({result.Status}, it holds version {result.Version}).");
             if (result.Status == WorkStatus.UnknownRun) _joined.TryRemove(worker, out _);
             _held.TryRemove(worker, out _);
         }

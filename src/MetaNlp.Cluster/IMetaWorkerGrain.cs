@@ -2,7 +2,8 @@ namespace MetaNlp.Cluster;
 
 /// <summary>
 /// The worker of one silo (its key is the silo's address, <see cref="SiloKeyPlacementAttribute"/>): holds one run's
-/// model at one version of its weights and computes meta-gradients of tasks with it.
+/// model, either a training run's at one version of its weights, whose tasks' meta-gradients it computes, or an
+/// evaluation's, whose test episodes it scores.
 /// </summary>
 public interface IMetaWorkerGrain : IGrainWithStringKey
 {
@@ -11,4 +12,10 @@ public interface IMetaWorkerGrain : IGrainWithStringKey
 
     /// <summary>Computes the order's tasks, or refuses it (<see cref="WorkStatus"/>) rather than mixing versions.</summary>
     Task<WorkResult> Compute(WorkOrder order);
+
+    /// <summary>Builds the evaluation's model and test episodes (replacing any earlier run); refuses episodes whose fingerprint is not the coordinator's.</summary>
+    Task JoinEvaluation(EvaluationRun run);
+
+    /// <summary>Scores the order's test episodes, or refuses an order of another run (<see cref="WorkStatus.UnknownRun"/>).</summary>
+    Task<EvaluationAnswer> Evaluate(EvaluationOrder order);
 }

@@ -25,6 +25,9 @@ public sealed record RunDescription
 
     /// <summary>Whether the word table's gradient is row-sparse (<c>MetaTrainerOptions.SparseEmbeddings</c>).</summary>
     [Id(5)] public bool SparseEmbeddings { get; init; }
+
+    /// <summary>The coordinator's <see cref="EpisodeFingerprint"/> of the run's first training episode: a worker whose own differs reads other data and refuses to join.</summary>
+    [Id(6)] public required string Fingerprint { get; init; }
 }
 
 /// <summary>

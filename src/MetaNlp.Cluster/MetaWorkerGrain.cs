@@ -9,4 +9,10 @@ public sealed class MetaWorkerGrain(WorkerRuntime runtime) : Grain, IMetaWorkerG
 
     /// <inheritdoc />
     public Task<WorkResult> Compute(WorkOrder order) => runtime.ComputeAsync(order);
+
+    /// <inheritdoc />
+    public Task JoinEvaluation(EvaluationRun run) => Task.Run(() => runtime.JoinEvaluation(run));
+
+    /// <inheritdoc />
+    public Task<EvaluationAnswer> Evaluate(EvaluationOrder order) => runtime.EvaluateAsync(order);
 }

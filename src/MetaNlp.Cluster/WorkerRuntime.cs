@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MetaNlp.Data;
+using MetaNlp.Evaluation;
 using MetaNlp.Functional;
 using MetaNlp.Training;
 using TorchSharp.Modules;
@@ -9,9 +10,10 @@ using static TorchSharp.torch;
 namespace MetaNlp.Cluster;
 
 /// <summary>
-/// A silo's worker state, one per silo (a service, so it outlives the grain's activations): the run's model at one
-/// version of its weights, its episodes, and the computation of orders with them through
-/// <see cref="MetaGradient.Accumulate"/>, the trainer's own per-task computation. LibTorch work in one process is
+/// A silo's worker state, one per silo (a service, so it outlives the grain's activations): one run's model and
+/// episodes. For a training run, the model at one version of its weights and the computation of orders with them
+/// through <see cref="MetaGradient.Accumulate"/>, the trainer's own per-task computation; for an evaluation, the
+/// scoring of test episodes through <see cref="EpisodeEvaluator.EpisodeAccuracy"/>, the evaluator's own. LibTorch work in one process is
 /// serialised (its generator is process-wide, and one worker process is meant to use the machine's cores for one
 /// task at a time), which also keeps several silos in one process (tests) correct.
 /// </summary>
@@ -31,11 +33,17 @@ public sealed class WorkerRuntime : IDisposable
     /// <summary>Called before each order is computed (tests use it to stop a silo in the middle of an iteration).</summary>
     public Func<WorkOrder, Task>? BeforeCompute { get; set; }
 
+    /// <summary>Called before each evaluation order is scored (tests use it to stop a silo in the middle of an evaluation).</summary>
+    public Func<EvaluationOrder, Task>? BeforeEvaluate { get; set; }
+
     /// <summary>Orders computed (refusals not counted).</summary>
     public int OrdersComputed { get; private set; }
 
+    /// <summary>Evaluation orders scored (refusals not counted).</summary>
+    public int EvaluationOrdersScored { get; private set; }
+
     /// <summary>Builds the run's model from its checkpoint bytes and its episodes from its job, replacing any earlier run.</summary>
-    /// <exception cref="InvalidDataException">The model's trainable weights are not the ones the coordinator named.</exception>
+    /// <exception cref="InvalidDataException">The episodes built here are not the coordinator's (their fingerprints differ), or the model's trainable weights are not the ones the coordinator named.</exception>
     public void Join(RunDescription run)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -44,22 +52,78 @@ public sealed class WorkerRuntime : IDisposable
             if (_run?.RunId == run.RunId) return;
             _run?.Dispose();
             _run = null;
-            string path = Path.Combine(Path.GetTempPath(), $"metanlp-worker-{Environment.ProcessId}-{Guid.NewGuid():N}.ckpt");
-            FewShotModel model;
-            try
-            {
-                File.WriteAllBytes(path, run.Model);
-                model = Checkpoint.LoadModel(path);
-            }
-            finally
-            {
-                File.Delete(path);
-            }
+            var source = _episodes.Create(run.Job);
+            string fingerprint = EpisodeFingerprint.Of(source, [0]);
+            if (fingerprint != run.Fingerprint)
+                throw new InvalidDataException($"Run {run.RunId}: the training episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
+            var model = ReadModel(run.Model);
             var weights = WeightPacking.Trainable(model.Learner.Module);
             if (!weights.Select(w => w.Name).SequenceEqual(run.WeightNames))
+            {
+                model.Learner.Module.Dispose();
                 throw new InvalidDataException($"Run {run.RunId}: the model's trainable weights here ({string.Join(", ", weights.Select(w => w.Name))}) are not the coordinator's ({string.Join(", ", run.WeightNames)}).");
-            var source = _episodes.Create(run.Job);
+            }
             _run = new WorkerRun(run.RunId, run.RunSeed, model, [.. weights.Select(w => w.Parameter)], source, MetaGradient.SparseTableOf(model, run.SparseEmbeddings));
+        }
+    }
+
+    /// <summary>Builds the evaluation's model from its checkpoint bytes and its test episodes from its job, replacing any earlier run.</summary>
+    /// <exception cref="InvalidDataException">The episodes built here are not the coordinator's (their fingerprints differ): this worker reads other data.</exception>
+    public void JoinEvaluation(EvaluationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (LibTorch)
+        {
+            if (_run?.RunId == run.RunId) return;
+            _run?.Dispose();
+            _run = null;
+            var source = _episodes.CreateEvaluation(run.Job);
+            string fingerprint = EpisodeFingerprint.OfEvaluation(source, run.Episodes);
+            if (fingerprint != run.Fingerprint)
+                throw new InvalidDataException($"Evaluation {run.RunId}: the test episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
+            var model = ReadModel(run.Model);
+            model.Learner.Module.eval();
+            _run = new WorkerRun(run.RunId, 0, model, [], source, null);
+        }
+    }
+
+    /// <summary>Scores the order's episodes with the evaluation's model, or refuses an order of a run this worker does not hold.</summary>
+    public async Task<EvaluationAnswer> EvaluateAsync(EvaluationOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        if (BeforeEvaluate is { } hook) await hook(order).ConfigureAwait(false);
+        return await Task.Run(() => Evaluate(order)).ConfigureAwait(false);
+    }
+
+    private EvaluationAnswer Evaluate(EvaluationOrder order)
+    {
+        lock (LibTorch)
+        {
+            var run = _run;
+            if (run is null || run.RunId != order.RunId) return new EvaluationAnswer { Status = WorkStatus.UnknownRun };
+            var clock = Stopwatch.StartNew();
+            var accuracies = new double[order.Episodes.Length];
+            for (int i = 0; i < accuracies.Length; i++)
+            {
+                using var scope = NewDisposeScope();
+                accuracies[i] = EpisodeEvaluator.EpisodeAccuracy(run.Model.Learner, run.Episodes.Sample(order.Episodes[i]));
+            }
+            EvaluationOrdersScored++;
+            return new EvaluationAnswer { Status = WorkStatus.Done, Episodes = order.Episodes, Accuracies = accuracies, ComputeSeconds = clock.Elapsed.TotalSeconds };
+        }
+    }
+
+    private static FewShotModel ReadModel(byte[] checkpoint)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"metanlp-worker-{Environment.ProcessId}-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            File.WriteAllBytes(path, checkpoint);
+            return Checkpoint.LoadModel(path);
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 

@@ -1,3 +1,4 @@
+using MetaNlp.Data;
 using MetaNlp.Algorithms;
 using MetaNlp.Encoders;
 using MetaNlp.Training;
@@ -124,5 +125,18 @@ public sealed class DistributedTrainingTests(ThreeSilos silos) : IDisposable
             Assert.Equal(3, step.Orders);
             Assert.InRange(step.BytesSent, 3 * weightBytes, 3 * weightBytes + 1024);
         }
+    }
+
+    [Fact]
+    public void AWorkerBuildingOtherTrainingEpisodesIsRefused()
+    {
+        var model = Checkpoint.LoadModel(SaveStart(PrototypicalNetwork.Name, _dir));
+        var coordinator = new ClusterMetaGradient(silos.Cluster.Client, ToyEpisodes.Job);
+        // The coordinator's episodes come from another seed than the workers' (11): they read other data in effect.
+        var other = new EpisodeSampler(ToyEpisodes.Pool, ToyEpisodes.TrainClasses, new EpisodeSamplerOptions { Ways = 3, Shots = 2, Queries = 2 }, 12);
+        using var scope = NewDisposeScope();
+        var e = Assert.Throws<InvalidDataException>(() => coordinator.Compute(new MetaStep(model, other, 0, 3, 3, null)));
+        Assert.Contains("not the coordinator's", e.Message, StringComparison.Ordinal);
+        Assert.All(WeightPacking.Trainable(model.Learner.Module), w => Assert.Null(w.Parameter.grad));
     }
 }

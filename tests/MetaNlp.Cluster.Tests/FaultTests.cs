@@ -41,6 +41,31 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
+    public async Task ASiloStoppedInTheMiddleOfAnEvaluationDoesNotChangeTheResult()
+    {
+        await using var cluster = await TestSilos.StartAsync(3);
+        var model = Checkpoint.LoadModel(DistributedTrainingTests.SaveStart(PrototypicalNetwork.Name, _dir));
+        var local = MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(model.Learner, ToyEpisodes.Test(), 24);
+
+        // The third silo stops while it holds its first order.
+        var victim = cluster.Silos[2];
+        int fired = 0;
+        TestSilos.Worker(victim).BeforeEvaluate = async order =>
+        {
+            if (Interlocked.Exchange(ref fired, 1) == 1) return;
+            _ = Task.Run(() => cluster.KillSiloAsync(victim));
+            await Task.Delay(TimeSpan.FromSeconds(60));
+        };
+        var coordinator = new ClusterEvaluation(cluster.Client, model, ToyEpisodes.TestJob, episodesPerOrder: 3);
+        var remote = await Task.Run(() => MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(model.Learner, ToyEpisodes.Test(), 24, accuracies: coordinator));
+
+        Assert.Equal(1, fired);
+        Assert.Equal([victim.SiloAddress.ToParsableString()], coordinator.LostWorkers);
+        Assert.Equal(3, coordinator.Stats!.Reassigned);
+        Assert.Equal(local.EpisodeAccuracies, remote.EpisodeAccuracies);
+    }
+
+    [Fact]
     public async Task AWorkerRefusesAnOrderForAVersionItDoesNotHold()
     {
         await using var cluster = await TestSilos.StartAsync(1);

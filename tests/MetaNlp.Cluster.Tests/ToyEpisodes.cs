@@ -10,6 +10,8 @@ internal sealed class ToyEpisodes : IEpisodeSourceFactory
 {
     public const string Job = "toy";
 
+    public const string TestJob = "toy-test";
+
     private static readonly string[] Filler = ["the", "a", "please", "now", "my", "for", "to", "and", "it", "is"];
 
     public static IReadOnlyList<TextExample> Pool { get; } = Examples(classes: 24, perClass: 10);
@@ -18,8 +20,14 @@ internal sealed class ToyEpisodes : IEpisodeSourceFactory
 
     public static EpisodeSampler Train() => new(Pool, TrainClasses, new EpisodeSamplerOptions { Ways = 3, Shots = 2, Queries = 2 }, 11);
 
+    /// <summary>Test episodes over the 8 classes not trained on; <paramref name="seed"/> 21 is what the workers build.</summary>
+    public static EpisodeSampler Test(int seed = 21) => new(Pool, [.. Enumerable.Range(16, 8).Select(c => $"class{c}")], new EpisodeSamplerOptions { Ways = 3, Shots = 2, Queries = 3 }, seed);
+
     public IEpisodeSource Create(string job) =>
         job == Job ? Train() : throw new ArgumentException($"Unknown job '{job}': this worker builds only '{Job}'.", nameof(job));
+
+    public IEpisodeSource CreateEvaluation(string job) =>
+        job == TestJob ? Test() : throw new ArgumentException($"Unknown evaluation job '{job}': this worker builds only '{TestJob}'.", nameof(job));
 
     private static List<TextExample> Examples(int classes, int perClass)
     {

@@ -29,6 +29,7 @@ internal static class EvalCommand
         var hiddenCacheMb = CliOptions.HiddenCacheMegabytes();
         var hiddenCacheFloat16 = CliOptions.HiddenCacheFloat16();
         var json = CliOptions.Json();
+        var cluster = new Option<string?>("--cluster") { Description = "Score the test episodes on the workers of this cluster (configuration file; docs/CLUSTER.md); this process coordinates. Episodic protocols only." };
         var allSplits = new Option<bool>("--all-splits") { Description = "FewCLUE tasks: evaluate on each of the 5 fixed splits and report the mean and standard deviation; --model names one model per split with {split} (1-5) in its path, or is left out for the untrained floor." };
 
         var command = new Command("eval", "Evaluate a model (or an untrained learner) on a benchmark protocol.");
@@ -36,7 +37,7 @@ internal static class EvalCommand
         data.AddTo(command);
         model.AddTo(command);
         episodes.AddTo(command);
-        foreach (var option in new Option[] { count, classesOption, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, allSplits }) command.Options.Add(option);
+        foreach (var option in new Option[] { count, classesOption, seed, threads, hiddenCacheMb, hiddenCacheFloat16, json, allSplits, cluster }) command.Options.Add(option);
 
         command.SetAction(result => CommandRunner.Run(() =>
         {
@@ -46,8 +47,11 @@ internal static class EvalCommand
             bool asJson = result.GetValue(json);
             string? path = result.GetValue(modelPath);
             if (path is not null) model.RefuseWithSavedModel(result, "--model");
+            // A bad cluster file is refused before any data is read.
+            var clusterConfig = result.GetValue(cluster) is { } clusterPath ? MetaNlp.Cluster.ClusterConfig.Load(clusterPath) : null;
             if (result.GetValue(allSplits))
             {
+                if (clusterConfig is not null) throw new ArgumentException("--all-splits evaluates each FewCLUE split's fixed support set in this process; leave out --cluster.");
                 var splitsReport = new JsonObject { ["dataset"] = result.GetValue(data.Dataset), ["model"] = path, ["protocol"] = "FewClue" };
                 FewClueSplitsEval.Run(result.GetValue(data.Dataset) ?? throw new ArgumentException("--all-splits needs --dataset fewclue-TASK."),
                     DataDirectory.Resolve(result.GetValue(data.DataDir)), path, s => UntrainedModel(result, model, episodes, s, s.ForProtocol(), result.GetValue(seed)), asJson, splitsReport);
@@ -57,7 +61,9 @@ internal static class EvalCommand
             }
             FewShotModel? trained = path is null ? null : PretrainedModels.Load(path);
             // A model fine-tuned on a fixed support set (DNNC train_10) is evaluated with that set unless --shots says otherwise.
-            SelectedData selected = LoadData(result, data, trained, result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots);
+            int? shots = result.GetValue(episodes.Shots) ?? trained?.Spec.Training?.SupportShots;
+            int splitIndex = SplitIndex(result, data, trained);
+            SelectedData selected = LoadData(result, data, trained, shots, splitIndex);
             var protocolData = selected.ForProtocol();
             var fewShot = trained ?? UntrainedModel(result, model, episodes, selected, protocolData, result.GetValue(seed));
             var report = new JsonObject
@@ -76,7 +82,32 @@ internal static class EvalCommand
                 Classes = classes switch { "train" => ClassPool.Train, "val" => ClassPool.Validation, "all" => ClassPool.All, _ => ClassPool.Test },
                 Seed = result.GetValue(seed),
             };
+            if (clusterConfig is not null && protocolData.Parts is not EpisodicParts)
+                throw new ArgumentException($"--cluster spreads sampled test episodes over workers; '{selected.Name}' is evaluated by its {protocolData.Kind} protocol on fixed support sets, in one process: leave out --cluster.");
+            using var clusterHost = clusterConfig is null ? null : ClusterJob.Connect(clusterConfig);
+            MetaNlp.Cluster.ClusterEvaluation? distributed = null;
+            if (clusterHost is not null)
+            {
+                var (test, _) = ProtocolEvaluator.EpisodicTest(protocolData, options);
+                var job = new ClusterEvaluationJob(EvaluationDataArguments(result, data, selected.Name, splitIndex), shots, [.. test.Classes], test.Options, options.Seed);
+                distributed = new MetaNlp.Cluster.ClusterEvaluation(ClusterJob.ClientOf(clusterHost), fewShot, job.ToJson());
+                options = options with { EpisodeAccuracies = distributed };
+            }
             var evaluated = ProgressDisplay.RunStages(asJson, progress => ProtocolEvaluator.Evaluate(fewShot.Learner, protocolData, options with { OnProgress = progress }));
+            if (distributed?.Stats is { } stats)
+            {
+                Console.Error.WriteLine($"cluster: {stats.Episodes} episodes on {stats.Workers} workers in {stats.Orders} orders ({stats.Reassigned} reassigned), " +
+                    $"{stats.BytesSent / 1e6:F2} MB sent, {stats.BytesReceived / 1e3:F1} kB received, {stats.Seconds:F1} s");
+                report["cluster"] = new JsonObject
+                {
+                    ["workers"] = stats.Workers,
+                    ["orders"] = stats.Orders,
+                    ["reassigned"] = stats.Reassigned,
+                    ["lost_workers"] = new JsonArray([.. distributed.LostWorkers.Select(w => (JsonNode?)w)]),
+                    ["bytes_sent"] = stats.BytesSent,
+                    ["bytes_received"] = stats.BytesReceived,
+                };
+            }
             switch (evaluated)
             {
                 case EpisodicReport episodic:
@@ -98,16 +129,31 @@ internal static class EvalCommand
         return command;
     }
 
-    private static SelectedData LoadData(ParseResult result, DataSelection data, FewShotModel? trained, int? shots)
+    // A model fine-tuned on one split's support set (FewCLUE train_k) is evaluated with it unless --split-index says otherwise.
+    private static int SplitIndex(ParseResult result, DataSelection data, FewShotModel? trained) =>
+        result.GetResult(data.SplitIndex) is { Implicit: false } ? result.GetValue(data.SplitIndex) : trained?.Spec.Training?.SplitIndex ?? result.GetValue(data.SplitIndex);
+
+    private static SelectedData LoadData(ParseResult result, DataSelection data, FewShotModel? trained, int? shots, int splitIndex)
     {
-        // A model fine-tuned on one split's support set (FewCLUE train_k) is evaluated with it unless --split-index says otherwise.
-        int splitIndex = result.GetResult(data.SplitIndex) is { Implicit: false } ? result.GetValue(data.SplitIndex) : trained?.Spec.Training?.SplitIndex ?? result.GetValue(data.SplitIndex);
         if (data.IsGiven(result)) return data.Load(result, shots, splitIndex);
         string? name = trained?.Spec.Training?.Dataset;
         if (name is null || !DatasetRegistry.TryGet(name, out var info))
             throw new ArgumentException("Say which data to evaluate on: --dataset NAME or --dataset-file FILE" + (name is null ? "." : $" (the model was trained on '{name}', which is not a registry dataset)."));
         var loaded = info.Load(DataDirectory.Resolve(result.GetValue(data.DataDir)), new DatasetLoadOptions { SplitIndex = splitIndex, Shots = shots });
         return new SelectedData(name, loaded.Dataset, trained?.Spec.Training?.Split ?? loaded.Split, loaded);
+    }
+
+    // The data options a worker reads the same data with: those given (or the model's dataset), with the split index resolved here.
+    private static string[] EvaluationDataArguments(ParseResult result, DataSelection data, string name, int splitIndex)
+    {
+        string[] given = data.IsGiven(result) ? ClusterJob.DataArguments(result, data) : ["--dataset", name];
+        var kept = new List<string>();
+        for (int i = 0; i < given.Length; i++)
+        {
+            if (given[i] == data.SplitIndex.Name) i++;
+            else kept.Add(given[i]);
+        }
+        return [.. kept, data.SplitIndex.Name, splitIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)];
     }
 
     // No checkpoint: a fresh learner whose vocabulary comes from the training classes (or the support set), the

@@ -8,7 +8,7 @@ using MetaNlp.Workarounds;
 
 namespace MetaNlp.Cli.Commands;
 
-/// <summary><c>metanlp worker --cluster CONFIG</c>: a silo that computes meta-gradients for <c>train --cluster</c> coordinators (docs/CLUSTER.md).</summary>
+/// <summary><c>metanlp worker --cluster CONFIG</c>: a silo that computes meta-gradients for <c>train --cluster</c> and scores test episodes for <c>eval --cluster</c> coordinators (docs/CLUSTER.md).</summary>
 internal static class WorkerCommand
 {
     public static Command Create()
@@ -18,7 +18,7 @@ internal static class WorkerCommand
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "This worker's gateway port, instead of the file's gatewayPort." };
         var dataDir = CliOptions.DataDir();
         var threads = CliOptions.Threads();
-        var command = new Command("worker", "Start a worker (an Orleans silo) that computes meta-gradients for `train --cluster` coordinators, until Ctrl-C.");
+        var command = new Command("worker", "Start a worker (an Orleans silo) that computes meta-gradients for `train --cluster` and scores test episodes for `eval --cluster` coordinators, until Ctrl-C.");
         foreach (var option in new Option[] { cluster, siloPort, gatewayPort, dataDir, threads }) command.Options.Add(option);
         command.SetAction(result => CommandRunner.Run(() =>
         {

@@ -16,29 +16,31 @@ public sealed record EvaluationResult(AccuracySummary Accuracy, IReadOnlyList<do
 public static class EpisodeEvaluator
 {
     /// <summary>Evaluates episodes 0..<paramref name="episodes"/>-1 of <paramref name="sampler"/>.</summary>
-    public static EvaluationResult Evaluate(IFewShotLearner learner, IEpisodeSource sampler, int episodes, Action<int>? onEpisode = null)
+    /// <param name="learner">The learner, put in evaluation mode for the call.</param>
+    /// <param name="sampler">The test episodes.</param>
+    /// <param name="episodes">How many, from index 0.</param>
+    /// <param name="onEpisode">Called with the number of episodes done so far; null for none.</param>
+    /// <param name="accuracies">Where the episodes are computed: null for this process (<see cref="LocalEpisodeAccuracies"/>).</param>
+    public static EvaluationResult Evaluate(IFewShotLearner learner, IEpisodeSource sampler, int episodes, Action<int>? onEpisode = null, IEpisodeAccuracySource? accuracies = null)
     {
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(sampler);
         if (episodes < 1) throw new ArgumentOutOfRangeException(nameof(episodes), "Evaluate at least one episode.");
         bool wasTraining = learner.Module.training;
         learner.Module.eval();
-        var accuracies = new double[episodes];
         var clock = Stopwatch.StartNew();
+        double[] values;
         try
         {
-            for (int i = 0; i < episodes; i++)
-            {
-                using var scope = NewDisposeScope();
-                accuracies[i] = EpisodeAccuracy(learner, sampler.Sample(i));
-                onEpisode?.Invoke(i + 1);
-            }
+            values = (accuracies ?? LocalEpisodeAccuracies.Instance).Compute(learner, sampler, episodes, onEpisode);
         }
         finally
         {
             if (wasTraining) learner.Module.train();
         }
-        return new EvaluationResult(AccuracySummary.FromValues(accuracies), accuracies, clock.Elapsed.TotalSeconds);
+        if (values.Length != episodes)
+            throw new InvalidOperationException($"{episodes} episodes were asked for and {values.Length} accuracies came back.");
+        return new EvaluationResult(AccuracySummary.FromValues(values), values, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Fraction of the episode's queries the adapted classifier labels correctly.</summary>

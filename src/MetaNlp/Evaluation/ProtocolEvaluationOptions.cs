@@ -20,6 +20,13 @@ public sealed record ProtocolEvaluationOptions
     /// <summary>Seed of the test episodes (the same seed gives the same episodes).</summary>
     public int Seed { get; init; } = 2024;
 
+    /// <summary>
+    /// Where episodic data's test episodes are computed: null for this process; a cluster's coordinator spreads them
+    /// over worker processes (<c>MetaNlp.Cluster.ClusterEvaluation</c>). The protocols with a fixed support set
+    /// (DNNC, ARSC, FewJoint) run here and refuse one.
+    /// </summary>
+    public IEpisodeAccuracySource? EpisodeAccuracies { get; init; }
+
     /// <summary>Called as the evaluation advances (for a progress bar); null for none.</summary>
     public Action<EvaluationProgress>? OnProgress { get; init; }
 }

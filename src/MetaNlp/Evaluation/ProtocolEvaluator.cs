@@ -23,6 +23,8 @@ public static class ProtocolEvaluator
         ArgumentNullException.ThrowIfNull(learner);
         ArgumentNullException.ThrowIfNull(data);
         options ??= new ProtocolEvaluationOptions();
+        if (options.EpisodeAccuracies is not null && data.Parts is not EpisodicParts)
+            throw new ArgumentException($"'{data.Name}' is evaluated by its {data.Kind} protocol on fixed support sets, in this process; only sampled test episodes are spread over other processes (leave out --cluster).");
         return data.Parts switch
         {
             EpisodicParts => Episodes(learner, data, options),
@@ -33,8 +35,17 @@ public static class ProtocolEvaluator
         };
     }
 
-    private static EpisodicReport Episodes(IFewShotLearner learner, ProtocolData data, ProtocolEvaluationOptions options)
+    /// <summary>
+    /// The test episodes that <see cref="Evaluate"/> draws from episodic data: the seeded sampler over the class pool
+    /// of <paramref name="options"/> and how many episodes (the benchmark's count unless the options give one).
+    /// </summary>
+    /// <exception cref="ArgumentException">The data is not episodic, its class pool is empty, or the episode shape does not fit it.</exception>
+    public static (EpisodeSampler Episodes, int Count) EpisodicTest(ProtocolData data, ProtocolEvaluationOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new ProtocolEvaluationOptions();
+        if (data.Parts is not EpisodicParts)
+            throw new ArgumentException($"'{data.Name}' is evaluated by its {data.Kind} protocol, not in sampled test episodes.", nameof(data));
         var sampling = (options.Sampling ?? data.Protocol?.EpisodeShape ?? new EpisodeSamplerOptions()) with { AllowFewerWays = true };
         sampling.Validate();
         var split = data.Split;
@@ -49,10 +60,14 @@ public static class ProtocolEvaluator
             string which = options.Classes switch { ClassPool.Train => "train", ClassPool.Validation => "val", _ => "test" };
             throw new ArgumentException($"The class split of '{data.Name}' has no {which} classes to evaluate: give --{which}-classes, or choose others with --classes.");
         }
-        var sampler = new EpisodeSampler(data.Dataset.All, pool, sampling, options.Seed);
-        int n = options.Episodes ?? data.Protocol?.TestEpisodes ?? 1000;
-        var result = EpisodeEvaluator.Evaluate(learner, sampler, n, i => options.OnProgress?.Invoke(new EvaluationProgress(EvaluationProgress.EpisodesStage, i, n)));
-        return new EpisodicReport(data.Name, data.Kind, options.Classes, sampling, sampler.Ways, result) { Note = sampler.Note };
+        return (new EpisodeSampler(data.Dataset.All, pool, sampling, options.Seed), options.Episodes ?? data.Protocol?.TestEpisodes ?? 1000);
+    }
+
+    private static EpisodicReport Episodes(IFewShotLearner learner, ProtocolData data, ProtocolEvaluationOptions options)
+    {
+        var (sampler, n) = EpisodicTest(data, options);
+        var result = EpisodeEvaluator.Evaluate(learner, sampler, n, i => options.OnProgress?.Invoke(new EvaluationProgress(EvaluationProgress.EpisodesStage, i, n)), options.EpisodeAccuracies);
+        return new EpisodicReport(data.Name, data.Kind, options.Classes, sampler.Options, sampler.Ways, result) { Note = sampler.Note };
     }
 
     private static AllClassesReport FixedSupport(IFewShotLearner learner, ProtocolData data, FixedSupportParts parts, Action<EvaluationProgress>? onProgress)
