@@ -41,6 +41,9 @@ internal sealed record ClusterJob(string[] DataArgs, int? Shots, EpisodeSamplerO
         {
             var read = JsonSerializer.Deserialize<ClusterEvaluationJob>(job) ?? throw new ArgumentException("An empty cluster evaluation job.", nameof(job));
             var selected = LoadData(read.DataArgs, read.Shots, dataDir);
+            if (read.ValidationOf is { } training)
+                return TrainingSources.From(selected.ForProtocol(), training.Sampling, training.Seed).Validation
+                    ?? throw new ArgumentException("The coordinator's training data has no validation episodes here.", nameof(job));
             return new EpisodeSampler(selected.ForProtocol().Dataset.All, read.Classes, read.Sampling, read.Seed);
         }
     }

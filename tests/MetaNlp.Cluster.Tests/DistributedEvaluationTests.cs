@@ -1,6 +1,7 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Evaluation;
 using MetaNlp.Models;
+using MetaNlp.Training;
 
 namespace MetaNlp.Cluster.Tests;
 
@@ -39,6 +40,25 @@ public sealed class DistributedEvaluationTests(ThreeSilos silos) : IDisposable
         Assert.All(Enumerable.Range(0, 3), i => Assert.True(after[i] > before[i], $"worker {i} scored no order"));
         Assert.Equal(37, progress[^1]);
         Assert.Equal(progress.Order(), progress);
+    }
+
+    [Fact]
+    public async Task ValidationOnTheWorkersKeepsTheSingleProcessHistory()
+    {
+        string start = DistributedTrainingTests.SaveStart(PrototypicalNetwork.Name, _dir);
+        var options = DistributedTrainingTests.Options with { ValidateEvery = 4, ValidationEpisodes = 13, Patience = 10 };
+        var local = new MetaTrainer().Train(Checkpoint.LoadModel(start), options, ToyEpisodes.Train(), ToyEpisodes.Test(), Path.Combine(_dir, "local"));
+        int before = silos.Cluster.Silos.Sum(s => TestSilos.Worker(s).EvaluationOrdersScored);
+
+        // The steps here, only the validations on the workers: the weights are then the same at each validation.
+        var trainer = new MetaTrainer { ValidationAccuracies = model => new ClusterEvaluation(silos.Cluster.Client, model, ToyEpisodes.TestJob) };
+        var remote = await Task.Run(() => trainer.Train(Checkpoint.LoadModel(start), options, ToyEpisodes.Train(), ToyEpisodes.Test(), Path.Combine(_dir, "cluster")));
+
+        Assert.True(local.Progress.History.Count >= 3, "validated several times");
+        Assert.Equal(local.Progress.History.Select(p => p.Accuracy), remote.Progress.History.Select(p => p.Accuracy));
+        Assert.True(local.Progress.History.Select(p => p.Accuracy).Distinct().Count() > 1, "the validations differ, so each was scored with its own weights");
+        Assert.Equal(local.Progress.BestEpisode, remote.Progress.BestEpisode);
+        Assert.True(silos.Cluster.Silos.Sum(s => TestSilos.Worker(s).EvaluationOrdersScored) > before, "the workers scored the validations");
     }
 
     [Fact]

@@ -229,13 +229,16 @@ internal static class TrainCommand
             if (validationSampler is null) Console.Error.WriteLine("note: fewer than two validation classes, so no validation: the last weights are kept.");
 
             using var clusterHost = clusterConfig is null ? null : ClusterJob.Connect(clusterConfig);
-            var distributed = clusterHost is null ? null : new MetaNlp.Cluster.ClusterMetaGradient(ClusterJob.ClientOf(clusterHost),
-                new ClusterJob(ClusterJob.DataArguments(result, data), result.GetValue(episodes.Shots), sampling with { AllowFewerWays = true }, runSeed, options.Sampler,
-                    savedRun?.Training.Trainer!.MaxEpisodes ?? options.MaxEpisodes).ToJson());
+            var clusterJob = clusterHost is null ? null : new ClusterJob(ClusterJob.DataArguments(result, data), result.GetValue(episodes.Shots), sampling with { AllowFewerWays = true }, runSeed, options.Sampler,
+                savedRun?.Training.Trainer!.MaxEpisodes ?? options.MaxEpisodes);
+            var distributed = clusterHost is null ? null : new MetaNlp.Cluster.ClusterMetaGradient(ClusterJob.ClientOf(clusterHost), clusterJob!.ToJson());
+            // Validation with many episodes is spread too; one fixed-support episode (DNNC) is scored here.
+            string? validationJob = clusterHost is null || validationSampler is null or { DistinctEpisodes: 1 } ? null : ClusterEvaluationJob.Validation(clusterJob!).ToJson();
             var trainer = new MetaTrainer
             {
                 OnWarning = message => Console.Error.WriteLine($"warning: {message}"),
                 Gradients = distributed ?? (IMetaGradientSource)LocalMetaGradient.Instance,
+                ValidationAccuracies = validationJob is null ? null : m => new MetaNlp.Cluster.ClusterEvaluation(ClusterJob.ClientOf(clusterHost!), m, validationJob),
             };
             using var metrics = new MetricsLog(output, savedRun?.State.Progress?.EpisodesDone ?? 0);
             using var interrupt = new InterruptSignal();

@@ -37,6 +37,13 @@ public sealed class MetaTrainer
     /// </summary>
     public IMetaGradientSource Gradients { get; init; } = LocalMetaGradient.Instance;
 
+    /// <summary>
+    /// Where the validation episodes are scored, given the model being trained (its weights at that validation): null
+    /// for this process; a cluster's coordinator (<c>MetaNlp.Cluster.ClusterEvaluation</c>) spreads them over its
+    /// workers. The accuracies, and so the model kept, are the same either way.
+    /// </summary>
+    public Func<FewShotModel, IEpisodeAccuracySource>? ValidationAccuracies { get; init; }
+
     /// <summary>Called with the encoder's warnings (<see cref="Encoders.TextEncoder.Warning"/>), such as a full cache.</summary>
     public Action<string>? OnWarning { get; set; }
 
@@ -225,7 +232,8 @@ public sealed class MetaTrainer
         // the run after Patience validations without improvement.
         void Validate(double? trainLoss)
         {
-            var result = EpisodeEvaluator.Evaluate(learner, validation!, Math.Min(options.ValidationEpisodes, validation!.DistinctEpisodes ?? int.MaxValue));
+            var result = EpisodeEvaluator.Evaluate(learner, validation!, Math.Min(options.ValidationEpisodes, validation!.DistinctEpisodes ?? int.MaxValue),
+                accuracies: ValidationAccuracies?.Invoke(model));
             var point = new ValidationPoint(progress.EpisodesDone, trainLoss, result.Accuracy.Mean, result.Accuracy.Ci95);
             progress = progress with { History = [.. progress.History, point], LossSinceValidation = 0, StepsSinceValidation = 0 };
             if (progress.BestValidationAccuracy is null || point.Accuracy > progress.BestValidationAccuracy)
