@@ -109,12 +109,12 @@ public static class RunReport
         doc.Table(["setting", "value"], [.. Settings(run.Spec)]);
 
         string markdown = Path.Combine(run.Directory, MarkdownFileName);
-        AtomicText(markdown, doc.Markdown);
+        AtomicFile.WriteAllText(markdown, doc.Markdown);
         written.Add(markdown);
         if (html)
         {
             string htmlPath = Path.Combine(run.Directory, HtmlFileName);
-            AtomicText(htmlPath, doc.Html($"Training run {name}"));
+            AtomicFile.WriteAllText(htmlPath, doc.Html($"Training run {name}"));
             written.Add(htmlPath);
         }
         return written;
@@ -153,20 +153,6 @@ public static class RunReport
     }
 
     private static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture);
-
-    private static void AtomicText(string path, string text)
-    {
-        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(false));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
 
     // The report's content, kept once and written as Markdown and as HTML.
     private sealed class ReportDocument

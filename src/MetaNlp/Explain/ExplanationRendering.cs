@@ -109,19 +109,7 @@ public static class ExplanationRendering
     public static void SaveHtml(Explanation explanation, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string content = Html(explanation);
-        string full = Path.GetFullPath(path);
-        StaleTempFiles.Remove(full, ".tmp");
-        string temp = StaleTempFiles.NameFor(full, ".tmp");
-        try
-        {
-            File.WriteAllText(temp, content, new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllText(path, Html(explanation));
     }
 
     private static int IndexOf(Explanation explanation, string label) => explanation.Labels.ToList().IndexOf(label);

@@ -12,7 +12,7 @@ public partial class FolderDependencyTests
 {
     private static readonly string[][] Layers =
     [
-        [FolderDependencyScan.Root],        // OptionBounds, StaleTempFiles: checks every layer shares
+        [FolderDependencyScan.Root],        // OptionBounds, StaleTempFiles, AtomicFile: checks and writes every layer shares
         ["Workarounds"],                   // TorchSharp workarounds: Scalars, native heap and threads, Scalar-safe optimizers
         ["Functional", "Interop", "Pretrained"], // tensor maths; the safetensors format; the pretrained model's files
         ["Text"],                          // tokenizers and text rules
@@ -23,6 +23,7 @@ public partial class FolderDependencyTests
         ["Evaluation", "Explain"],         // protocols and explanations over a learner
         ["Training"],                      // trainer, resume, sources, recipes
         ["Api"],                           // the one-call facade over all of it
+        ["Studies"],                       // measurements over many training runs through the facade
     ];
 
     // Uses that break the layers, each with why and what removes it. None is left: the last four (the dataset registry
