@@ -98,7 +98,8 @@ public static class DataNeedsStudy
 
         var trainingShape = options.Training.Episodes;
         var testShape = (options.TestShape ?? (shape is { } benchmark ? benchmark with { Shots = trainingShape?.Shots ?? benchmark.Shots } : trainingShape) ?? new EpisodeSamplerOptions())
-            with { AllowFewerWays = true };
+            with
+        { AllowFewerWays = true };
         Directory.CreateDirectory(outputDirectory);
         CheckSettings(outputDirectory, classCounts, examples, testShape, options);
         var test = new EpisodeSampler(dataset.All, split.Test, testShape, options.EvaluationSeed);
