@@ -26,7 +26,14 @@ def request(connection, method, path, body=None, key=None):
     return response.status, response.read()
 
 
-def phase(url, classifier, texts, batch, clients, max_requests, max_seconds):
+def cpu_seconds(pid):
+    """User plus system CPU seconds of process pid (all its threads), from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def phase(url, classifier, texts, batch, clients, max_requests, max_seconds, pid=None):
     host = urllib.parse.urlparse(url)
     latencies, errors, lock = [], [], threading.Lock()
     issued = [0]
@@ -58,18 +65,24 @@ def phase(url, classifier, texts, batch, clients, max_requests, max_seconds):
         connection.close()
 
     threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    server_cpu, client_cpu = (cpu_seconds(pid) if pid else None), time.process_time()
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = cpu_seconds(pid) - server_cpu if pid else None
     latencies.sort()
     q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else None
     return {"texts_per_request": batch, "clients": clients, "requests": len(latencies) + len(errors), "errors": len(errors),
             "seconds": round(wall, 2), "requests_per_second": round(len(latencies) / wall, 1), "texts_per_second": round(len(latencies) * batch / wall, 1),
             "p50_ms": round(q(0.50), 2) if latencies else None, "p99_ms": round(q(0.99), 2) if latencies else None,
-            "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else None}
+            "mean_ms": round(statistics.fmean(latencies) * 1000, 2) if latencies else None,
+            # Where the 2 cores went: the server's CPU per text answered, and the load generator's own CPU (same machine).
+            "server_cpu_ms_per_text": round(server_cpu * 1000 / (len(latencies) * batch), 3) if server_cpu is not None and latencies else None,
+            "server_cpu_seconds": round(server_cpu, 2) if server_cpu is not None else None, "client_cpu_seconds": round(client_cpu, 2)}
 
 
 def rss_mb(pid):
@@ -140,7 +153,7 @@ def main():
     parser.add_argument("--memory-texts", type=int, default=0, help="new texts of the memory phase (0: no memory phase)")
     parser.add_argument("--memory-every", type=int, default=2048, help="texts between two RSS samples")
     parser.add_argument("--memory-length", type=int, default=0, help="characters per text in the memory phase (0: the sample sentences as they are)")
-    parser.add_argument("--pid", type=int, help="the server's process id (for its RSS)")
+    parser.add_argument("--pid", type=int, help="the server's process id (for its RSS and CPU time)")
     parser.add_argument("--cache-mb", type=float, help="the memory the server's caches may take (MiB): the bound is the RSS after warm-up plus this")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 32], help="texts per request of each throughput phase")
     parser.add_argument("--skip-throughput", action="store_true", help="run only the memory phase")
@@ -158,9 +171,10 @@ def main():
     request(connection, "POST", f"/api/classifiers/{classifier}/classify", {"texts": texts[:1]})   # adapts once before timing
     results = []
     for batch in (() if args.skip_throughput else args.sizes):
-        result = phase(args.url, classifier, texts, batch, args.clients, args.requests, args.seconds)
+        result = phase(args.url, classifier, texts, batch, args.clients, args.requests, args.seconds, args.pid)
         print(f"{batch:2d} text(s)/request: {result['requests_per_second']} requests/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-              f"{result['errors']} errors ({result['requests']} requests in {result['seconds']} s, {args.clients} clients)", flush=True)
+              f"{result['errors']} errors ({result['requests']} requests in {result['seconds']} s, {args.clients} clients); "
+              f"server CPU {result['server_cpu_ms_per_text']} ms per text, load generator CPU {result['client_cpu_seconds']} s", flush=True)
         results.append(result)
     if args.memory_texts > 0:
         results.append(memory_phase(args.url, classifier, texts, args.clients, args.memory_texts, args.memory_every, args.pid, args.cache_mb, args.memory_length))
