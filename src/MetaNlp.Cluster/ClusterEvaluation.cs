@@ -61,7 +61,7 @@ public sealed class ClusterEvaluation : IEpisodeAccuracySource
         var run = new EvaluationRun
         {
             RunId = Guid.NewGuid().ToString("N"),
-            Model = CheckpointBytes(_model),
+            Model = ModelBytes.Of(_model),
             Job = _job,
             Episodes = count,
             Fingerprint = EpisodeFingerprint.OfEvaluation(episodes, count),
@@ -142,20 +142,6 @@ public sealed class ClusterEvaluation : IEpisodeAccuracySource
         // A worker restarted under the same address, or taken by another coordinator's run since it joined: tell it again, once.
         await grain.JoinEvaluation(run).ConfigureAwait(false);
         return await grain.Evaluate(order).ConfigureAwait(false);
-    }
-
-    private static byte[] CheckpointBytes(FewShotModel model)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"metanlp-evaluation-{Environment.ProcessId}-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            Checkpoint.SaveModel(path, model);
-            return File.ReadAllBytes(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }
 

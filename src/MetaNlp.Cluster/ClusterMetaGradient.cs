@@ -99,28 +99,16 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
         return new MetaStepGradient(lossSum / step.Count, rows);
     }
 
-    private RunDescription Describe(MetaStep step, (string Name, TorchSharp.Modules.Parameter Parameter)[] weights)
+    private RunDescription Describe(MetaStep step, (string Name, TorchSharp.Modules.Parameter Parameter)[] weights) => new()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"metanlp-coordinator-{Environment.ProcessId}-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            Checkpoint.SaveModel(path, step.Model);
-            return new RunDescription
-            {
-                RunId = RunId,
-                Model = File.ReadAllBytes(path),
-                WeightNames = [.. weights.Select(w => w.Name)],
-                Job = _job,
-                RunSeed = step.RunSeed,
-                SparseEmbeddings = step.SparseTable is not null,
-                Fingerprint = EpisodeFingerprint.Of(step.Episodes, [0]),
-            };
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+        RunId = RunId,
+        Model = ModelBytes.Of(step.Model),
+        WeightNames = [.. weights.Select(w => w.Name)],
+        Job = _job,
+        RunSeed = step.RunSeed,
+        SparseEmbeddings = step.SparseTable is not null,
+        Fingerprint = EpisodeFingerprint.Of(step.Episodes, [0]),
+    };
 
     private async Task<List<WorkResult>> DispatchAsync(MetaStep step, byte[] weights, StepCounters stats)
     {

@@ -56,7 +56,7 @@ public sealed class WorkerRuntime : IDisposable
             string fingerprint = EpisodeFingerprint.Of(source, [0]);
             if (fingerprint != run.Fingerprint)
                 throw new InvalidDataException($"Run {run.RunId}: the training episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
-            var model = ReadModel(run.Model);
+            var model = ModelBytes.Read(run.Model);
             var weights = WeightPacking.Trainable(model.Learner.Module);
             if (!weights.Select(w => w.Name).SequenceEqual(run.WeightNames))
             {
@@ -81,7 +81,7 @@ public sealed class WorkerRuntime : IDisposable
             string fingerprint = EpisodeFingerprint.OfEvaluation(source, run.Episodes);
             if (fingerprint != run.Fingerprint)
                 throw new InvalidDataException($"Evaluation {run.RunId}: the test episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
-            var model = ReadModel(run.Model);
+            var model = ModelBytes.Read(run.Model);
             model.Learner.Module.eval();
             _run = new WorkerRun(run.RunId, 0, model, [], source, null);
         }
@@ -110,20 +110,6 @@ public sealed class WorkerRuntime : IDisposable
             }
             EvaluationOrdersScored++;
             return new EvaluationAnswer { Status = WorkStatus.Done, Episodes = order.Episodes, Accuracies = accuracies, ComputeSeconds = clock.Elapsed.TotalSeconds };
-        }
-    }
-
-    private static FewShotModel ReadModel(byte[] checkpoint)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"metanlp-worker-{Environment.ProcessId}-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            File.WriteAllBytes(path, checkpoint);
-            return Checkpoint.LoadModel(path);
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 
