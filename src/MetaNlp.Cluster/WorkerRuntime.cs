@@ -50,12 +50,13 @@ public sealed class WorkerRuntime : IDisposable
         lock (LibTorch)
         {
             if (_run?.RunId == run.RunId) return;
-            _run?.Dispose();
-            _run = null;
+            // Checked before the run held is let go: a refused join leaves the worker as it was.
             var source = _episodes.Create(run.Job);
             string fingerprint = EpisodeFingerprint.Of(source, [0]);
             if (fingerprint != run.Fingerprint)
                 throw new InvalidDataException($"Run {run.RunId}: the training episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
+            _run?.Dispose();
+            _run = null;
             var model = ModelBytes.Read(run.Model);
             var weights = WeightPacking.Trainable(model.Learner.Module);
             if (!weights.Select(w => w.Name).SequenceEqual(run.WeightNames))
@@ -75,12 +76,12 @@ public sealed class WorkerRuntime : IDisposable
         lock (LibTorch)
         {
             if (_run?.RunId == run.RunId) return;
-            _run?.Dispose();
-            _run = null;
             var source = _episodes.CreateEvaluation(run.Job);
             string fingerprint = EpisodeFingerprint.OfEvaluation(source, run.Episodes);
             if (fingerprint != run.Fingerprint)
                 throw new InvalidDataException($"Evaluation {run.RunId}: the test episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
+            _run?.Dispose();
+            _run = null;
             var model = ModelBytes.Read(run.Model);
             model.Learner.Module.eval();
             _run = new WorkerRun(run.RunId, 0, model, [], source, null);

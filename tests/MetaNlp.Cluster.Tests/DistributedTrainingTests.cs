@@ -128,15 +128,30 @@ public sealed class DistributedTrainingTests(ThreeSilos silos) : IDisposable
     }
 
     [Fact]
-    public void AWorkerBuildingOtherTrainingEpisodesIsRefused()
+    public async Task AWorkerBuildingOtherTrainingEpisodesIsRefusedAndKeepsItsRun()
     {
         var model = Checkpoint.LoadModel(SaveStart(PrototypicalNetwork.Name, _dir));
+        var held = new ClusterMetaGradient(silos.Cluster.Client, ToyEpisodes.Job);
+        using (NewDisposeScope()) held.Compute(new MetaStep(model, ToyEpisodes.Train(), 0, 3, 3, null)); // every worker holds this run at version 0
+        model.Learner.Module.zero_grad(set_to_none: true);
+
+        // Another coordinator whose episodes come from another seed than the workers' (11): in effect, other data.
         var coordinator = new ClusterMetaGradient(silos.Cluster.Client, ToyEpisodes.Job);
-        // The coordinator's episodes come from another seed than the workers' (11): they read other data in effect.
         var other = new EpisodeSampler(ToyEpisodes.Pool, ToyEpisodes.TrainClasses, new EpisodeSamplerOptions { Ways = 3, Shots = 2, Queries = 2 }, 12);
-        using var scope = NewDisposeScope();
-        var e = Assert.Throws<InvalidDataException>(() => coordinator.Compute(new MetaStep(model, other, 0, 3, 3, null)));
+        var e = Assert.Throws<InvalidDataException>(() =>
+        {
+            using var scope = NewDisposeScope();
+            coordinator.Compute(new MetaStep(model, other, 0, 3, 3, null));
+        });
         Assert.Contains("not the coordinator's", e.Message, StringComparison.Ordinal);
         Assert.All(WeightPacking.Trainable(model.Learner.Module), w => Assert.Null(w.Parameter.grad));
+
+        // The refusal left each worker's run as it was: the first coordinator's orders are still computed, weights not resent.
+        foreach (var silo in silos.Cluster.Silos)
+        {
+            var worker = silos.Cluster.Client.GetGrain<IMetaWorkerGrain>(silo.SiloAddress.ToParsableString());
+            var answer = await worker.Compute(new WorkOrder { RunId = held.RunId, Version = 0, Episodes = [0], Divisor = 1 });
+            Assert.Equal(WorkStatus.Done, answer.Status);
+        }
     }
 }
