@@ -29,7 +29,7 @@ internal static class StudyCommand
         var model = new ModelOptions();
         var episodes = new EpisodeOptions();
         var classCounts = new Option<string?>("--class-counts") { Description = "Numbers of meta-training classes, comma-separated (each 2 to the split's). Default: a quarter, half and all of the split's." };
-        var examples = new Option<string?>("--examples-per-class") { Description = "Examples kept per meta-training class, comma-separated, `all` for every one. Default: 10,50,all." };
+        var examples = new Option<string?>("--examples-per-class") { Description = "Examples kept per meta-training class, comma-separated, `all` for every one; each at least a training episode's shots plus queries. Default: that least number, four times it, and all." };
         var testEpisodes = CliOptions.Positive<int>("--test-episodes", "Test episodes per cell (the same for every cell), 1 to 1,000,000.", 300);
         var maxEpisodes = CliOptions.Positive<int>("--max-episodes", $"Training episodes at most, per cell. {ModelOptions.RecipeDefault}");
         var lr = CliOptions.Positive<double>("--lr", $"Outer (meta) learning rate, above 0 and at most 10. {ModelOptions.RecipeDefault}");

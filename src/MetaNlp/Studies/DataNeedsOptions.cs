@@ -8,7 +8,10 @@ public sealed record DataNeedsOptions
     /// <summary>Numbers of meta-training classes to train on (each at least 2 and at most the split's); empty: a quarter, half and all of the split's training classes.</summary>
     public IReadOnlyList<int> ClassCounts { get; init; } = [];
 
-    /// <summary>Examples per training class (at least 1); <see cref="AllExamples"/> keeps every example. Empty: 10, 50 and all.</summary>
+    /// <summary>
+    /// Examples per training class, each at least a training episode's shots plus queries; <see cref="AllExamples"/>
+    /// keeps every example. Empty: that least number, four times it, and all.
+    /// </summary>
     public IReadOnlyList<int> ExamplesPerClass { get; init; } = [];
 
     /// <summary>Stands for "every example of each class" in <see cref="ExamplesPerClass"/>.</summary>

@@ -82,15 +82,17 @@ public static class DataNeedsStudy
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
         ClassSplitFile.Validate(split, dataset);
         int[] classCounts = options.ClassCounts.Count > 0 ? [.. options.ClassCounts] : DefaultClassCounts(split.Train.Count);
-        int[] examples = options.ExamplesPerClass.Count > 0 ? [.. options.ExamplesPerClass] : [10, 50, DataNeedsOptions.AllExamples];
+
         foreach (int c in classCounts)
         {
             if (c < 2 || c > split.Train.Count)
                 throw new ArgumentException($"Class count {c} is out of bounds: the split has {split.Train.Count} training classes (at least 2 are needed).", nameof(options));
         }
-        if (examples.Any(e => e < 0)) throw new ArgumentException("Examples per class must be at least 1 (or 0 for all).", nameof(options));
         var episodeShape = options.Training.Episodes ?? shape ?? new EpisodeSamplerOptions();
         int needed = episodeShape.Shots + episodeShape.Queries;
+        // By default the fewest examples a training episode can be drawn from, four times that, and all.
+        int[] examples = options.ExamplesPerClass.Count > 0 ? [.. options.ExamplesPerClass] : [needed, 4 * needed, DataNeedsOptions.AllExamples];
+        if (examples.Any(e => e < 0)) throw new ArgumentException("Examples per class must be at least 1 (or 0 for all).", nameof(options));
         if (examples.FirstOrDefault(e => e != DataNeedsOptions.AllExamples && e < needed) is int tooFew and > 0)
             throw new ArgumentException($"{tooFew} examples per class cannot fill a {episodeShape.Shots}-shot {episodeShape.Queries}-query training episode, which takes {needed} of each class: keep at least {needed}, or train on smaller episodes.", nameof(options));
         OptionBounds.Check(nameof(options.TestEpisodes), options.TestEpisodes, 1, 1_000_000);

@@ -83,6 +83,16 @@ public class DataNeedsStudyTests
     }
 
     [Fact]
+    public void TheDefaultExamplesStartAtTheFewestAnEpisodeCanBeDrawnFrom()
+    {
+        using var dir = new TempDir();
+        // 2-shot 3-query training episodes: 5 examples, 20, and all (12 here).
+        var cells = DataNeedsStudy.Run(Toy, Split, Options() with { ClassCounts = [4], ExamplesPerClass = [] }, dir.Path);
+        Assert.Equal([(int?)5, 20, null], cells.Select(c => c.ExamplesPerClass));
+        Assert.Equal([4 * 5, 4 * 12, 4 * 12], cells.Select(c => c.TrainingExamples));
+    }
+
+    [Fact]
     public void AGridCellTooSmallForAnEpisodeIsRefusedBeforeAnyTraining()
     {
         using var dir = new TempDir();
