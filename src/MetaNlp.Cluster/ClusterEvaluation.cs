@@ -66,8 +66,7 @@ public sealed class ClusterEvaluation : IEpisodeAccuracySource
             Episodes = count,
             Fingerprint = EpisodeFingerprint.OfEvaluation(episodes, count),
         };
-        var hosts = _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).GetAwaiter().GetResult();
-        var idle = new Queue<string>(hosts.Keys.Select(s => s.ToParsableString()).Where(k => !_lost.Contains(k)).Order(StringComparer.Ordinal));
+        var idle = new Queue<string>(Task.Run(() => ClusterMembership.LiveWorkersAsync(_client, _lost)).GetAwaiter().GetResult());
         if (idle.Count == 0) throw new ClusterFailedException("No worker is live in the cluster: start workers (`metanlp worker --cluster CONFIG`) before evaluating.");
         int workers = idle.Count;
         int size = _episodesPerOrder > 0 ? _episodesPerOrder : Math.Clamp(count / (4 * workers), 1, 50);

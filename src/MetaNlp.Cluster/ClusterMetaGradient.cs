@@ -112,8 +112,7 @@ public sealed class ClusterMetaGradient : IMetaGradientSource
 
     private async Task<List<WorkResult>> DispatchAsync(MetaStep step, byte[] weights, StepCounters stats)
     {
-        var hosts = await _client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
-        var workers = hosts.Keys.Select(s => s.ToParsableString()).Where(k => !_lost.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var workers = await ClusterMembership.LiveWorkersAsync(_client, [.. _lost.Keys]).ConfigureAwait(false);
         if (workers.Count == 0) throw new ClusterFailedException("No worker is live in the cluster: start workers (`metanlp worker --cluster CONFIG`) before training.");
         long[] episodes = [.. step.EpisodeIndices];
         // Contiguous chunks, one per worker (fewer when the meta-batch is smaller than the cluster).
