@@ -60,8 +60,11 @@ public sealed class FaultTests : IDisposable
         var remote = await Task.Run(() => MetaNlp.Evaluation.EpisodeEvaluator.Evaluate(model.Learner, ToyEpisodes.Test(), 24, accuracies: coordinator));
 
         Assert.Equal(1, fired);
-        Assert.Equal([victim.SiloAddress.ToParsableString()], coordinator.LostWorkers);
-        Assert.Equal(3, coordinator.Stats!.Reassigned);
+        Assert.Contains(victim.SiloAddress.ToParsableString(), coordinator.LostWorkers);
+        // Orders of 3 episodes each: the victim's came back to the queue. A call in flight to another silo can fail
+        // too while the stopped silo goes down (seen in CI); that worker is then dropped as well, which changes who
+        // scores the rest, never the result.
+        Assert.True(coordinator.Stats!.Reassigned >= 3 && coordinator.Stats.Reassigned % 3 == 0, $"{coordinator.Stats.Reassigned} episodes reassigned");
         Assert.Equal(local.EpisodeAccuracies, remote.EpisodeAccuracies);
     }
 
