@@ -52,9 +52,7 @@ public sealed class WorkerRuntime : IDisposable
             if (_run?.RunId == run.RunId) return;
             // Checked before the run held is let go: a refused join leaves the worker as it was.
             var source = _episodes.Create(run.Job);
-            string fingerprint = EpisodeFingerprint.Of(source, [0]);
-            if (fingerprint != run.Fingerprint)
-                throw new InvalidDataException($"Run {run.RunId}: the training episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
+            RefuseOtherEpisodes($"Run {run.RunId}: the training episodes", EpisodeFingerprint.Of(source, [0]), run.Fingerprint);
             _run?.Dispose();
             _run = null;
             var model = ModelBytes.Read(run.Model);
@@ -77,9 +75,7 @@ public sealed class WorkerRuntime : IDisposable
         {
             if (_run?.RunId == run.RunId) return;
             var source = _episodes.CreateEvaluation(run.Job);
-            string fingerprint = EpisodeFingerprint.OfEvaluation(source, run.Episodes);
-            if (fingerprint != run.Fingerprint)
-                throw new InvalidDataException($"Evaluation {run.RunId}: the test episodes built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {fingerprint[..12]} against {run.Fingerprint[..12]}): its data folder holds other data, or another version of it.");
+            RefuseOtherEpisodes($"Evaluation {run.RunId}: the test episodes", EpisodeFingerprint.OfEvaluation(source, run.Episodes), run.Fingerprint);
             _run?.Dispose();
             _run = null;
             var model = ModelBytes.Read(run.Model);
@@ -103,15 +99,17 @@ public sealed class WorkerRuntime : IDisposable
             var run = _run;
             if (run is null || run.RunId != order.RunId) return new EvaluationAnswer { Status = WorkStatus.UnknownRun };
             var clock = Stopwatch.StartNew();
-            var accuracies = new double[order.Episodes.Length];
-            for (int i = 0; i < accuracies.Length; i++)
-            {
-                using var scope = NewDisposeScope();
-                accuracies[i] = EpisodeEvaluator.EpisodeAccuracy(run.Model.Learner, run.Episodes.Sample(order.Episodes[i]));
-            }
+            var accuracies = EpisodeEvaluator.EpisodeAccuracies(run.Model.Learner, run.Episodes, order.Episodes);
             EvaluationOrdersScored++;
             return new EvaluationAnswer { Status = WorkStatus.Done, Episodes = order.Episodes, Accuracies = accuracies, ComputeSeconds = clock.Elapsed.TotalSeconds };
         }
+    }
+
+    // Episodes built here from the coordinator's job that are not the coordinator's mean other data in this worker's folder.
+    private static void RefuseOtherEpisodes(string what, string mine, string coordinators)
+    {
+        if (mine != coordinators)
+            throw new InvalidDataException($"{what} built on this worker ({Environment.MachineName}) are not the coordinator's (fingerprint {mine[..12]} against {coordinators[..12]}): its data folder holds other data, or another version of it.");
     }
 
     /// <summary>

@@ -95,14 +95,14 @@ internal static class StudyCommand
             bool asJson = result.GetValue(json);
             if (!asJson) Console.Error.WriteLine($"note: options not given come from the recipe for {training.Encoder!.Kind} on {selected.Name}: {recipe.Evidence}");
             void Print(DataNeedsCell c) => Console.Error.WriteLine(
-                $"cell {c.Classes} classes x {(c.ExamplesPerClass is int k ? k.ToString(CultureInfo.InvariantCulture) : "all")} examples: {c.Accuracy * 100:F2} +- {c.Ci95 * 100:F2} % ({c.EpisodesTrained} episodes, {c.Seconds:F0} s)");
+                $"cell {c.Classes} classes x {PerClass(c)} examples: {c.Accuracy * 100:F2} +- {c.Ci95 * 100:F2} % ({c.EpisodesTrained} episodes, {c.Seconds:F0} s)");
             var cells = selected.Registry is { } registry
                 ? DataNeedsStudy.Run(registry with { Dataset = selected.Dataset, Split = selected.Split }, options, folder, Print)
                 : DataNeedsStudy.Run(selected.Dataset, selected.Split, options, folder, Print);
 
             string csv = Path.Combine(folder, "data-needs.csv");
             AtomicFile.WriteAllText(csv, "classes,examples_per_class,training_examples,accuracy,ci95,episodes_trained,best_validation,seconds\n" + string.Concat(cells.Select(c => string.Create(CultureInfo.InvariantCulture,
-                $"{c.Classes},{(c.ExamplesPerClass is int k ? k : "all")},{c.TrainingExamples},{c.Accuracy * 100:F2},{c.Ci95 * 100:F2},{c.EpisodesTrained},{(c.BestValidationAccuracy is double v ? (v * 100).ToString("F2", CultureInfo.InvariantCulture) : "")},{c.Seconds:F1}\n"))));
+                $"{c.Classes},{PerClass(c)},{c.TrainingExamples},{c.Accuracy * 100:F2},{c.Ci95 * 100:F2},{c.EpisodesTrained},{(c.BestValidationAccuracy is double v ? (v * 100).ToString("F2", CultureInfo.InvariantCulture) : "")},{c.Seconds:F1}\n"))));
             string plot = Path.Combine(folder, DataNeedsPlot.FileName);
             DataNeedsPlot.Save(cells, $"{selected.Name}: {training.Learner!.Algorithm} over {training.Encoder!.Kind}, {testShape.Ways}-way {testShape.Shots}-shot", plot);
             if (asJson)
@@ -135,13 +135,16 @@ internal static class StudyCommand
                 Console.WriteLine($"{selected.Name}, {training.Learner.Algorithm} over {training.Encoder.Kind}, {testShape.Ways}-way {testShape.Shots}-shot, {options.TestEpisodes} test episodes per cell:");
                 Console.WriteLine("classes  examples/class  training examples  test accuracy");
                 foreach (var c in cells)
-                    Console.WriteLine($"{c.Classes,7}  {(c.ExamplesPerClass is int k ? k.ToString(CultureInfo.InvariantCulture) : "all"),14}  {c.TrainingExamples,17}  {c.Accuracy * 100:F2} +- {c.Ci95 * 100:F2} %");
+                    Console.WriteLine($"{c.Classes,7}  {PerClass(c),14}  {c.TrainingExamples,17}  {c.Accuracy * 100:F2} +- {c.Ci95 * 100:F2} %");
                 Console.WriteLine($"table: {csv}; plot: {plot}");
             }
             return 0;
         }));
         return command;
     }
+
+    // Examples per class as the command line writes them: a number, or all.
+    private static string PerClass(DataNeedsCell cell) => cell.ExamplesPerClass is int k ? k.ToString(CultureInfo.InvariantCulture) : "all";
 
     private static int[] ParseList(string? text, string option, bool allowAll)
     {

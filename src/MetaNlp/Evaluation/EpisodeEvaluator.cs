@@ -43,6 +43,29 @@ public static class EpisodeEvaluator
         return new EvaluationResult(AccuracySummary.FromValues(values), values, clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// The accuracy of each of <paramref name="indices"/>' episodes, in that order, each in its own dispose scope: the
+    /// one loop that single-process evaluation (<see cref="LocalEpisodeAccuracies"/>) and cluster workers share.
+    /// </summary>
+    /// <param name="learner">The learner, in evaluation mode.</param>
+    /// <param name="episodes">The test episodes.</param>
+    /// <param name="indices">Which episodes.</param>
+    /// <param name="onEpisode">Called with the number of episodes done so far; null for none.</param>
+    public static double[] EpisodeAccuracies(IFewShotLearner learner, IEpisodeSource episodes, IReadOnlyList<long> indices, Action<int>? onEpisode = null)
+    {
+        ArgumentNullException.ThrowIfNull(learner);
+        ArgumentNullException.ThrowIfNull(episodes);
+        ArgumentNullException.ThrowIfNull(indices);
+        var accuracies = new double[indices.Count];
+        for (int i = 0; i < accuracies.Length; i++)
+        {
+            using var scope = NewDisposeScope();
+            accuracies[i] = EpisodeAccuracy(learner, episodes.Sample(indices[i]));
+            onEpisode?.Invoke(i + 1);
+        }
+        return accuracies;
+    }
+
     /// <summary>Fraction of the episode's queries the adapted classifier labels correctly.</summary>
     public static double EpisodeAccuracy(IFewShotLearner learner, Episode episode)
     {

@@ -1,6 +1,5 @@
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
-using static TorchSharp.torch;
 
 namespace MetaNlp.Evaluation;
 
@@ -24,7 +23,7 @@ public interface IEpisodeAccuracySource
     double[] Compute(IFewShotLearner learner, IEpisodeSource episodes, int count, Action<int>? onEpisodes);
 }
 
-/// <summary>Every episode evaluated here, one after the other, each in its own dispose scope.</summary>
+/// <summary>Every episode evaluated here, one after the other (<see cref="EpisodeEvaluator.EpisodeAccuracies"/>).</summary>
 public sealed class LocalEpisodeAccuracies : IEpisodeAccuracySource
 {
     /// <summary>The one instance (it has no state).</summary>
@@ -35,17 +34,6 @@ public sealed class LocalEpisodeAccuracies : IEpisodeAccuracySource
     }
 
     /// <inheritdoc />
-    public double[] Compute(IFewShotLearner learner, IEpisodeSource episodes, int count, Action<int>? onEpisodes)
-    {
-        ArgumentNullException.ThrowIfNull(learner);
-        ArgumentNullException.ThrowIfNull(episodes);
-        var accuracies = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            using var scope = NewDisposeScope();
-            accuracies[i] = EpisodeEvaluator.EpisodeAccuracy(learner, episodes.Sample(i));
-            onEpisodes?.Invoke(i + 1);
-        }
-        return accuracies;
-    }
+    public double[] Compute(IFewShotLearner learner, IEpisodeSource episodes, int count, Action<int>? onEpisodes) =>
+        EpisodeEvaluator.EpisodeAccuracies(learner, episodes, [.. Enumerable.Range(0, count).Select(i => (long)i)], onEpisodes);
 }

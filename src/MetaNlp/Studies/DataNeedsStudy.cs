@@ -60,10 +60,11 @@ public static class DataNeedsStudy
         random.Shuffle(order);
         var kept = order[..classes];
         // One permutation per training class, in a fixed order, whichever classes this cell keeps.
+        var byLabel = dataset.All.ToLookup(e => e.Label, StringComparer.Ordinal);
         var permuted = new Dictionary<string, TextExample[]>(StringComparer.Ordinal);
         foreach (var label in split.Train.Order(StringComparer.Ordinal))
         {
-            var examples = dataset.All.Where(e => e.Label == label).ToArray();
+            var examples = byLabel[label].ToArray();
             random.Shuffle(examples);
             permuted[label] = examples;
         }
