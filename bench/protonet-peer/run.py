@@ -83,6 +83,9 @@ def main():
         mt, rss_train = stage("train", metanlp + [
             "train", "--data-dir", data_dir, "--dataset", "huffpost", "--algo", "protonet", "--encoder", "cnn",
             "--ways", str(WAYS), "--shots", str(SHOTS), "--queries", str(QUERIES),
+            # The PyTorch side's work: squared Euclidean prototypes and no word dropout (HuffPost's CNN recipe, which
+            # the CLI would otherwise take, is cosine with word dropout 0.3).
+            "--distance", "euclidean", "--word-dropout", "0",
             "--max-episodes", str(train_eps), "--val-every", "0", "--threads", str(threads),
             "--seed", str(seed), "--out", tmp, "--json"]
             + (["--embedding-updates", embedding_updates] if embedding_updates else []), t_train, ["episodes_per_second"])

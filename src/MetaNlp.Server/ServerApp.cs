@@ -39,7 +39,7 @@ public static class ServerApp
         var keys = new ApiKeys(options.ApiKeys);   // a malformed key entry fails before anything is opened
         // LibTorch's many small native allocations from request threads fragment glibc's heap without fixed mmap and
         // trim thresholds: measured, the resident memory grew by about 90 kB per new text without them (docs/SERVICE.md).
-        NativeHeap.Configure();
+        NativeHeap.ConfigureForServing();
         var store = new ClassifierStore(options.DatabasePath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);

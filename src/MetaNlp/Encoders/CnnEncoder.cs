@@ -11,7 +11,8 @@ namespace MetaNlp.Encoders;
 /// Kim (2014) CNN: word embeddings, one 1-d convolution per filter width, ReLU, max over time, concatenated.
 /// Padded positions are zeroed before the convolutions, as an embedding with a padding index would, and windows
 /// that start past a text's last full window are left out of the max, so a text's vector does not depend on how
-/// much padding its batch has. With <see cref="EncoderOptions.EntityPositionDim"/> each token's word embedding is
+/// much padding its batch has. The convolutions run over the batch's texts laid end to end without their padding
+/// (<see cref="PackedTexts"/>), so their cost follows the words, not the longest text. With <see cref="EncoderOptions.EntityPositionDim"/> each token's word embedding is
 /// followed by two position embeddings, its distance to the head and to the tail entity (<see cref="EntityPositions"/>).
 /// With <see cref="EncoderOptions.EntityPooling"/> each filter's maximum over all windows is followed by its maximum over
 /// the windows on the head entity and over those on the tail entity (<see cref="EntitySpans"/>).
@@ -102,19 +103,20 @@ public sealed class CnnEncoder : TextEncoder
             embedded = cat([embedded, Lookup(Weight(weights, "head_position"), head), Lookup(Weight(weights, "tail_position"), tail)], 2);
         }
         embedded = embedded.mul(batch.Mask.unsqueeze(-1));
+        var packed = new PackedTexts(batch.Lengths, batch.Length, MinLength, tasks: 1);
+        var sequence = packed.Pack(embedded);                                     // [1, P, D]
         var spans = _entitySpans?.Find(batch);
         int widths = _options.FilterWidths.Count;
         var pooled = new Tensor[spans is null ? widths : 3 * widths];
         for (int i = 0; i < widths; i++)
         {
             int width = _options.FilterWidths[i];
-            var conv = Convolve(embedded, width, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}")); // [B, T-w+1, F]
-            int windows = (int)conv.shape[1];
-            var invalid = WindowsPastTheEnd(batch.Lengths, windows, width, conv.device);
-            pooled[i] = MaxOver(conv, invalid);
+            var conv = packed.Windows(Convolve(sequence, width, Weight(weights, $"conv_weight.{i}"), Weight(weights, $"conv_bias.{i}")), width, MaskedOut); // [B, T-w+1, F]
+            pooled[i] = MaxOver(conv);
             if (spans is null) continue;
-            pooled[widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Head, windows, width, conv.device)));
-            pooled[2 * widths + i] = MaxOver(conv, invalid.logical_or(EntitySpans.WindowsOutside(spans.Value.Tail, windows, width, conv.device)));
+            int windows = (int)conv.shape[1];
+            pooled[widths + i] = MaxOver(conv.masked_fill(EntitySpans.WindowsOutside(spans.Value.Head, windows, width, conv.device), MaskedOut));
+            pooled[2 * widths + i] = MaxOver(conv.masked_fill(EntitySpans.WindowsOutside(spans.Value.Tail, windows, width, conv.device), MaskedOut));
         }
         var sentence = cat(pooled, 1);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
@@ -126,8 +128,8 @@ public sealed class CnnEncoder : TextEncoder
 
     /// <inheritdoc />
     /// <remarks>
-    /// Each width's convolution of every task is one batched product: the unfolded windows of a task's texts
-    /// [texts * windows, dim * width] times that task's flattened filters, for all tasks in one <c>bmm</c>. Padding,
+    /// Each width's convolution of every task is one batched product: the unfolded windows of a task's packed texts
+    /// (<see cref="PackedTexts"/>) times that task's flattened filters, for all tasks in one <c>bmm</c>. Padding,
     /// the windows past a text's end and the max over time are as in <see cref="Forward"/>, so a text's vector does
     /// not depend on how long the other tasks' texts are.
     /// </remarks>
@@ -139,58 +141,35 @@ public sealed class CnnEncoder : TextEncoder
         if (batch.Length < MinLength) throw new ArgumentException($"The CNN needs batches padded to at least {MinLength} tokens.", nameof(batch));
         using var scope = NewDisposeScope();
         var embedded = EmbedTaskWords(weights, batch, tasks).mul(batch.Mask.unsqueeze(-1)); // [tasks * texts, T, D]
+        var packed = new PackedTexts(batch.Lengths, batch.Length, MinLength, tasks);
+        var sequences = packed.Pack(embedded);                                                // [tasks, P, D]
         int widths = _options.FilterWidths.Count;
         var pooled = new Tensor[widths];
         for (int i = 0; i < widths; i++)
         {
             int width = _options.FilterWidths[i];
-            var conv = ConvolveTasks(embedded, tasks, width, weights[$"conv_weight.{i}"], weights[$"conv_bias.{i}"]); // [tasks * texts, T-w+1, F]
-            pooled[i] = MaxOver(conv, WindowsPastTheEnd(batch.Lengths, (int)conv.shape[1], width, conv.device));
+            pooled[i] = MaxOver(packed.Windows(Convolve(sequences, width, weights[$"conv_weight.{i}"], weights[$"conv_bias.{i}"]), width, MaskedOut));
         }
         var sentence = cat(pooled, 1);
         if (_options.Dropout > 0) sentence = nn.functional.dropout(sentence, _options.Dropout, training);
         return sentence.view(tasks, batch.Count / tasks, OutputDim).MoveToOuterDisposeScope();
     }
 
-    // Convolve for several tasks: a filter weight [tasks, F, D, w] (bias [tasks, F]) is one per task, [F, D, w]
-    // (bias [F]) is shared. The rows of `embedded` are the tasks' texts, task after task.
-    private static Tensor ConvolveTasks(Tensor embedded, int tasks, int width, Tensor weight, Tensor bias)
-    {
-        bool perTask = weight.dim() == 4;
-        if (!perTask && bias.dim() == 1) return Convolve(embedded, width, weight, bias);
-        var windows = embedded.unfold(1, width, 1).flatten(2);          // [tasks * texts, W, D*w]
-        long texts = windows.shape[0], count = windows.shape[1];
-        var perTaskWindows = windows.reshape(tasks, texts / tasks * count, windows.shape[2]);
-        var product = perTask ? perTaskWindows.bmm(weight.flatten(2).transpose(1, 2)) : perTaskWindows.matmul(weight.flatten(1).t()); // [tasks, texts/tasks * W, F]
-        product = product.add(bias.dim() == 2 ? bias.unsqueeze(1) : bias, One);
-        return product.view(texts, count, product.shape[2]);
-    }
+    // ReLU of each filter's maximum over the windows (those past a text's end hold MaskedOut). max(dim) rather than
+    // amax: its backward scatters through the arg-max indices instead of comparing every window.
+    private static Tensor MaxOver(Tensor conv) => nn.functional.relu(conv.max(1).values);
 
-    // ReLU of each filter's maximum over the windows not masked out. max(dim) rather than amax: its backward scatters
-    // through the arg-max indices instead of comparing every window.
-    private static Tensor MaxOver(Tensor conv, Tensor masked) => nn.functional.relu(conv.masked_fill(masked, MaskedOut).max(1).values);
-
-    // The 1-d convolution as one matrix product over the unfolded windows: out[b, t, f] = bias[f] +
-    // sum over d, k of weight[f, d, k] * x[b, t + k, d]. LibTorch's own conv1d is not used because its oneDNN
-    // AVX-512 kernel (LibTorch 2.10, oneDNN 3.7.1) returned NaN for finite float32 inputs on an AMD EPYC machine
-    // after a few training steps, where float64 and this product did not. The product is twice differentiable and
-    // cost about 8% of ProtoNet-CNN training speed on that machine.
-    private static Tensor Convolve(Tensor embedded, int width, Tensor weight, Tensor bias)
+    // The 1-d convolution of packed sequences [tasks, P, D] as one matrix product over their unfolded windows:
+    // out[k, t, f] = bias[f] + sum over d, j of weight[f, d, j] * x[k, t + j, d]. A filter weight [tasks, F, D, w]
+    // (bias [tasks, F]) is one per task, [F, D, w] (bias [F]) is shared. LibTorch's own conv1d is not used because its
+    // oneDNN AVX-512 kernel (LibTorch 2.10, oneDNN 3.7.1) returned NaN for finite float32 inputs on an AMD EPYC machine
+    // after a few training steps, where float64 and this product did not. The product is twice differentiable.
+    private static Tensor Convolve(Tensor sequences, int width, Tensor weight, Tensor bias)
     {
-        var windows = embedded.unfold(1, width, 1).flatten(2);        // [B, T-w+1, D*w], index d*w + k
-        return windows.matmul(weight.flatten(1).t()).add(bias, One);       // weight [F, D, w] flattens in the same order
-    }
-
-    // [B, windows, 1]: true for a window that starts after the text's last full window. A text shorter than the
-    // filter keeps window 0 (the text plus zero padding).
-    private static Tensor WindowsPastTheEnd(IReadOnlyList<int> lengths, int windows, int width, Device device)
-    {
-        var invalid = new bool[lengths.Count * windows];
-        for (int row = 0; row < lengths.Count; row++)
-        {
-            int lastStart = Math.Max(lengths[row] - width, 0);
-            for (int t = lastStart + 1; t < windows; t++) invalid[row * windows + t] = true;
-        }
-        return tensor(invalid, [lengths.Count, windows, 1], device: device);
+        var windows = sequences.unfold(1, width, 1).flatten(2);                 // [tasks, P-w+1, D*w], index d*w + j
+        var product = weight.dim() == 4
+            ? windows.bmm(weight.flatten(2).transpose(1, 2))                        // weight [tasks, F, D, w] flattens in the same order
+            : windows.matmul(weight.flatten(1).t());
+        return product.add(bias.dim() == 2 ? bias.unsqueeze(1) : bias, One);  // [tasks, P-w+1, F]
     }
 }

@@ -131,7 +131,7 @@ public sealed class MetaTrainer
         IEpisodeSource train, IEpisodeSource? validation, string outputDirectory, TrainingInfo? info, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(train);
-        NativeHeap.Configure();
+        NativeHeap.ConfigureForTraining();
         Directory.CreateDirectory(outputDirectory);
         string modelPath = Path.Combine(outputDirectory, ModelFileName);
         string statePath = Path.Combine(outputDirectory, StateFileName);

@@ -36,7 +36,7 @@ public class ClassifierRuntimeTests(ServiceFixture fixture) : IClassFixture<Serv
     [Fact]
     public void ALongRunOfRequestsAndReadaptationsDoesNotGrowTheProcess()
     {
-        NativeHeap.Configure();
+        NativeHeap.ConfigureForServing();
         var catalog = new BaseModelCatalog([new BaseModelSource("a", fixture.ModelPath)]);
         using var runtime = new ClassifierRuntime(catalog, capacity: 4);
         var examples = fixture.Support.Select((e, i) => new StoredExample(i + 1, e.Text, e.Label)).ToArray();

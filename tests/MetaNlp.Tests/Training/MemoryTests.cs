@@ -33,7 +33,7 @@ public class MemoryTests
     // Adam steps on toy 5-way 5-shot episodes: 100 to warm up, then the RSS growth (MB) over 500 more.
     private static double RssGrowthOver500Steps(FewShotModel model, out long warm)
     {
-        NativeHeap.Configure();
+        NativeHeap.ConfigureForTraining();
         var pool = ToyData.Examples(classes: 10, perClass: 20);
         var sampler = new EpisodeSampler(pool, ToyData.Classes(0, 8), new EpisodeSamplerOptions { Ways = 5, Shots = 5, Queries = 5 }, 3);
         var optimizer = new ScalarSafeAdam(model.Learner.Module.parameters(), 1e-3, weightDecay: 0); // MetaTrainer's optimizer
