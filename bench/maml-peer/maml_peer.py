@@ -26,7 +26,11 @@ Workload (must match MetaNlp's `train --algo maml --encoder cnn --meta-batch 4 -
              meta-batch 4 the first 2 steps (8 tasks) are warm-up; the timed part of a step is sampling, batching,
              inner loops, backward, optimizer step and reading the loss
 
-Usage: maml_peer.py [DATA_DIR | --data-dir DATA_DIR] --max-tasks N [--variant whole|local] [--threads T] [--seed S]
+  tasks      with --tasks FILE, the tasks of MetaNlp's own run, in its order (the JSON lines of `metanlp datasets
+             episodes` with the same data, shape and seed; each text tokenized here, its label's index in the
+             episode's class list); without it, this script's own seeded sampler
+
+Usage: maml_peer.py [DATA_DIR | --data-dir DATA_DIR] --max-tasks N [--variant whole|local] [--threads T] [--seed S] [--tasks FILE]
        maml_peer.py --check [--variant ...]   one task both ways: the whole-table and task-local meta-gradients must
                                               agree (prints the largest difference; exit 1 if they do not)
 Environment defaults: METANLP_DATA, THREADS (2), SEED (42).
@@ -45,7 +49,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
 from huffpost_torch import (OUTPUT_DIM, PAD, TRAIN_CLASSES, UNK, EpisodeSampler,  # noqa: E402
-                            default_data_dir, init_kim_cnn, kim_cnn, load_ids, pad_batch)
+                            default_data_dir, init_kim_cnn, kim_cnn, load_ids, pad_batch, tokenize)
 
 UNTIMED_BELOW = 5  # MetaNlp's MetaTrainer.WarmUpEpisodes: a step is timed once this many tasks are done
 
@@ -103,6 +107,26 @@ class Maml:
         return F.cross_entropy(self.logits(weights, q_ids, q_len), query_labels)
 
 
+def read_tasks(path, vocab):
+    """MetaNlp's tasks from `metanlp datasets episodes` JSON lines, as (support ids, labels, query ids, labels)."""
+    tasks = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            episode = json.loads(line)
+            index = {label: i for i, label in enumerate(episode["classes"])}
+
+            def part(name):
+                examples = episode[name]
+                seqs = [[vocab.get(tok, UNK) for tok in tokenize(e["text"])] for e in examples]
+                return seqs, torch.tensor([index[e["label"]] for e in examples], dtype=torch.long)
+            support, support_y = part("support")
+            query, query_y = part("query")
+            tasks.append((support, support_y, query, query_y))
+    return tasks
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("data_dir_pos", nargs="?", default=None, metavar="DATA_DIR")
@@ -119,6 +143,7 @@ def main():
     p.add_argument("--threads", type=int, default=int(os.environ.get("THREADS", 2)))
     p.add_argument("--seed", type=int, default=int(os.environ.get("SEED", 42)))
     p.add_argument("--check", action="store_true", help="compare the two variants' meta-gradients on one task")
+    p.add_argument("--tasks", default=None, help="JSON lines of `metanlp datasets episodes`: train on MetaNlp's own tasks")
     args = p.parse_args()
     data_dir = args.data_dir or args.data_dir_pos or default_data_dir()
 
@@ -139,6 +164,12 @@ def main():
     def sample_task():
         support, query = sampler.sample_indices()
         return [ids[i] for i in support], support_labels, [ids[i] for i in query], query_labels
+
+    if args.tasks:
+        shared = read_tasks(args.tasks, vocab)
+        if len(shared) < args.max_tasks:
+            sys.exit(f"[maml-peer/pytorch] {args.tasks} holds {len(shared)} tasks, fewer than --max-tasks {args.max_tasks}")
+        sample_task = iter(shared).__next__  # noqa: F811 (MetaNlp's tasks, in its order)
 
     if args.check:
         task = sample_task()
@@ -210,6 +241,7 @@ def main():
         "train_seconds": round(timed_seconds, 4),
         "tasks_per_second": round(timed_tasks / timed_seconds, 4) if timed_seconds > 0 else None,
         "query_loss_last10pct": round(sum(task_losses[-tail:]) / tail, 4) if task_losses else None,
+        "task_losses": [round(l, 6) for l in task_losses],
         "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     print(json.dumps(result), flush=True)

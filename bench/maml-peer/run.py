@@ -49,11 +49,23 @@ def last_tenth_loss(metrics_path, total_tasks):
         return None, None
     points = [(p["episode"], p["trainLoss"]) for p in lines if "trainLoss" in p and "valAccuracy" not in p]
     if not points:
-        return None, None
+        return None, None, []
     start = total_tasks - max(10, total_tasks // 10)
     window = [(e, l) for e, l in points if e > start] or points[-1:]
     first = ([e for e, _ in points if e <= window[0][0] - 1] or [0])[-1] + 1
-    return round(sum(l for _, l in window) / len(window), 4), first
+    # Each line's tasks: from the task after the line before to its own episode.
+    ends = [e for e, _ in points]
+    spans = [((ends[ends.index(e) - 1] if ends.index(e) > 0 else 0) + 1, e) for e, _ in window]
+    return round(sum(l for _, l in window) / len(window), 4), first, spans
+
+
+def same_window_loss(task_losses, spans):
+    """The PyTorch side's per-task losses averaged as MetaNlp's metrics lines average them: the mean of each line's
+    tasks (its meta-steps are all full, so the mean of the steps' means), then the mean over the lines."""
+    if not task_losses or not spans or spans[-1][1] > len(task_losses):
+        return None
+    means = [sum(task_losses[a - 1:b]) / (b - a + 1) for a, b in spans]
+    return round(sum(means) / len(means), 4)
 
 
 def main():
@@ -80,6 +92,7 @@ def main():
         "max_tokens": 128, "inner": f"{INNER_STEPS} steps of SGD lr {INNER_LR} on the support loss, create_graph",
         "outer": f"adam lr 1e-3, mean query loss of {META_BATCH} tasks per step",
         "warmup_tasks": WARMUP_TASKS, "train_tasks": train_tasks, "seed": seed,
+        "pytorch_tasks": "MetaNlp's (metanlp datasets episodes)" if peer.env_int("SHARED_TASKS", 1) else "its own sampler",
     }
     load_before = peer.warn_if_busy()
     log(f"maml-peer: HuffPost 5-way 5-shot 15 queries, MAML {INNER_STEPS} inner steps, meta-batch {META_BATCH}, "
@@ -87,7 +100,7 @@ def main():
 
     metanlp, metanlp_cmd_override = peer.build_metanlp(env, t_build)
 
-    # ---- MetaNlp, task-batched inner loops (the default) and one task after another ----
+    # ---- MetaNlp, task-batched inner loops and one task after another (the default) ----
     def metanlp_side(batch_tasks):
         tmp = tempfile.mkdtemp(prefix="maml-peer-")
         label = "batched" if batch_tasks else "sequential"
@@ -111,7 +124,7 @@ def main():
                 fail(f"MetaNlp ({label})", "train (no JSON with episodes_per_second on stdout)", rc, so, se, to,
                      t_metanlp)
             log(f"  {json.dumps(mt)}")
-            query_loss, loss_from = last_tenth_loss(os.path.join(tmp, "metrics.jsonl"), total_tasks)
+            query_loss, loss_from, spans = last_tenth_loss(os.path.join(tmp, "metrics.jsonl"), total_tasks)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         m_tps = num(mt, "episodes_per_second")
@@ -122,6 +135,7 @@ def main():
             "timed_tasks": round(m_tps * m_train_s) if m_tps is not None and m_train_s is not None else None,
             "train_seconds": mt.get("train_seconds"), "process_seconds": rnd(m_secs, 1),
             "batch_tasks": batch_tasks, "query_loss_last10pct": query_loss, "query_loss_from_task": loss_from,
+            "loss_spans": spans,
         }
         if metanlp_cmd_override:
             side["command_override"] = metanlp_cmd_override
@@ -130,12 +144,25 @@ def main():
     m = metanlp_side(True)
     ms = metanlp_side(False) if peer.env_int("SEQUENTIAL", 1) else None
 
+    # ---- The tasks MetaNlp trained on, for the PyTorch side (SHARED_TASKS=0: its own sampler) ----
+    tasks_file = None
+    if peer.env_int("SHARED_TASKS", 1):
+        cmd = metanlp + ["datasets", "episodes", "--dataset", "huffpost", "--data-dir", data_dir,
+                         "--ways", str(WAYS), "--shots", str(SHOTS), "--queries", str(QUERIES),
+                         "--seed", str(seed), "--count", str(total_tasks)]
+        rc, so, se, _, _, to = run_child(cmd, t_build, env)
+        if rc != 0:
+            fail("MetaNlp", "datasets episodes", rc, so, se, to, t_build)
+        fd, tasks_file = tempfile.mkstemp(prefix="maml-peer-tasks-", suffix=".jsonl")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(so)
+
     # ---- PyTorch, both variants ----
     def torch_side(variant):
         cmd = [PYTHON, os.path.join(HERE, "maml_peer.py"), "--data-dir", data_dir, "--variant", variant,
                "--max-tasks", str(total_tasks), "--meta-batch", str(META_BATCH), "--inner-steps", str(INNER_STEPS),
                "--inner-lr", str(INNER_LR), "--ways", str(WAYS), "--shots", str(SHOTS), "--queries", str(QUERIES),
-               "--threads", str(threads), "--seed", str(seed)]
+               "--threads", str(threads), "--seed", str(seed)] + (["--tasks", tasks_file] if tasks_file else [])
         log(f"PyTorch, {variant} table ({total_tasks} tasks, limit {t_torch:.0f}s) ...")
         rc, so, se, secs, rss, to = run_child(cmd, t_torch, env)
         if rc != 0:
@@ -149,11 +176,17 @@ def main():
             "tasks_per_second": rnd(num(pt, "tasks_per_second")), "peak_rss_mb": rnd(rss, 1),
             "tasks": pt.get("tasks"), "timed_tasks": pt.get("timed_tasks"), "train_seconds": pt.get("train_seconds"),
             "process_seconds": rnd(secs, 1), "query_loss_last10pct": pt.get("query_loss_last10pct"),
+            # Over MetaNlp's window and averaged its way: comparable with MetaNlp's figure when both trained on the same tasks.
+            "query_loss_metanlp_window": same_window_loss(pt.get("task_losses"), m.get("loss_spans")),
             "vocab_size": pt.get("vocab_size"), "torch_version": pt.get("torch_version"),
         }
 
-    whole = torch_side("whole")
-    local = torch_side("local")
+    try:
+        whole = torch_side("whole")
+        local = torch_side("local")
+    finally:
+        if tasks_file:
+            os.remove(tasks_file)
 
     ratios = {
         "batched_vs_sequential": ratio(m["tasks_per_second"], ms["tasks_per_second"]) if ms else None,
@@ -181,9 +214,12 @@ def main():
     log(f"{'peak RSS MB':16}{f(m['peak_rss_mb'], '.0f'):>10}{f(seq.get('peak_rss_mb'), '.0f'):>10}"
         f"{f(whole['peak_rss_mb'], '.0f'):>10}{f(local['peak_rss_mb'], '.0f'):>10}"
         f"{f(ratios['peak_rss_vs_whole'], '.2f'):>10}{f(ratios['peak_rss_vs_local'], '.2f'):>10}")
+    def same_window(side):
+        value = side.get("query_loss_metanlp_window")
+        return value if value is not None else side.get("query_loss_last10pct")
     log(f"{'query loss':16}{f(m['query_loss_last10pct'], '.3f'):>10}{f(seq.get('query_loss_last10pct'), '.3f'):>10}"
-        f"{f(whole['query_loss_last10pct'], '.3f'):>10}{f(local['query_loss_last10pct'], '.3f'):>10}"
-        f"   (mean query loss of the last 10% of tasks)")
+        f"{f(same_window(whole), '.3f'):>10}{f(same_window(local), '.3f'):>10}"
+        f"   (mean query loss of tasks {m.get('query_loss_from_task')} to {total_tasks}, as MetaNlp's metrics lines average it)")
     log("(MetaNlp: task-batched inner loops; MN seq: one task after another, --batch-tasks false; "
         "speed ratios > 1: MetaNlp faster; RSS ratios < 1: MetaNlp smaller)")
     print(json.dumps(result), flush=True)

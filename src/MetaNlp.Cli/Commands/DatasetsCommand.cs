@@ -6,15 +6,16 @@ using Spectre.Console;
 
 namespace MetaNlp.Cli.Commands;
 
-/// <summary><c>metanlp datasets list|info|download</c>.</summary>
+/// <summary><c>metanlp datasets list|info|download|episodes</c>.</summary>
 internal static class DatasetsCommand
 {
     public static Command Create()
     {
-        var command = new Command("datasets", "List, describe and download the benchmark datasets.");
+        var command = new Command("datasets", "List, describe and download the benchmark datasets, and write the episodes a run trains on.");
         command.Subcommands.Add(List());
         command.Subcommands.Add(Info());
         command.Subcommands.Add(Download());
+        command.Subcommands.Add(Episodes());
         return command;
     }
 
@@ -97,6 +98,56 @@ internal static class DatasetsCommand
         }));
         return command;
     }
+
+    private static Command Episodes()
+    {
+        var data = new DataSelection();
+        var episodes = new EpisodeOptions();
+        var seed = CliOptions.Seed();
+        var count = new Option<int>("--count") { Description = $"How many episodes, 1 to {MaxEpisodesWritten:N0}.", DefaultValueFactory = _ => 10 };
+        var first = new Option<long>("--first") { Description = "Index of the first episode: 0 is the first a run draws; with --meta-batch B, step s trains on episodes s*B to s*B+B-1.", DefaultValueFactory = _ => 0 };
+        var command = new Command("episodes",
+            "Write the training episodes that `metanlp train` with the same data, episode options and --seed draws (the uniform sampler), one JSON object per line: " +
+            "{\"episode\", \"classes\", \"support\": [{\"text\", \"label\"}], \"query\": [...]}. To inspect them, or to train another framework on exactly the same tasks.")
+        {
+            seed, count, first,
+        };
+        data.AddTo(command);
+        episodes.AddTo(command);
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            int howMany = result.GetValue(count);
+            long from = result.GetValue(first);
+            if (howMany < 1 || howMany > MaxEpisodesWritten) throw new ArgumentException($"--count must be 1 to {MaxEpisodesWritten:N0}; got {howMany}.");
+            if (from < 0) throw new ArgumentException($"--first must be 0 or more; got {from}.");
+            // The episodes `metanlp train` draws: its data, shape (with the default encoder's recipe's ways when --ways
+            // is not given, as train takes them) and seed.
+            var selected = data.Load(result, result.GetValue(episodes.Shots));
+            var sampling = episodes.Read(result, selected.Registry?.Protocol);
+            if (result.GetValue(episodes.Ways) is null && DatasetRecipes.For(selected.Registry?.Info.Name, shots: sampling.Shots).Ways is int recipeWays)
+                sampling = sampling with { Ways = recipeWays };
+            var train = TrainingSources.From(selected.ForProtocol(), sampling with { AllowFewerWays = true }, result.GetValue(seed)).Train;
+            for (long i = from; i < from + howMany; i++)
+            {
+                var episode = train.Sample(i);
+                Output.Json(new JsonObject
+                {
+                    ["episode"] = i,
+                    ["classes"] = new JsonArray([.. episode.Classes.Select(c => (JsonNode?)c)]),
+                    ["support"] = Examples(episode.Support),
+                    ["query"] = Examples(episode.Query),
+                });
+            }
+            return 0;
+        }));
+        return command;
+
+        static JsonArray Examples(IReadOnlyList<TextExample> examples) =>
+            new([.. examples.Select(e => (JsonNode?)new JsonObject { ["text"] = e.Text, ["label"] = e.Label })]);
+    }
+
+    // Bounds what one call writes (an episode of 150 headlines is about 15 kB).
+    private const int MaxEpisodesWritten = 100_000;
 
     private static Command Download()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MetaNlp.Data;
 using MetaNlp.Tests.Checkpoints;
 using MetaNlp.Tests.Data;
 
@@ -17,6 +18,37 @@ public class CliTests
     // The toy file's classes as training 0-6, validation 7-8 and test 9-11.
     private static string[] ToySplit(string csv) =>
         ["--dataset-file", csv, "--train-classes", string.Join(',', ToyData.Classes(0, 7)), "--val-classes", string.Join(',', ToyData.Classes(7, 9)), "--test-classes", string.Join(',', ToyData.Classes(9, 12))];
+
+    [Fact]
+    public void DatasetsEpisodesWritesTheEpisodesTrainDrawsOneJsonLineEach()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string[] data = ToySplit(csv);
+        var written = CliRunner.Run([.. "datasets episodes --ways 3 --shots 2 --queries 3 --seed 7 --first 4 --count 3".Split(' '), .. data]);
+        Assert.True(written.ExitCode == 0, written.Stderr);
+        var lines = written.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+
+        // The sampler `metanlp train` builds from the same data, shape and seed.
+        var dataset = DatasetFile.Load(csv, "csv");
+        var split = ClassSplitFile.ParseLists(string.Join(',', ToyData.Classes(0, 7)), string.Join(',', ToyData.Classes(7, 9)), string.Join(',', ToyData.Classes(9, 12)));
+        var shape = new EpisodeSamplerOptions { Ways = 3, Shots = 2, Queries = 3, AllowFewerWays = true };
+        var train = MetaNlp.Training.TrainingSources.From(ProtocolData.Episodic("toy.csv", dataset, split), shape, 7).Train;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var line = System.Text.Json.Nodes.JsonNode.Parse(lines[i])!.AsObject();
+            var expected = train.Sample(4 + i);
+            Assert.Equal(4 + i, (long)line["episode"]!);
+            Assert.Equal(expected.Classes, line["classes"]!.AsArray().Select(c => (string)c!).ToArray());
+            Assert.Equal(expected.Support.Select(e => (e.Text, e.Label)), line["support"]!.AsArray().Select(e => ((string)e!["text"]!, (string)e["label"]!)));
+            Assert.Equal(expected.Query.Select(e => (e.Text, e.Label)), line["query"]!.AsArray().Select(e => ((string)e!["text"]!, (string)e["label"]!)));
+        }
+
+        var none = CliRunner.Run([.. "datasets episodes --count 0".Split(' '), .. data]);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--count", none.Stderr, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void TrainEvalAndPredictWorkEndToEndOnAUserFileWithJsonOutput()
