@@ -31,11 +31,13 @@ public sealed class TextEmbedder
 
     /// <summary>Sentence vectors [texts, dim] without gradients, in batches of similar lengths (for inference).</summary>
     /// <param name="texts">Texts to embed.</param>
-    /// <param name="batchSize">Texts per encoder pass.</param>
+    /// <param name="batchSize">Texts per encoder pass; null: the encoder's <see cref="TextEncoder.InferenceBatchSize"/>.</param>
     /// <param name="weights">Encoder weights to run with (adapted ones); null runs the encoder's own.</param>
-    public Tensor EmbedNoGrad(IReadOnlyList<string> texts, int batchSize = 64, ParameterSet? weights = null)
+    public Tensor EmbedNoGrad(IReadOnlyList<string> texts, int? batchSize = null, ParameterSet? weights = null)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        int perPass = batchSize ?? Encoder.InferenceBatchSize;
+        if (perPass < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "At least one text per pass.");
         if (texts.Count == 0) throw new ArgumentException("No texts to embed.", nameof(texts));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -43,9 +45,9 @@ public sealed class TextEmbedder
         var ids = texts.Select(Tokenizer.Encode).ToArray();
         var order = Enumerable.Range(0, ids.Length).OrderBy(i => ids[i].Length).ToArray();
         var parts = new List<Tensor>();
-        for (int start = 0; start < order.Length; start += batchSize)
+        for (int start = 0; start < order.Length; start += perPass)
         {
-            var rows = order.Skip(start).Take(batchSize).Select(i => ids[i]).ToArray();
+            var rows = order.Skip(start).Take(perPass).Select(i => ids[i]).ToArray();
             using var batch = TokenBatch.FromIds(rows, Encoder.MinLength);
             parts.Add(Encoder.Forward(batch, weights));
         }

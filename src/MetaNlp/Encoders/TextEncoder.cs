@@ -31,6 +31,12 @@ public abstract class TextEncoder : nn.Module
     public virtual int MinLength => 1;
 
     /// <summary>
+    /// Texts per pass when vectors are computed without gradients (<c>TextEmbedder.EmbedNoGrad</c>, which sorts the
+    /// texts by length first): large enough that a few passes do the work, small enough to bound the pass's memory.
+    /// </summary>
+    public virtual int InferenceBatchSize => 64;
+
+    /// <summary>
     /// Name of the word-embedding table among the parameters, if the encoder has one: gradient-based learners adapt
     /// only the rows a task uses (<see cref="TaskVocabulary"/>).
     /// </summary>
