@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MetaNlp.Data;
+using MetaNlp.Training;
 
 namespace MetaNlp.Cli;
 
@@ -36,4 +37,8 @@ internal sealed class EpisodeOptions
         options.Validate();
         return options;
     }
+
+    /// <summary>The shape a training run draws: <paramref name="sampling"/> with the recipe's ways where it declares some (DNNC: 20) and --ways is not given.</summary>
+    public EpisodeSamplerOptions WithRecipeWays(ParseResult result, EpisodeSamplerOptions sampling, TrainingRecipe recipe) =>
+        recipe.Ways is int ways && result.GetValue(Ways) is null ? sampling with { Ways = ways } : sampling;
 }

@@ -124,8 +124,7 @@ internal static class DatasetsCommand
             // is not given, as train takes them) and seed.
             var selected = data.Load(result, result.GetValue(episodes.Shots));
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
-            if (result.GetValue(episodes.Ways) is null && DatasetRecipes.For(selected.Registry?.Info.Name, shots: sampling.Shots).Ways is int recipeWays)
-                sampling = sampling with { Ways = recipeWays };
+            sampling = episodes.WithRecipeWays(result, sampling, DatasetRecipes.For(selected.Registry?.Info.Name, shots: sampling.Shots));
             var train = TrainingSources.From(selected.ForProtocol(), sampling with { AllowFewerWays = true }, result.GetValue(seed)).Train;
             for (long i = from; i < from + howMany; i++)
             {

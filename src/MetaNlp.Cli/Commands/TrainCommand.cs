@@ -87,7 +87,7 @@ internal static class TrainCommand
             var selected = data.Load(result, result.GetValue(episodes.Shots));
             var sampling = episodes.Read(result, selected.Registry?.Protocol);
             var recipe = model.Recipe(result, selected, sampling.Shots);
-            if (recipe.Ways is int recipeWays && result.GetValue(episodes.Ways) is null) sampling = sampling with { Ways = recipeWays };
+            sampling = episodes.WithRecipeWays(result, sampling, recipe);
             bool asJson = result.GetValue(json);
             string output = result.GetValue(outDir) ?? Path.Combine("runs", $"{selected.Name}-{model.ReadAlgorithm(result, recipe)}-{recipe.Encoder.Kind}-{sampling.Ways}w{sampling.Shots}s");
             int runSeed = result.GetValue(seed);
