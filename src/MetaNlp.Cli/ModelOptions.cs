@@ -3,6 +3,7 @@ using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Encoders;
 using MetaNlp.Pretrained;
+using MetaNlp.Text;
 using MetaNlp.Training;
 
 namespace MetaNlp.Cli;
@@ -46,6 +47,8 @@ internal sealed class ModelOptions
     {
         Description = $"cnn, boe, bilstm, transformer: initial token table, random or minilm (MiniLM's pretrained token embeddings; implies --tokenizer wordpiece and --embedding-dim 384). {RecipeDefault}",
     }.AcceptOnlyFromAmong([.. Encoders.EncoderOptions.EmbeddingInits]);
+
+    public Option<int?> MaxTokens { get; } = MaxTokensOption();
 
     public Option<bool> FreezeEmbeddings { get; } = new("--freeze-embeddings") { Description = "Keep the word embeddings (random or pretrained) fixed; train only the layers above." };
 
@@ -97,7 +100,7 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Every option that describes the model to build (learner, encoder and their settings).</summary>
-    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, LabelTextWeight, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations, RidgePenalty];
+    public IReadOnlyList<Option> All => [Algorithm, Encoder, Distance, CosineScale, EmbeddingDim, Filters, HiddenSize, Layers, Heads, Dropout, WordDropout, EntityPositionDim, Pooling, Tokenizer, MaxTokens, Embeddings, FreezeEmbeddings, FineTuneLayers, LabelText, LabelNames, LabelTextWeight, InnerSteps, TestInnerSteps, InnerLr, InnerOptimizer, FirstOrder, BatchTasks, FullContext, SiameseLoss, RelationLoss, RoutingIterations, RidgePenalty];
 
     /// <summary>
     /// Refuses model options given together with a saved model, which brings its own learner and encoder: ignoring
@@ -165,6 +168,24 @@ internal sealed class ModelOptions
         };
     }
 
+    /// <summary>The tokenizer's options: <c>--max-tokens</c> when given, else <paramref name="recipe"/>'s.</summary>
+    public WordTokenizerOptions ReadTokenizerOptions(ParseResult result, TrainingRecipe recipe) =>
+        new() { MaxLength = result.GetValue(MaxTokens) ?? recipe.MaxTokens };
+
+    private static Option<int?> MaxTokensOption()
+    {
+        var option = new Option<int?>("--max-tokens")
+        {
+            Description = $"Longest token sequence kept per text (characters with --tokenizer chars, WordPiece pieces with minilm); the rest of a longer text is not read. 1 to {WordTokenizerOptions.MaxLengthLimit:N0}, minilm at most {MiniLmWeights.MaxPositions}. {RecipeDefault}",
+        };
+        option.Validators.Add(r =>
+        {
+            if (CliOptions.Converted<int>(r) is int value && (value < 1 || value > WordTokenizerOptions.MaxLengthLimit))
+                r.AddError($"--max-tokens must be 1 to {WordTokenizerOptions.MaxLengthLimit:N0}; got {value}.");
+        });
+        return option;
+    }
+
     private static Option<int> FineTuneLayersOption()
     {
         var option = new Option<int>("--finetune-layers")
@@ -210,6 +231,7 @@ internal sealed class ModelOptions
         ["encoder.embeddings"] = Embeddings,
         ["encoder.freezeEmbeddings"] = FreezeEmbeddings,
         ["encoder.fineTuneLayers"] = FineTuneLayers,
+        ["tokenizerOptions.maxLength"] = MaxTokens,
     };
 
     /// <summary>The option behind a spec field's change (the siamese and relation losses share one field).</summary>

@@ -166,7 +166,7 @@ internal static class EvalCommand
         var encoder = model.ReadEncoder(result, recipe);
         // Nothing is trained here, so the recipe's trained layers would only slow the encoder down (a frozen one caches each text's vector).
         if (result.GetResult(model.FineTuneLayers) is null or { Implicit: true }) encoder = encoder with { FineTuneLayers = 0 };
-        var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), encoder, vocabularySource.Select(e => e.Text));
+        var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), encoder, vocabularySource.Select(e => e.Text), model.ReadTokenizerOptions(result, recipe));
         spec = spec with { LabelTexts = model.ReadLabelTexts(result, recipe, selected) };
         Console.Error.WriteLine($"note: no --model given, so this evaluates an untrained {spec.Algorithm} over the {encoder.Kind} encoder (a floor for trained models).");
         return FewShotModel.Create(spec);

@@ -190,7 +190,7 @@ internal static class TrainCommand
                 Contrastive = contrastive.Active ? contrastive : null,
                 InitialModel = initPath is null ? null : InitialModelInfo.Of(initPath),
             };
-            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTextsFor(contrastive));
+            var spec = FewShotModel.NewSpec(model.ReadAlgorithm(result, recipe), model.AlgorithmOptions(result, recipe), model.ReadEncoder(result, recipe), sources.VocabularyTextsFor(contrastive), model.ReadTokenizerOptions(result, recipe));
             spec = spec with { LabelTexts = model.ReadLabelTexts(result, recipe, selected) };
             if (initial is not null) spec = EncoderWarmStart.SpecFrom(spec, initial);
             if (savedRun is not null)

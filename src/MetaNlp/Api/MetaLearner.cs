@@ -2,6 +2,7 @@ using System.Text.Json;
 using MetaNlp.Algorithms;
 using MetaNlp.Data;
 using MetaNlp.Models;
+using MetaNlp.Text;
 using MetaNlp.Training;
 using TorchSharp;
 
@@ -88,7 +89,8 @@ public static class MetaLearner
         var contrastive = options.Contrastive ?? recipe.Contrastive;
         var trainingExamples = dataset.WithClasses(split.Train);
         var spec = FewShotModel.NewSpec(learner.Algorithm, learner.Options ?? RecipeMetric(learner.Algorithm, recipe),
-            options.Encoder ?? recipe.Encoder, contrastive.VocabularyTexts(trainingExamples.Select(e => e.Text), dataset.Unlabeled)) with
+            options.Encoder ?? recipe.Encoder, contrastive.VocabularyTexts(trainingExamples.Select(e => e.Text), dataset.Unlabeled),
+            new WordTokenizerOptions { MaxLength = options.MaxTokens ?? recipe.MaxTokens }) with
         {
             LabelTexts = options.LabelText ?? recipe.LabelText
                 ? new LabelTexts

@@ -47,6 +47,12 @@ public sealed record MetaLearnerOptions
     public int? LabelTextWeight { get; init; }
 
     /// <summary>
+    /// Longest token sequence kept per text (<see cref="Text.WordTokenizerOptions.MaxLength"/>; the rest of a longer
+    /// text is not read; MiniLM reads at most 512); null: the recipe's (<see cref="TrainingRecipe.MaxTokens"/>).
+    /// </summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>
     /// Seeds the weight initialisation, the episodes, the contrastive batches and LibTorch's generator during
     /// training; null: <see cref="Trainer"/>'s seed (42 by default). Two runs with the same seed, data, options and
     /// thread count give the same history and weights.
@@ -74,6 +80,7 @@ public sealed record MetaLearnerOptions
         Trainer?.Validate();
         Episodes?.Validate();
         Contrastive?.Validate();
+        if (MaxTokens is int maxTokens) new Text.WordTokenizerOptions { MaxLength = maxTokens }.Validate();
         if (LabelNames is not null || LabelTextWeight is not null)
             new LabelTexts { Names = LabelNames ?? new Dictionary<string, string>(), Weight = LabelTextWeight ?? 1 }.Validate();
         if (OutputDirectory is not null && string.IsNullOrWhiteSpace(OutputDirectory))

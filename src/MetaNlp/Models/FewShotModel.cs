@@ -117,6 +117,8 @@ public sealed class FewShotModel
         tokenizerOptions ??= new WordTokenizerOptions();
         encoder.Validate();
         tokenizerOptions.Validate();
+        if (encoder.Kind == MiniLmEncoder.KindName && tokenizerOptions.MaxLength > Pretrained.MiniLmWeights.MaxPositions)
+            throw new ArgumentException($"MiniLM reads at most {Pretrained.MiniLmWeights.MaxPositions} tokens per text; the tokenizer keeps {tokenizerOptions.MaxLength} (lower the maximum tokens per text, --max-tokens).");
         // A fixed WordPiece vocabulary always has the marker tokens, so texts without markers are caught here, as a
         // fitted vocabulary without them is caught when the model is built.
         if (encoder.UsesWordPiece() && encoder.Pooling == EncoderOptions.EntityPooling

@@ -124,7 +124,8 @@ public class MetaLearnerTests
     public void WithoutAnOutputFolderTheRunLeavesNoFilesBehindAndSavesWhereAsked()
     {
         var before = Directory.GetDirectories(Path.GetTempPath(), "metanlp-run-*").ToHashSet();
-        using var trained = MetaLearner.Train(Toy, Split, Options(seed: 1, episodes: 10));
+        using var trained = MetaLearner.Train(Toy, Split, Options(seed: 1, episodes: 10) with { MaxTokens = 5 });
+        Assert.Equal(5, trained.Model.Spec.TokenizerOptions.MaxLength);
         Assert.Subset(before, Directory.GetDirectories(Path.GetTempPath(), "metanlp-run-*").ToHashSet());
         using var dir = new TempDir();
         trained.Fit(Toy.WithClasses(ToyData.Classes(32, 34)));
@@ -144,6 +145,7 @@ public class MetaLearnerTests
         var e = Assert.ThrowsAny<ArgumentException>(() => MetaLearner.Train(Toy, Split, bad));
         Assert.Contains("CosineScale", e.Message);
         Assert.ThrowsAny<ArgumentException>(() => MetaLearner.Train(Toy, Split, new MetaLearnerOptions { Trainer = new MetaTrainerOptions { MaxEpisodes = 0 } }));
+        Assert.Contains("MaxLength", Assert.ThrowsAny<ArgumentException>(() => MetaLearner.Train(Toy, Split, new MetaLearnerOptions { MaxTokens = 0 })).Message);
         Assert.ThrowsAny<ArgumentException>(() => MetaLearner.Train(Toy, new ClassSplit(["class0", "nope"], [], []), new MetaLearnerOptions()));
     }
 

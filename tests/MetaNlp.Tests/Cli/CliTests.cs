@@ -429,6 +429,34 @@ public class CliTests
     }
 
     [Fact]
+    public void MaxTokensIsKeptInTheModelAResumeCannotChangeItAndItsBoundsAreExitTwo()
+    {
+        using var dir = new TempDir();
+        string csv = WriteToyCsv(dir);
+        string output = Path.Combine(dir.Path, "run");
+        string[] train = ["train", .. ToySplit(csv), "--encoder", "boe", "--embedding-dim", "8", "--ways", "3", "--shots", "2", "--queries", "2",
+            "--max-episodes", "4", "--val-every", "2", "--val-episodes", "2", "--threads", "1", "--out", output];
+        var trained = CliRunner.Run([.. train, "--max-tokens", "2"]);
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        Assert.Equal(2, MetaNlp.Models.Checkpoint.ReadHeader(Path.Combine(output, "model.ckpt")).Spec.TokenizerOptions.MaxLength);
+        var changed = CliRunner.Run([.. train, "--max-tokens", "3", "--resume"]);
+        Assert.Equal(2, changed.ExitCode);
+        Assert.Contains("--max-tokens", changed.Stderr, StringComparison.Ordinal);
+
+        string[] eval = ["eval", "--dataset-file", csv, "--test-classes", string.Join(',', ToyData.Classes(9, 12)), "--algo", "knn", "--episodes", "2", "--threads", "1"];
+        foreach (var bad in new[] { "0", "8193" })
+        {
+            var outOfBounds = CliRunner.Run([.. eval, "--encoder", "boe", "--max-tokens", bad]);
+            Assert.Equal(2, outOfBounds.ExitCode);
+            Assert.Contains("--max-tokens", outOfBounds.Stderr, StringComparison.Ordinal);
+        }
+        // MiniLM has 512 learned positions: a longer cut would fail at the first long text, so it is refused before any weight loads.
+        var tooLong = CliRunner.Run([.. eval, "--encoder", "minilm", "--max-tokens", "513"]);
+        Assert.Equal(2, tooLong.ExitCode);
+        Assert.Contains("at most 512 tokens", tooLong.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadOptionsAreClearErrors()
     {
         var unknownDataset = CliRunner.Run("train", "--dataset", "nope");
