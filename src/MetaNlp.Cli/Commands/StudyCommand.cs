@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using MetaNlp.Api;
 using MetaNlp.Reports;
 using MetaNlp.Studies;
+using MetaNlp.Text;
 using MetaNlp.Workarounds;
 
 namespace MetaNlp.Cli.Commands;
@@ -79,6 +80,7 @@ internal static class StudyCommand
                 LabelText = labelTexts is not null,
                 LabelNames = labelTexts?.Names,
                 LabelTextWeight = labelTexts?.Weight,
+                MaxTokens = model.ReadTokenizerOptions(result, recipe).MaxLength,
             };
             var options = new DataNeedsOptions
             {
@@ -160,13 +162,19 @@ internal static class StudyCommand
     }
 
     // What the study folder records of the training settings, so a continued study with others is refused.
-    private static string Describe(MetaLearnerOptions training) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    // A study of the default cut records no maxTokens, as studies did before the option existed.
+    private static string Describe(MetaLearnerOptions training)
     {
-        ["learner"] = training.Learner?.Algorithm,
-        ["learnerOptions"] = training.Learner?.Options,
-        ["encoder"] = training.Encoder,
-        ["trainer"] = training.Trainer,
-        ["episodes"] = training.Episodes,
-        ["labelTextWeight"] = training.LabelText == true ? training.LabelTextWeight : null,
-    });
+        var settings = new Dictionary<string, object?>
+        {
+            ["learner"] = training.Learner?.Algorithm,
+            ["learnerOptions"] = training.Learner?.Options,
+            ["encoder"] = training.Encoder,
+            ["trainer"] = training.Trainer,
+            ["episodes"] = training.Episodes,
+            ["labelTextWeight"] = training.LabelText == true ? training.LabelTextWeight : null,
+        };
+        if (training.MaxTokens is int maxTokens && maxTokens != new WordTokenizerOptions().MaxLength) settings["maxTokens"] = maxTokens;
+        return JsonSerializer.Serialize(settings);
+    }
 }
