@@ -44,8 +44,14 @@ public static class DataNeedsPlot
             line.MarkerSize = 7;
             line.LegendText = $"{group.Key} training classes";
         }
-        // Ticks at the examples per class the cells kept, labelled in examples, on the log axis.
-        var ticks = cells.Select(PerClass).Distinct().Order().ToArray();
+        // Ticks at the examples per class the cells kept, labelled in examples, on the log axis. "All" keeps a
+        // slightly different mean per class count (170 and 173): ticks within 10% of the one before are left out,
+        // or their labels would print over each other.
+        var ticks = new List<double>();
+        foreach (double t in cells.Select(PerClass).Distinct().Order())
+        {
+            if (ticks.Count == 0 || t > ticks[^1] * MinTickRatio) ticks.Add(t);
+        }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. ticks.Select(Math.Log10)], [.. ticks.Select(t => t.ToString("0", CultureInfo.InvariantCulture))]);
         plot.ShowLegend(Alignment.LowerRight);
@@ -54,6 +60,9 @@ public static class DataNeedsPlot
 
     /// <summary>Renders <paramref name="cells"/> into <paramref name="path"/> (<see cref="Width"/> x <see cref="Height"/>, atomically).</summary>
     public static void Save(IReadOnlyList<DataNeedsCell> cells, string title, string path) => PngFile.Save(Build(cells, title), path, Width, Height);
+
+    // The least ratio between neighbouring ticks of the examples axis.
+    private const double MinTickRatio = 1.1;
 
     // "All" is plotted at the mean number of examples the cell kept per class.
     private static double PerClass(DataNeedsCell cell) => cell.ExamplesPerClass ?? Math.Round((double)cell.TrainingExamples / cell.Classes);

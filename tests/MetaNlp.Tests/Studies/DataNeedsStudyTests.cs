@@ -117,4 +117,21 @@ public class DataNeedsStudyTests
         DataNeedsPlot.Save(cells, "toy", path);
         Assert.Equal((DataNeedsPlot.Width, DataNeedsPlot.Height), PlotTests.DecodePng(path));
     }
+
+    [Fact]
+    public void TicksCloserThanTenPercentAreLabelledOnce()
+    {
+        // "All" kept 170 utterances per intent with 5 intents and 173 with 25: one tick, not two labels over each other.
+        var cells = new[]
+        {
+            new DataNeedsCell(5, 10, 50, 0.95, 0.01, 150, 0.98, 60),
+            new DataNeedsCell(5, null, 849, 0.95, 0.01, 150, 0.98, 60),
+            new DataNeedsCell(25, 10, 250, 0.96, 0.01, 150, 0.98, 60),
+            new DataNeedsCell(25, null, 4336, 0.96, 0.01, 150, 0.98, 60),
+        };
+        var plot = DataNeedsPlot.Build(cells, "toy");
+        plot.GetImage(DataNeedsPlot.Width, DataNeedsPlot.Height).Dispose(); // a tick generator lists its ticks once it has laid out an axis
+        var ticks = Assert.IsType<ScottPlot.TickGenerators.NumericManual>(plot.Axes.Bottom.TickGenerator).Ticks;
+        Assert.Equal(["10", "170"], ticks.Select(t => t.Label));
+    }
 }
