@@ -27,7 +27,15 @@ public sealed class ServiceFixture : IDisposable
         var spec = FewShotModel.NewSpec(PrototypicalNetwork.Name, LearnerRegistry.ToJson(new PrototypicalOptions { Distance = MetricDistance.Cosine }),
             new EncoderOptions { Kind = "boe", EmbeddingDim = 50 }, intents.Where(e => split.Train.Contains(e.Label)).Select(e => e.Text));
         var sampler = new EpisodeSampler(intents, split.Train, new EpisodeSamplerOptions { Ways = 5, Shots = 5, Queries = 5 }, 3);
-        var result = new MetaTrainer().Train(FewShotModel.Create(spec), new MetaTrainerOptions { MaxEpisodes = 150, ValidateEvery = 0, LearningRate = 1e-2 }, sampler, null, _dir.Path);
+        var model = FewShotModel.Create(spec);
+        // Other test classes draw from LibTorch's global generator at the same time, so the seed above does not fix
+        // the initial weights: they are drawn again, as the encoder draws them (randn), from a generator of our own.
+        using (var generator = new Generator(3))
+        using (no_grad())
+        {
+            foreach (var weight in model.Learner.Module.parameters()) weight.copy_(randn(weight.shape, generator: generator));
+        }
+        var result = new MetaTrainer().Train(model, new MetaTrainerOptions { MaxEpisodes = 150, ValidateEvery = 0, LearningRate = 1e-2 }, sampler, null, _dir.Path);
         ModelPath = result.ModelPath;
     }
 
