@@ -174,7 +174,7 @@ internal static class StudyCommand
             ["episodes"] = training.Episodes,
             ["labelTextWeight"] = training.LabelText == true ? training.LabelTextWeight : null,
         };
-        if (training.MaxTokens is int maxTokens && maxTokens != new WordTokenizerOptions().MaxLength) settings["maxTokens"] = maxTokens;
+        if (training.MaxTokens is int maxTokens && maxTokens != WordTokenizerOptions.DefaultMaxLength) settings["maxTokens"] = maxTokens;
         return JsonSerializer.Serialize(settings);
     }
 }

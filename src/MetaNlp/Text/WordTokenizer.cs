@@ -8,8 +8,11 @@ public sealed record WordTokenizerOptions
     /// <summary>Lower-case text before splitting.</summary>
     public bool LowerCase { get; init; } = true;
 
-    /// <summary>Longest token sequence kept per text.</summary>
-    public int MaxLength { get; init; } = 128;
+    /// <summary>Longest token sequence kept per text (<see cref="DefaultMaxLength"/> unless set).</summary>
+    public int MaxLength { get; init; } = DefaultMaxLength;
+
+    /// <summary>The <see cref="MaxLength"/> of options that set none.</summary>
+    public const int DefaultMaxLength = 128;
 
     /// <summary>Tokens seen fewer times than this in the training texts map to the unknown id.</summary>
     public int MinFrequency { get; init; } = 1;

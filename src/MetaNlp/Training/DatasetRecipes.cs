@@ -129,7 +129,7 @@ public static class DatasetRecipes
         {
             Encoder = new EncoderOptions { Kind = CnnEncoder.KindName, Tokenizer = EncoderOptions.CharacterTokens, WordDropout = 0.2 },
             Ways = ways,
-            MaxTokens = maxTokens ?? new WordTokenizerOptions().MaxLength,
+            MaxTokens = maxTokens ?? WordTokenizerOptions.DefaultMaxLength,
             Trainer = new MetaTrainerOptions { MaxEpisodes = episodes, ValidateEvery = every, ValidationEpisodes = 10, Patience = 3 },
             // The CNN's learning rate: the stage's default (5e-5) is MiniLM's.
             Contrastive = new ContrastiveOptions { UnlabeledEpochs = unlabeledEpochs, LearningRate = 1e-3 },

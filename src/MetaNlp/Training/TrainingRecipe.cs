@@ -44,7 +44,7 @@ public sealed record TrainingRecipe
     /// Longest token sequence kept per text (<see cref="Text.WordTokenizerOptions.MaxLength"/>, <c>--max-tokens</c>):
     /// long texts read over characters (FewCLUE's app descriptions and abstracts) lose what lies past it.
     /// </summary>
-    public int MaxTokens { get; init; } = new Text.WordTokenizerOptions().MaxLength;
+    public int MaxTokens { get; init; } = Text.WordTokenizerOptions.DefaultMaxLength;
 
     /// <summary>The supervised contrastive stage before meta-training (no epochs: none).</summary>
     public ContrastiveOptions Contrastive { get; init; } = new();
@@ -121,7 +121,7 @@ public sealed record TrainingRecipe
         if (Encoder.Pooling != EncoderOptions.MaxPooling) parts.Add($"--pooling {Encoder.Pooling}");
         if (Encoder.Embeddings != EncoderOptions.RandomEmbeddings) parts.Add($"--embeddings {Encoder.Embeddings}");
         if (Encoder.Tokenizer is EncoderOptions.JiebaTokens or EncoderOptions.CharacterTokens) parts.Add($"--tokenizer {Encoder.Tokenizer}");
-        if (MaxTokens != new Text.WordTokenizerOptions().MaxLength) parts.Add($"--max-tokens {MaxTokens}");
+        if (MaxTokens != Text.WordTokenizerOptions.DefaultMaxLength) parts.Add($"--max-tokens {MaxTokens}");
         if (Encoder.WordDropout > 0) parts.Add(FormattableString.Invariant($"--word-dropout {Encoder.WordDropout}"));
         if (Encoder.Dropout > 0) parts.Add(FormattableString.Invariant($"--dropout {Encoder.Dropout}"));
         if (LabelText) parts.Add("--label-text");
