@@ -37,7 +37,7 @@ var bpe = File.Exists(savedPath) ? GenerationModel.Load(savedPath).Model.Vocabul
     : BpeTrainer.Train(metaTrain.SelectMany(n => all[n].Pairs).SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = 2000, LowerCase = true });
 Console.WriteLine($"bpe: {bpe.Count} ids from {metaTrain.Length} pairs in {clock.Elapsed.TotalSeconds:F1} s");
 var sizes = new Seq2SeqOptions { ModelDim = 64, Heads = 4, FeedForwardDim = 128, EncoderLayers = 2, DecoderLayers = 2 };
-var meta = new GenerationMetaOptions { TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterLearningRate = 0.5 };
+var meta = new GenerationMetaOptions { TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterOptimizer = GenerationMetaOptions.Sgd, OuterLearningRate = 0.5 };
 
 GenerationModel Trained(string name, GenerationMetaAlgorithm algorithm)
 {

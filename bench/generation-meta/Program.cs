@@ -25,7 +25,7 @@ var model = new Seq2SeqTransformer(new Seq2SeqOptions { VocabularySize = bpe.Cou
 var weights = model.InitialWeights(seed: 1);
 var evalOptions = new GenerationMetaOptions { SupportSize = 50, QuerySize = 50, InnerSteps = 5, InnerLearningRate = 0.1 };
 Console.WriteLine($"held-out adapted query loss, initial weights: {GenerationMetaTrainer.AdaptedQueryLoss(model, weights, testTasks, evalOptions):F4}");
-var options = new GenerationMetaOptions { Algorithm = algorithm, TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterLearningRate = 0.5 };
+var options = new GenerationMetaOptions { Algorithm = algorithm, TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterOptimizer = GenerationMetaOptions.Sgd, OuterLearningRate = 0.5 };
 var random = new Random(1);
 clock.Restart();
 for (var step = 1; step <= steps; step++)

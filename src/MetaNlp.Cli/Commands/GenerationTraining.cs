@@ -12,7 +12,7 @@ namespace MetaNlp.Cli.Commands;
 /// <c>metanlp train --task-family translation|nlg|summarization</c>: meta-training of a generation model over a
 /// family's tasks (docs/GENERATION.md). It reuses the train command's options where they mean the same thing
 /// (--algo, --max-episodes as meta-steps, --meta-batch as tasks per step, --shots and --queries as support and query
-/// pairs per task, --lr, --inner-lr, --inner-steps, --embedding-dim, --layers, --heads, --checkpoint-every, --out,
+/// pairs per task, --lr, --outer-optimizer, --inner-lr, --inner-steps, --embedding-dim, --layers, --heads, --checkpoint-every, --out,
 /// --resume, --seed); the library does the work (<see cref="GenerationRun"/>).
 /// </summary>
 internal sealed class GenerationTraining
@@ -36,7 +36,7 @@ internal sealed class GenerationTraining
 
     /// <summary>The options of the train command this branch reads, besides its own.</summary>
     public sealed record Shared(
-        DataSelection Data, ModelOptions Model, EpisodeOptions Episodes, Option<int> MaxEpisodes, Option<int> MetaBatch, Option<double> Lr,
+        DataSelection Data, ModelOptions Model, EpisodeOptions Episodes, Option<int> MaxEpisodes, Option<int> MetaBatch, Option<double> Lr, Option<string> OuterOptimizer,
         Option<int> CheckpointEvery, Option<string?> Out, Option<bool> Resume, Option<int> Seed, Option<int> Threads, Option<bool> Json);
 
     public void AddTo(Command command)
@@ -79,6 +79,9 @@ internal sealed class GenerationTraining
         T PickNullable<T>(Option<T?> option, T fresh, Func<GenerationRunOptions, T> savedValue) where T : struct =>
             result.GetValue(option) is T given ? given : state is null ? fresh : savedValue(state.Options);
         var defaults = new GenerationMetaOptions();
+        var outer = Pick(o.OuterOptimizer, defaults.OuterOptimizer, s => s.Meta.OuterOptimizer);
+        // The rate's default follows the rule: Adam's 1e-3, or the 0.5 that the SGD runs used.
+        var outerRate = Pick(o.Lr, outer == GenerationMetaOptions.Adam ? defaults.OuterLearningRate : 0.5, s => s.Meta.OuterLearningRate);
         var options = new GenerationRunOptions
         {
             Steps = Pick(o.MaxEpisodes, 1000, s => s.Steps),
@@ -88,7 +91,8 @@ internal sealed class GenerationTraining
             {
                 Algorithm = result.GetValue(o.Model.Algorithm) is null && state is not null ? state.Options.Meta.Algorithm : algorithm,
                 TasksPerStep = Pick(o.MetaBatch, 4, s => s.Meta.TasksPerStep),
-                OuterLearningRate = Pick(o.Lr, 0.5, s => s.Meta.OuterLearningRate),
+                OuterOptimizer = outer,
+                OuterLearningRate = outerRate,
                 InnerLearningRate = Pick(o.Model.InnerLr, defaults.InnerLearningRate, s => s.Meta.InnerLearningRate),
                 InnerSteps = Pick(o.Model.InnerSteps, defaults.InnerSteps, s => s.Meta.InnerSteps),
                 SupportSize = PickNullable(o.Episodes.Shots, 16, s => s.Meta.SupportSize),
@@ -106,7 +110,7 @@ internal sealed class GenerationTraining
         else
         {
             int width = CliOptions.Given(result, o.Model.EmbeddingDim, 64);
-            var vocabulary = BpeTrainer.Train(tasks.SelectMany(t => t.Pairs).SelectMany(p => new[] { p.Source, p.Target }),
+            var vocabulary = BpeTrainer.Train(tasks.SelectMany(t => t.Pairs).SelectMany(p => new[] { GenerationModel.PrepareSource(family, p.Source), p.Target }),
                 new BpeTrainerOptions { MergeCount = result.GetValue(Merges), LowerCase = true });
             var sizes = new Seq2SeqOptions
             {

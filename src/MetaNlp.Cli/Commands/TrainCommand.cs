@@ -77,7 +77,7 @@ internal static class TrainCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             if (generation.IsGiven(result))
-                return generation.Run(result, new GenerationTraining.Shared(data, model, episodes, maxEpisodes, metaBatch, lr, checkpointEvery, outDir, resume, seed, threads, json));
+                return generation.Run(result, new GenerationTraining.Shared(data, model, episodes, maxEpisodes, metaBatch, lr, outerOptimizer, checkpointEvery, outDir, resume, seed, threads, json));
             var clock = Stopwatch.StartNew();
             // A bad cluster file is refused before any data is read.
             var clusterConfig = result.GetValue(cluster) is { } clusterPath ? MetaNlp.Cluster.ClusterConfig.Load(clusterPath) : null;

@@ -34,6 +34,32 @@ public sealed record DialogueAct(string Name, IReadOnlyList<DialogueSlot> Slots)
         return acts;
     }
 
+    /// <summary>
+    /// The representation in one canonical form, FewShotWOZ's: <c>inform ( name = hakka restaurant ; area = centre )
+    /// @ request ( food = ? )</c>, with act and slot names lower-cased and underscores read as spaces
+    /// (<c>REQUEST(recipient_account_name=?)</c> becomes <c>request ( recipient account name = ? )</c>), RNNLG's
+    /// leading <c>?</c> of system questions dropped (<c>?request</c> is MultiWOZ's <c>request</c>), quotes dropped, and
+    /// an act with no slots written <c>goodbye ( )</c>. RNNLG, FewShotWOZ and FewShotSGD write the same acts three ways; read through this form, a model
+    /// meta-trained on one meets the others' acts in the words it learned (the values keep their case and text).
+    /// </summary>
+    /// <returns>The canonical form, or <paramref name="representation"/> unchanged when it does not parse as acts.</returns>
+    public static string Canonical(string representation)
+    {
+        ArgumentNullException.ThrowIfNull(representation);
+        IReadOnlyList<DialogueAct> acts;
+        try
+        {
+            acts = ParseAll(representation);
+        }
+        catch (FormatException)
+        {
+            return representation;
+        }
+        static string Words(string name) => name.TrimStart('?').Replace('_', ' ').ToLowerInvariant();
+        static string Slot(DialogueSlot s) => s.Value is null ? Words(s.Name) : $"{Words(s.Name)} = {s.Value}";
+        return string.Join(" @ ", acts.Select(a => a.Slots.Count == 0 ? $"{Words(a.Name)} ( )" : $"{Words(a.Name)} ( {string.Join(" ; ", a.Slots.Select(Slot))} )"));
+    }
+
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == '\'' && value[^1] == '\'' ? value[1..^1] : value;
 }

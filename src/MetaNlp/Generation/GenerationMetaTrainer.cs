@@ -23,8 +23,15 @@ public static class GenerationMetaTrainer
     /// loss that drove the update (query loss after adaptation for MAML and FOMAML, support loss before the last
     /// inner step for Reptile, the loss on the sampled examples for multi-task training).
     /// </summary>
-    /// <exception cref="ArgumentException">A task has fewer examples than support plus query.</exception>
-    public static double Step(Seq2SeqTransformer transformer, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options, Random random)
+    /// <param name="transformer">The network.</param>
+    /// <param name="weights">The start weights, updated in place.</param>
+    /// <param name="tasks">The tasks to sample from.</param>
+    /// <param name="options">The step's options.</param>
+    /// <param name="random">The source of the task and example sample.</param>
+    /// <param name="outerAdam">The outer Adam's moments, required when <see cref="GenerationMetaOptions.OuterOptimizer"/> is <c>adam</c> (updated in place).</param>
+    /// <exception cref="ArgumentException">A task has fewer examples than support plus query, or the outer Adam's moments are missing.</exception>
+    public static double Step(Seq2SeqTransformer transformer, ParameterSet weights, IReadOnlyList<IReadOnlyList<EncodedPair>> tasks, GenerationMetaOptions options, Random random,
+        GenerationOuterAdam? outerAdam = null)
     {
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(weights);
@@ -35,6 +42,8 @@ public static class GenerationMetaTrainer
         var needed = options.SupportSize + (options.Algorithm == GenerationMetaAlgorithm.Reptile ? 0 : options.QuerySize);
         for (var t = 0; t < tasks.Count; t++)
             if (tasks[t].Count < needed) throw new ArgumentException($"task {t} has {tasks[t].Count} examples; a step needs {needed}.", nameof(tasks));
+        if (options.OuterOptimizer == GenerationMetaOptions.Adam && outerAdam is null)
+            throw new ArgumentException("the outer optimizer is Adam: pass its moments (GenerationOuterAdam).", nameof(outerAdam));
 
         using var scope = NewDisposeScope();
         var sums = weights.Tensors.Select(w => zeros_like(w)).ToArray();
@@ -80,8 +89,16 @@ public static class GenerationMetaTrainer
                 for (var k = 0; k < sums.Length; k++)
                     if (gradients[k] is { } g) sums[k].add_(g.detach(), Scalars.One);
         }
-        // MAML/FOMAML/multi-task: w ← w − lr · mean gradient; Reptile: w ← w + ε · mean (adapted − w).
+        // MAML/FOMAML/multi-task: w ← w − lr · mean gradient; Reptile: w ← w + ε · mean (adapted − w). Adam takes
+        // the mean gradient, and for Reptile minus the mean move, as its gradient.
         var sign = options.Algorithm == GenerationMetaAlgorithm.Reptile ? 1.0 : -1.0;
+        if (options.OuterOptimizer == GenerationMetaOptions.Adam)
+        {
+            using var toGradient = (-sign / options.TasksPerStep).ToScalar();
+            using (no_grad())
+                outerAdam!.Update(weights, [.. sums.Select(t => t.mul_(toGradient))], options.OuterLearningRate);
+            return lossSum / options.TasksPerStep;
+        }
         using var rate = (sign * options.OuterLearningRate / options.TasksPerStep).ToScalar();
         using (no_grad())
             for (var k = 0; k < sums.Length; k++) weights[k].Value.add_(sums[k], rate);

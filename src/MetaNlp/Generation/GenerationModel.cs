@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MetaNlp.Functional;
 using MetaNlp.Interop;
@@ -63,10 +64,18 @@ public sealed class GenerationModel
         return new GenerationModel(vocabulary, transformer, transformer.InitialWeights(seed), family);
     }
 
-    /// <summary>The source's ids, cut to <see cref="MaxSourceLength"/>; a source with no ids (blank) becomes one unknown id, so it still has an encoder state.</summary>
+    /// <summary>
+    /// The source text as the model reads it: for <see cref="GenerationTaskFamily.Nlg"/> the dialogue act in
+    /// <see cref="DialogueAct.Canonical"/> form (RNNLG, FewShotWOZ and FewShotSGD write acts differently), otherwise
+    /// unchanged. Learn a vocabulary from sources prepared this way.
+    /// </summary>
+    public static string PrepareSource(GenerationTaskFamily family, string source) =>
+        family == GenerationTaskFamily.Nlg ? DialogueAct.Canonical(source) : source;
+
+    /// <summary>The source's ids (<see cref="PrepareSource"/>), cut to <see cref="MaxSourceLength"/>; a source with no ids (blank) becomes one unknown id, so it still has an encoder state.</summary>
     public int[] EncodeSource(string source)
     {
-        var ids = Vocabulary.Encode(source);
+        var ids = Vocabulary.Encode(PrepareSource(Family, source));
         return ids.Length == 0 ? [BpeVocabulary.UnknownId] : ids.Length > MaxSourceLength ? ids[..MaxSourceLength] : ids;
     }
 
@@ -80,15 +89,16 @@ public sealed class GenerationModel
     /// <summary>
     /// Writes the model (and <paramref name="run"/>, the state of the run that made it, if any) to
     /// <paramref name="path"/>: a temporary file beside it, flushed and renamed over it, so a crash leaves the old file
-    /// or the new one.
+    /// or the new one. <paramref name="optimizerState"/> (a run's outer Adam moments) is written beside the weights;
+    /// <see cref="Load"/> reads only the weights, so the file is a model either way.
     /// </summary>
-    public void Save(string path, GenerationRunState? run = null)
+    public void Save(string path, GenerationRunState? run = null, IEnumerable<KeyValuePair<string, Tensor>>? optimizerState = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var header = new Header(Family, Transformer.Options, Vocabulary.LowerCase, Vocabulary.Alphabet, [.. Vocabulary.Merges.Select(m => new[] { m.Left, m.Right })]);
         var metadata = new Dictionary<string, string> { ["format"] = "pt", [ModelKey] = JsonSerializer.Serialize(header, Json) };
         if (run is not null) metadata[RunKey] = JsonSerializer.Serialize(run, Json);
-        Safetensors.Write(path, Weights, metadata);
+        Safetensors.Write(path, optimizerState is null ? Weights : Weights.Concat(optimizerState), metadata);
     }
 
     /// <summary>Reads a model written by <see cref="Save"/> (weights as leaves that require gradients, on the CPU) and the run state it holds, if any.</summary>
@@ -104,7 +114,13 @@ public sealed class GenerationModel
         try
         {
             header = JsonSerializer.Deserialize<Header>(text, Json) ?? throw new JsonException("null");
-            if (file.Metadata.TryGetValue(RunKey, out var runText)) run = JsonSerializer.Deserialize<GenerationRunState>(runText, Json);
+            if (file.Metadata.TryGetValue(RunKey, out var runText))
+            {
+                run = JsonSerializer.Deserialize<GenerationRunState>(runText, Json);
+                // Runs saved before the outer optimizer was an option were plain SGD; the option's default is now Adam.
+                if (run is not null && JsonNode.Parse(runText)?["options"]?["meta"] is JsonObject meta && !meta.ContainsKey("outerOptimizer"))
+                    run = run with { Options = run.Options with { Meta = run.Options.Meta with { OuterOptimizer = GenerationMetaOptions.Sgd } } };
+            }
         }
         catch (JsonException e)
         {

@@ -7,7 +7,7 @@ namespace MetaNlp.Generation;
 /// saved to one file every <see cref="GenerationRunOptions.CheckpointEvery"/> steps, at the end and when cancelled, and
 /// resumable from that file: a run stopped after step s and resumed equals the run that never stopped, weight for
 /// weight, because step s + 1 draws its tasks from <c>Random(f(seed, s + 1))</c> and the update is plain SGD (no
-/// optimizer state to lose).
+/// optimizer state to lose) or Adam, whose moments are saved in the same file (<see cref="GenerationOuterAdam"/>).
 /// </summary>
 public static class GenerationRun
 {
@@ -20,7 +20,7 @@ public static class GenerationRun
     /// <param name="tasks">The meta-training tasks, as ids of the model's vocabulary, with their names (the names are saved and checked on resume).</param>
     /// <param name="options">The run's options (a resumed run must pass the saved ones: <see cref="GenerationRunState.Options"/>).</param>
     /// <param name="path">The file the model and state are saved to.</param>
-    /// <param name="state">The saved state to continue from, or null for a new run.</param>
+    /// <param name="state">The saved state to continue from (read from <paramref name="path"/>, which also holds the outer Adam's moments), or null for a new run.</param>
     /// <param name="onStep">Called after each step with the step number and its loss.</param>
     /// <param name="cancellation">Stops the run after the current step (the state is saved, then <see cref="OperationCanceledException"/> is thrown).</param>
     /// <returns>The state after the last step (also saved).</returns>
@@ -45,6 +45,8 @@ public static class GenerationRun
         var current = state ?? new GenerationRunState(0, options, names, 0, null);
         current = current with { Options = options };
         var pairs = tasks.Select(t => t.Pairs).ToList();
+        using var adam = options.Meta.OuterOptimizer != GenerationMetaOptions.Adam ? null
+            : state is null ? new GenerationOuterAdam(model.Weights) : GenerationOuterAdam.Read(path, model.Weights, state.StepsDone);
         var clock = Stopwatch.StartNew();
         var sinceSave = 0;
         GenerationRunState Snapshot() => current with { TrainSeconds = current.TrainSeconds + clock.Elapsed.TotalSeconds };
@@ -54,12 +56,12 @@ public static class GenerationRun
             {
                 cancellation.ThrowIfCancellationRequested();
                 var step = current.StepsDone + 1;
-                var loss = GenerationMetaTrainer.Step(model.Transformer, model.Weights, pairs, options.Meta, StepRandom(options.Seed, step));
+                var loss = GenerationMetaTrainer.Step(model.Transformer, model.Weights, pairs, options.Meta, StepRandom(options.Seed, step), adam);
                 current = current with { StepsDone = step, LastLoss = loss };
                 onStep?.Invoke(step, loss);
                 if (++sinceSave >= options.CheckpointEvery)
                 {
-                    model.Save(path, Snapshot());
+                    model.Save(path, Snapshot(), adam?.State);
                     sinceSave = 0;
                 }
             }
@@ -68,7 +70,7 @@ public static class GenerationRun
         {
             // Saved at the end, when cancelled and after a failed step alike, so no finished step is lost.
             current = Snapshot();
-            model.Save(path, current);
+            model.Save(path, current, adam?.State);
         }
         return current;
     }

@@ -144,18 +144,20 @@ public sealed class Seq2SeqTransformer
 
     /// <summary>
     /// The next-token step of <see cref="BeamSearch"/> for one source sentence [1, source length]: log-probabilities
-    /// [prefixes, vocabulary] of the token after each prefix.
+    /// [prefixes, vocabulary] of the token after each prefix. The source is encoded once, here, and its states are
+    /// shared by every call (they belong to the caller's dispose scope, so use the step inside it).
     /// </summary>
     public Func<IReadOnlyList<int[]>, Tensor> Step(ParameterSet w, Tensor source)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(source);
+        var memory = Encode(w, source);
         return prefixes =>
         {
             var batch = SequenceBatch.Pad(prefixes, source.device);
             var count = prefixes.Count;
             var expanded = source.expand(count, source.shape[1]);
-            var logits = Decode(w, Encode(w, expanded), expanded, batch);
+            var logits = Decode(w, memory.expand(count, memory.shape[1], memory.shape[2]), expanded, batch);
             // Every prefix's last real position (prefixes may differ in length).
             var last = tensor(prefixes.Select(p => (long)p.Length - 1).ToArray(), device: source.device);
             var index = tensor(Enumerable.Range(0, count).Select(i => (long)i).ToArray(), device: source.device);

@@ -1,4 +1,5 @@
 using MetaNlp.Generation;
+using MetaNlp.Interop;
 using MetaNlp.Tests.Data;
 using MetaNlp.Tests.Generation;
 using static TorchSharp.torch;
@@ -81,6 +82,13 @@ public class GenerationCliTests
         var (model, state) = GenerationModel.Load(Path.Combine(output, "model.safetensors"));
         Assert.Equal(["afr-eng", "ast-eng"], state!.Tasks);
         Assert.Equal(GenerationTaskFamily.Translation, model.Family);
+        // The default outer rule is Adam at 1e-3; its moments are in the run's file, and a resume cannot change the rule.
+        Assert.Equal((GenerationMetaOptions.Adam, 1e-3), (state.Options.Meta.OuterOptimizer, state.Options.Meta.OuterLearningRate));
+        using (var file = SafetensorsFile.Open(Path.Combine(output, "model.safetensors")))
+            Assert.True(file.Contains(GenerationOuterAdam.MomentPrefix + "embed"));
+        var otherRule = CliRunner.Run([.. common, "--max-episodes", "4", "--resume", "--outer-optimizer", "sgd"]);
+        Assert.Equal(2, otherRule.ExitCode);
+        Assert.Contains("other options", otherRule.Stderr, StringComparison.Ordinal);
 
         var unknown = CliRunner.Run("train", "--task-family", "translation", "--tasks", "xxx-eng", "--out", Path.Combine(dir.Path, "other"), "--threads", "1");
         Assert.Equal(2, unknown.ExitCode);

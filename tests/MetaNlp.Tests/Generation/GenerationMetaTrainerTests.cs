@@ -25,16 +25,20 @@ public class GenerationMetaTrainerTests
     [InlineData(GenerationMetaAlgorithm.Fomaml, 0.5)]
     [InlineData(GenerationMetaAlgorithm.Reptile, 0.5)]
     [InlineData(GenerationMetaAlgorithm.MultiTask, 0.5)]
-    public void MetaStepsLowerTheAdaptedQueryLoss(GenerationMetaAlgorithm algorithm, double outerRate)
+    [InlineData(GenerationMetaAlgorithm.Fomaml, 0.01, GenerationMetaOptions.Adam)]
+    [InlineData(GenerationMetaAlgorithm.Reptile, 0.01, GenerationMetaOptions.Adam)]
+    [InlineData(GenerationMetaAlgorithm.MultiTask, 0.01, GenerationMetaOptions.Adam)]
+    public void MetaStepsLowerTheAdaptedQueryLoss(GenerationMetaAlgorithm algorithm, double outerRate, string outer = GenerationMetaOptions.Sgd)
     {
         using var scope = NewDisposeScope();
         var model = new Seq2SeqTransformer(Tiny);
         var weights = model.InitialWeights(seed: 11);
         var train = ShiftTasks([0, 1, 2, 3], 40, seed: 1);
-        var options = new GenerationMetaOptions { Algorithm = algorithm, OuterLearningRate = outerRate, InnerLearningRate = 0.1, TasksPerStep = 2, SupportSize = 8, QuerySize = 8, InnerSteps = 1 };
+        var options = new GenerationMetaOptions { Algorithm = algorithm, OuterOptimizer = outer, OuterLearningRate = outerRate, InnerLearningRate = 0.1, TasksPerStep = 2, SupportSize = 8, QuerySize = 8, InnerSteps = 1 };
         var before = GenerationMetaTrainer.AdaptedQueryLoss(model, weights, train, options);
         var random = new Random(2);
-        for (var step = 0; step < 25; step++) GenerationMetaTrainer.Step(model, weights, train, options, random);
+        using var adam = new GenerationOuterAdam(weights);
+        for (var step = 0; step < 25; step++) GenerationMetaTrainer.Step(model, weights, train, options, random, adam);
         var after = GenerationMetaTrainer.AdaptedQueryLoss(model, weights, train, options);
         Assert.True(after < before - 0.1, $"{algorithm}: adapted query loss {before:F3} → {after:F3}");
     }

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using MetaNlp.Generation;
+using MetaNlp.Interop;
 using MetaNlp.Tests.Data;
 using static TorchSharp.torch;
 
@@ -24,23 +26,35 @@ public class GenerationRunTests
         GenerationModel.Create(BpeTrainer.Train(Letters, new BpeTrainerOptions { MergeCount = 0 }),
             new Seq2SeqOptions { ModelDim = 16, Heads = 2, FeedForwardDim = 32, EncoderLayers = 1, DecoderLayers = 1 }, GenerationTaskFamily.Translation, seed);
 
-    private static GenerationRunOptions Options(int steps) => new()
+    private static GenerationRunOptions Options(int steps, string outer = GenerationMetaOptions.Sgd) => new()
     {
         Steps = steps,
         CheckpointEvery = 2,
         Seed = 5,
-        Meta = new GenerationMetaOptions { Algorithm = GenerationMetaAlgorithm.Fomaml, TasksPerStep = 2, SupportSize = 4, QuerySize = 4, InnerLearningRate = 0.1, OuterLearningRate = 0.3 },
+        Meta = new GenerationMetaOptions
+        {
+            Algorithm = GenerationMetaAlgorithm.Fomaml,
+            TasksPerStep = 2,
+            SupportSize = 4,
+            QuerySize = 4,
+            InnerLearningRate = 0.1,
+            OuterOptimizer = outer,
+            OuterLearningRate = outer == GenerationMetaOptions.Adam ? 0.01 : 0.3,
+        },
     };
 
     private static List<(string, IReadOnlyList<EncodedPair>)> Encoded(GenerationModel model, IEnumerable<GenerationTask> tasks) =>
         [.. tasks.Select(t => (t.Name, model.Encode(t.Pairs)))];
 
-    [Fact]
-    public void AResumedRunEqualsAnUninterruptedOne()
+    [Theory]
+    [InlineData(GenerationMetaOptions.Sgd)]
+    [InlineData(GenerationMetaOptions.Adam)] // the moments are saved with the weights and read back on resume
+    public void AResumedRunEqualsAnUninterruptedOne(string outer)
     {
         using var scope = NewDisposeScope();
         using var dir = new TempDir();
         var tasks = ShiftTasks([0, 1, 2], 20, seed: 1);
+        GenerationRunOptions Options(int steps) => GenerationRunTests.Options(steps, outer);
 
         var straight = TinyModel();
         var straightState = GenerationRun.Train(straight, Encoded(straight, tasks), Options(6), Path.Combine(dir.Path, "straight.safetensors"));
@@ -62,6 +76,67 @@ public class GenerationRunTests
             Assert.True(value.allclose(loaded.Weights[name], rtol: 0, atol: 0), $"weight {name} differs after resuming");
         // And the resumed run differs from the start, so the comparison above is not between two untouched models.
         Assert.False(straight.Weights["embed"].allclose(TinyModel().Weights["embed"], rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void OuterAdamStepsEqualTorchAdams()
+    {
+        using var scope = NewDisposeScope();
+        var model = TinyModel();
+        var weights = model.Weights.Select((_, w) => w.detach().clone());
+        var parameters = weights.Tensors.Select(w => new TorchSharp.Modules.Parameter(w.detach().clone())).ToArray();
+        using var reference = TorchSharp.torch.optim.Adam(parameters, lr: 0.01);
+        using var adam = new GenerationOuterAdam(weights);
+        var generator = new Generator(11);
+        for (var step = 0; step < 3; step++)
+        {
+            var gradients = weights.Tensors.Select(w => randn(w.shape, generator: generator)).ToArray();
+            adam.Update(weights, gradients, 0.01);
+            reference.zero_grad();
+            for (var i = 0; i < parameters.Length; i++) parameters[i].grad = gradients[i].clone();
+            reference.step();
+        }
+        Assert.Equal(3, adam.StepCount);
+        for (var i = 0; i < parameters.Length; i++)
+            Assert.True(weights[i].Value.allclose(parameters[i], rtol: 1e-5, atol: 1e-7), $"{weights[i].Key} differs from torch.optim.Adam's");
+        Assert.False(weights["embed"].allclose(model.Weights["embed"]));
+    }
+
+    [Fact]
+    public void AnAdamRunWithoutItsMomentsIsRefusedByName()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        var tasks = ShiftTasks([0, 1], 20, seed: 1);
+        var model = TinyModel();
+        var path = Path.Combine(dir.Path, "m.safetensors");
+        var state = GenerationRun.Train(model, Encoded(model, tasks), Options(2), path);
+        // The file holds an SGD run (no moments); told it was an Adam run, resuming names the file and the missing moment.
+        var adamState = state with { Options = Options(2, GenerationMetaOptions.Adam) };
+        var error = Assert.Throws<InvalidDataException>(() => GenerationRun.Train(model, Encoded(model, tasks), Options(4, GenerationMetaOptions.Adam), path, adamState));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(GenerationOuterAdam.MomentPrefix, error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => GenerationMetaTrainer.Step(model.Transformer, model.Weights, [.. Encoded(model, tasks).Select(t => t.Item2)],
+            Options(1, GenerationMetaOptions.Adam).Meta, new Random(1)));
+    }
+
+    [Fact]
+    public void ARunSavedBeforeTheOuterOptimizerOptionResumesAsSgd()
+    {
+        using var scope = NewDisposeScope();
+        using var dir = new TempDir();
+        var model = TinyModel();
+        var path = Path.Combine(dir.Path, "m.safetensors");
+        GenerationRun.Train(model, Encoded(model, ShiftTasks([0, 1], 20, seed: 1)), Options(1), path);
+        // The same file as an older version wrote it: no outerOptimizer in the run's options.
+        Dictionary<string, string> metadata;
+        using (var file = SafetensorsFile.Open(path)) metadata = new(file.Metadata);
+        var run = JsonNode.Parse(metadata[GenerationModel.RunKey])!;
+        Assert.True(run["options"]!["meta"]!.AsObject().Remove("outerOptimizer"));
+        metadata[GenerationModel.RunKey] = run.ToJsonString();
+        var old = Path.Combine(dir.Path, "old.safetensors");
+        Safetensors.Write(old, model.Weights, metadata);
+        Assert.Equal(GenerationMetaOptions.Sgd, GenerationModel.Load(old).Run!.Options.Meta.OuterOptimizer);
     }
 
     [Fact]

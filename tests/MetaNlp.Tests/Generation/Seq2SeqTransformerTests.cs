@@ -73,6 +73,29 @@ public class Seq2SeqTransformerTests
     }
 
     [Fact]
+    public void TheDecodingStepEqualsTheFullForwardOfEachPrefix()
+    {
+        // The step encodes the source once and reuses it for every call and prefix: the same numbers as the whole
+        // forward pass run afresh for each prefix.
+        using var scope = NewDisposeScope();
+        var model = new Seq2SeqTransformer(Tiny);
+        var w = model.InitialWeights(seed: 4, dtype: ScalarType.Float64);
+        var source = SequenceBatch.Pad([[4, 5, 6, 7]]);
+        var step = model.Step(w, source);
+        int[][] prefixes = [[2], [2, 7, 8], [2, 5]];
+        for (var call = 0; call < 2; call++)
+        {
+            var rows = step(prefixes);
+            for (var i = 0; i < prefixes.Length; i++)
+            {
+                var input = SequenceBatch.Pad([prefixes[i]]);
+                var full = nn.functional.log_softmax(model.Decode(w, model.Encode(w, source), source, input)[0, -1], 0);
+                Assert.True(rows[i].allclose(full, 1e-12, 1e-12), $"prefix {i}, call {call}");
+            }
+        }
+    }
+
+    [Fact]
     public void PaddingChangesNeitherTheEncodingNorTheNextToken()
     {
         using var scope = NewDisposeScope();
