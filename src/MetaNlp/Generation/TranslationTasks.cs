@@ -4,8 +4,9 @@ namespace MetaNlp.Generation;
 
 /// <summary>
 /// Translation tasks (one language pair each) from the shared data: Tatoeba as released with LASER (112 X–English
-/// pairs, folder <c>tatoeba_laser</c>) and NTREX-128 (English news source and 128 references, folder <c>ntrex128</c>).
-/// Neither has a train/test split: the caller splits each task (and keeps the split fixed).
+/// pairs, folder <c>tatoeba_laser</c>), NTREX-128 (English news source and 128 references, folder <c>ntrex128</c>) and
+/// Multi30k (captions in English, German, French and Czech, folder <c>multi30k</c>). Tatoeba and NTREX have no
+/// train/test split: the caller splits each task (and keeps the split fixed); Multi30k has its own.
 /// </summary>
 public static partial class TranslationTasks
 {
@@ -61,6 +62,42 @@ public static partial class TranslationTasks
             }
         }
         return [.. tasks.OrderBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The splits of Multi30k (<see cref="Multi30k"/>) and the languages each has.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Multi30kSplits { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        ["train"] = ["cs", "de", "en", "fr"],
+        ["val"] = ["cs", "de", "en", "fr"],
+        ["test_2016_flickr"] = ["cs", "de", "en", "fr"],
+        ["test_2017_flickr"] = ["de", "en", "fr"],
+        ["test_2017_mscoco"] = ["de", "en", "fr"],
+        ["test_2018_flickr"] = ["cs", "de", "en", "fr"],
+    };
+
+    /// <summary>
+    /// Multi30k image-caption translation (folder <c>multi30k/raw</c>, non-commercial research use only: see its
+    /// SOURCE.md): the captions are multi-way parallel, so every direction between the split's languages is a task,
+    /// named <c>en-de</c>, <c>de-cs</c> …, sorted by name (12 directions; 6 for the 2017 test sets, which have no Czech).
+    /// The sets are multi-way parallel: a sentence adapted on in one direction is the same caption in every other one,
+    /// so hold the adaptation sample's captions out of meta-training in all directions.
+    /// </summary>
+    /// <param name="dataDir">The shared data folder (METANLP_DATA).</param>
+    /// <param name="split">One of <see cref="Multi30kSplits"/>: <c>train</c> (29,000 captions), <c>val</c> (1,014), <c>test_2016_flickr</c> (1,000, the standard test set) …</param>
+    /// <exception cref="ArgumentException">The split is not one of <see cref="Multi30kSplits"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder is missing (the message names it).</exception>
+    /// <exception cref="MetaNlp.Data.DatasetFormatException">Two languages' files differ in length or a line is empty.</exception>
+    public static IReadOnlyList<GenerationTask> Multi30k(string dataDir, string split)
+    {
+        if (!Multi30kSplits.TryGetValue(split, out var languages))
+            throw new ArgumentException($"Multi30k split '{split}' is not one of {string.Join(", ", Multi30kSplits.Keys)}.", nameof(split));
+        var dir = RequireDirectory(Path.Combine(dataDir, "multi30k", "raw"));
+        return [.. from source in languages
+                   from target in languages
+                   where source != target
+                   orderby $"{source}-{target}"
+                   select new GenerationTask($"{source}-{target}", GenerationTaskFamily.Translation,
+                       ParallelFiles.Read(Path.Combine(dir, $"{split}.{source}.gz"), Path.Combine(dir, $"{split}.{target}.gz")))];
     }
 
     internal static string RequireDirectory(string dir) =>

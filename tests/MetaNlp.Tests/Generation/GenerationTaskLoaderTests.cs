@@ -41,6 +41,25 @@ public class GenerationTaskLoaderTests
     }
 
     [RealDataFact]
+    public void Multi30kHasTwelveDirectionsWithTheDocumentedSizes()
+    {
+        var train = TranslationTasks.Multi30k(Data, "train");
+        Assert.Equal(["cs-de", "cs-en", "cs-fr", "de-cs", "de-en", "de-fr", "en-cs", "en-de", "en-fr", "fr-cs", "fr-de", "fr-en"], train.Select(t => t.Name));
+        Assert.All(train, t => Assert.Equal(29_000, t.Pairs.Count));
+        // Multi-way parallel: line i is the same caption in every direction.
+        var enDe = train.Single(t => t.Name == "en-de").Pairs[7];
+        Assert.Equal(enDe.Source, train.Single(t => t.Name == "en-fr").Pairs[7].Source);
+        Assert.Equal(enDe.Target, train.Single(t => t.Name == "fr-de").Pairs[7].Target);
+        Assert.All(TranslationTasks.Multi30k(Data, "val"), t => Assert.Equal(1014, t.Pairs.Count));
+        Assert.All(TranslationTasks.Multi30k(Data, "test_2016_flickr"), t => Assert.Equal(1000, t.Pairs.Count));
+        var mscoco = TranslationTasks.Multi30k(Data, "test_2017_mscoco");
+        Assert.Equal(6, mscoco.Count);
+        Assert.All(mscoco, t => Assert.Equal(461, t.Pairs.Count));
+        Assert.All(TranslationTasks.Multi30k(Data, "test_2018_flickr"), t => Assert.Equal(1071, t.Pairs.Count));
+        Assert.Throws<ArgumentException>(() => TranslationTasks.Multi30k(Data, "test"));
+    }
+
+    [RealDataFact]
     public void FewShotWozHasSevenDomainsWithTheDocumentedSizes()
     {
         var train = NlgTasks.FewShotWoz(Data, "train").ToDictionary(t => t.Name, t => t.Pairs.Count);
