@@ -12,8 +12,8 @@ namespace MetaNlp.Cli.Commands;
 /// <c>metanlp train --task-family translation|nlg|summarization</c>: meta-training of a generation model over a
 /// family's tasks (docs/GENERATION.md). It reuses the train command's options where they mean the same thing
 /// (--algo, --max-episodes as meta-steps, --meta-batch as tasks per step, --shots and --queries as support and query
-/// pairs per task, --lr, --outer-optimizer, --inner-lr, --inner-steps, --embedding-dim, --layers, --heads, --checkpoint-every, --out,
-/// --resume, --seed); the library does the work (<see cref="GenerationRun"/>).
+/// pairs per task, --lr, --outer-optimizer, --inner-lr, --inner-steps, --embedding-dim, --layers, --heads,
+/// --checkpoint-every, --out, --resume, --seed); the library does the work (<see cref="GenerationRun"/>).
 /// </summary>
 internal sealed class GenerationTraining
 {

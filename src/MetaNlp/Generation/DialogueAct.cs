@@ -39,8 +39,9 @@ public sealed record DialogueAct(string Name, IReadOnlyList<DialogueSlot> Slots)
     /// @ request ( food = ? )</c>, with act and slot names lower-cased and underscores read as spaces
     /// (<c>REQUEST(recipient_account_name=?)</c> becomes <c>request ( recipient account name = ? )</c>), RNNLG's
     /// leading <c>?</c> of system questions dropped (<c>?request</c> is MultiWOZ's <c>request</c>), quotes dropped, and
-    /// an act with no slots written <c>goodbye ( )</c>. RNNLG, FewShotWOZ and FewShotSGD write the same acts three ways; read through this form, a model
-    /// meta-trained on one meets the others' acts in the words it learned (the values keep their case and text).
+    /// an act with no slots written <c>goodbye ( )</c>. RNNLG, FewShotWOZ and FewShotSGD write the same acts three
+    /// ways; read through this form, a model meta-trained on one meets the others' acts in the words it learned (the
+    /// values keep their case and text).
     /// </summary>
     /// <returns>The canonical form, or <paramref name="representation"/> unchanged when it does not parse as acts.</returns>
     public static string Canonical(string representation)

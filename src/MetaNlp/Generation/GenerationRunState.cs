@@ -3,7 +3,8 @@ namespace MetaNlp.Generation;
 /// <summary>
 /// Where a meta-training run stands, saved with its weights by <see cref="GenerationModel.Save"/>: with the same
 /// tasks, <see cref="GenerationRun.Train"/> continues from it exactly as if it had never stopped (each step's task
-/// sample comes from <see cref="Seed"/> and the step number alone, and plain SGD has no other state).
+/// sample comes from <see cref="Seed"/> and the step number alone; plain SGD has no other state, and the outer Adam's
+/// moments are saved in the same file).
 /// </summary>
 /// <param name="StepsDone">Meta-steps already applied to the saved weights.</param>
 /// <param name="Options">The run's options (steps asked for, checkpoint interval, seed, meta-options).</param>
