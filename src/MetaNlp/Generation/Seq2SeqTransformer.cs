@@ -106,7 +106,11 @@ public sealed class Seq2SeqTransformer
     /// Next-token logits [batch, target length, vocabulary] for decoder inputs [batch, target length] (begin id first),
     /// each position seeing only itself and earlier positions, and the encoder states of <paramref name="source"/>.
     /// </summary>
-    public Tensor Decode(ParameterSet w, Tensor memory, Tensor source, Tensor targetInput)
+    public Tensor Decode(ParameterSet w, Tensor memory, Tensor source, Tensor targetInput) =>
+        Project(w, DecoderStates(w, memory, source, targetInput));
+
+    // The decoder's last states [batch, target length, width], before the output projection.
+    private Tensor DecoderStates(ParameterSet w, Tensor memory, Tensor source, Tensor targetInput)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(memory);
@@ -125,8 +129,11 @@ public sealed class Seq2SeqTransformer
             x = x.add(Attend(w, p + ".cross", Norm(w, p + ".ln2", x), memory, sourceMask), Scalars.One);
             x = x.add(FeedForward(w, p, Norm(w, p + ".ln3", x)), Scalars.One);
         }
-        return F.linear(Norm(w, "dec.ln", x), w["embed"], w["out.b"]);
+        return Norm(w, "dec.ln", x);
     }
+
+    // Next-token logits of decoder states (the output projection is the embedding table, tied).
+    private static Tensor Project(ParameterSet w, Tensor states) => F.linear(states, w["embed"], w["out.b"]);
 
     /// <summary>
     /// Teacher-forced loss: cross-entropy of predicting <paramref name="targetOutput"/> (the target then the end id)
@@ -145,7 +152,8 @@ public sealed class Seq2SeqTransformer
     /// <summary>
     /// The next-token step of <see cref="BeamSearch"/> for one source sentence [1, source length]: log-probabilities
     /// [prefixes, vocabulary] of the token after each prefix. The source is encoded once, here, and its states are
-    /// shared by every call (they belong to the caller's dispose scope, so use the step inside it).
+    /// shared by every call (they belong to the caller's dispose scope, so use the step inside it); each call projects
+    /// only the prefixes' last positions onto the vocabulary.
     /// </summary>
     public Func<IReadOnlyList<int[]>, Tensor> Step(ParameterSet w, Tensor source)
     {
@@ -157,12 +165,12 @@ public sealed class Seq2SeqTransformer
             var batch = SequenceBatch.Pad(prefixes, source.device);
             var count = prefixes.Count;
             var expanded = source.expand(count, source.shape[1]);
-            var logits = Decode(w, memory.expand(count, memory.shape[1], memory.shape[2]), expanded, batch);
-            // Every prefix's last real position (prefixes may differ in length).
+            var states = DecoderStates(w, memory.expand(count, memory.shape[1], memory.shape[2]), expanded, batch);
+            // Every prefix's last real position (prefixes may differ in length); only those are projected onto the
+            // vocabulary, the largest product of a step.
             var last = tensor(prefixes.Select(p => (long)p.Length - 1).ToArray(), device: source.device);
             var index = tensor(Enumerable.Range(0, count).Select(i => (long)i).ToArray(), device: source.device);
-            var rows = logits[index, last];
-            return F.log_softmax(rows, 1);
+            return F.log_softmax(Project(w, states[index, last]), 1);
         };
     }
 
