@@ -1,8 +1,10 @@
 // FewShotWOZ held-out domains at K shots (issue 23; docs/GENERATION.md, docs/BENCHMARKS.md). Usage (bench/generation-nlg/run):
-//   generation-nlg OUT_DIR META_STEPS ADAPT_STEPS K[,K...] STARTS [OUTER_OPTIMIZER] [OUTER_LR] [ADAPT_RULE] [ADAPT_LR] [HELD_OUT]
+//   generation-nlg OUT_DIR META_STEPS ADAPT_STEPS K[,K...] STARTS [OUTER_OPTIMIZER] [OUTER_LR] [ADAPT_RULE] [ADAPT_LR] [HELD_OUT] [delex|lex]
 // Dialogue act → text. Meta-training tasks: GenerationTaskSets.MetaTraining(Nlg) (RNNLG's 4 training domains and the
 // 16 FewShotSGD domains); held out (default attraction,train,taxi: MultiWOZ domains, none of them meta-trained on).
-// BPE (4,000 merges, lower-cased) from the meta-training texts only. STARTS, a comma list of:
+// BPE (4,000 merges, lower-cased) from the meta-training texts only. With delex (the default) the models read and write
+// slot values as numbered placeholders (NlgDelexicalizer) and the outputs are relexicalised before scoring; lex reads
+// and writes the values themselves. STARTS, a comma list of:
 //   fomaml:    FOMAML over the meta-training tasks for META_STEPS steps;
 //   multitask: multi-task training over the same tasks for the same steps, reading the same examples per step (transfer);
 //   scratch:   the initial weights (same seed, same size).
@@ -16,7 +18,7 @@ using MetaNlp.Generation;
 using static TorchSharp.torch;
 
 var invariant = CultureInfo.InvariantCulture;
-if (args.Length < 5) throw new ArgumentException("usage: generation-nlg OUT_DIR META_STEPS ADAPT_STEPS K[,K...] STARTS [OUTER_OPTIMIZER] [OUTER_LR] [ADAPT_RULE] [ADAPT_LR] [HELD_OUT]");
+if (args.Length < 5) throw new ArgumentException("usage: generation-nlg OUT_DIR META_STEPS ADAPT_STEPS K[,K...] STARTS [OUTER_OPTIMIZER] [OUTER_LR] [ADAPT_RULE] [ADAPT_LR] [HELD_OUT] [delex|lex]");
 var outDir = args[0];
 var metaSteps = int.Parse(args[1], invariant);
 var adaptSteps = int.Parse(args[2], invariant);
@@ -27,6 +29,7 @@ var outerRate = args.Length > 6 ? double.Parse(args[6], invariant) : outer == Ge
 var rule = args.Length > 7 ? args[7] : "adam";
 var adaptRate = args.Length > 8 ? double.Parse(args[8], invariant) : rule == "adam" ? 1e-3 : 0.1;
 var heldOut = (args.Length > 9 ? args[9] : "attraction,train,taxi").Split(',');
+var delexicalize = (args.Length > 10 ? args[10] : "delex") switch { "delex" => true, "lex" => false, var x => throw new ArgumentException($"'{x}' is neither delex nor lex") };
 set_num_threads(1);
 Directory.CreateDirectory(outDir);
 var data = Environment.GetEnvironmentVariable("METANLP_DATA") ?? throw new InvalidOperationException("set METANLP_DATA");
@@ -41,9 +44,9 @@ BpeVocabulary bpe;
 if (File.Exists(vocabularyPath)) bpe = GenerationModel.Load(vocabularyPath).Model.Vocabulary;
 else
 {
-    bpe = BpeTrainer.Train(metaTasks.SelectMany(t => t.Pairs).SelectMany(p => new[] { GenerationModel.PrepareSource(GenerationTaskFamily.Nlg, p.Source), p.Target }),
+    bpe = BpeTrainer.Train(metaTasks.SelectMany(t => t.Pairs).Select(p => GenerationModel.PreparePair(GenerationTaskFamily.Nlg, delexicalize, p)).SelectMany(p => new[] { p.Source, p.Target }),
         new BpeTrainerOptions { MergeCount = 4000, LowerCase = true });
-    GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1).Save(vocabularyPath);
+    GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1, delexicalize).Save(vocabularyPath);
 }
 Console.WriteLine($"bpe: {bpe.Count} ids from {metaTasks.Count} tasks ({metaTasks.Sum(t => t.Pairs.Count)} pairs) in {clock.Elapsed.TotalSeconds:F1} s");
 var meta = new GenerationMetaOptions
@@ -54,14 +57,14 @@ var meta = new GenerationMetaOptions
 
 GenerationModel Start(string name)
 {
-    if (name == "scratch") return GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1);
+    if (name == "scratch") return GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1, delexicalize);
     var algorithm = name switch { "fomaml" => GenerationMetaAlgorithm.Fomaml, "multitask" => GenerationMetaAlgorithm.MultiTask, _ => throw new ArgumentException($"unknown start '{name}'") };
     var path = Path.Combine(outDir, $"{name}.safetensors");
     var options = new GenerationRunOptions { Steps = metaSteps, CheckpointEvery = 100, Seed = 1, Meta = meta with { Algorithm = algorithm } };
     GenerationModel model;
     GenerationRunState? state = null;
     if (File.Exists(path)) (model, state) = GenerationModel.Load(path);
-    else model = GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1);
+    else model = GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1, delexicalize);
     if (state is { } s && s.StepsDone >= metaSteps)
     {
         Console.WriteLine($"{name}: reusing {path} ({s.StepsDone} steps, {s.TrainSeconds:F0} s)");

@@ -56,6 +56,13 @@ public sealed record DialogueAct(string Name, IReadOnlyList<DialogueSlot> Slots)
         {
             return representation;
         }
+        return Canonical(acts);
+    }
+
+    /// <summary>Parsed acts written in the canonical form of <see cref="Canonical(string)"/>.</summary>
+    public static string Canonical(IReadOnlyList<DialogueAct> acts)
+    {
+        ArgumentNullException.ThrowIfNull(acts);
         static string Words(string name) => name.TrimStart('?').Replace('_', ' ').ToLowerInvariant();
         static string Slot(DialogueSlot s) => s.Value is null ? Words(s.Name) : $"{Words(s.Name)} = {s.Value}";
         return string.Join(" @ ", acts.Select(a => a.Slots.Count == 0 ? $"{Words(a.Name)} ( )" : $"{Words(a.Name)} ( {string.Join(" ; ", a.Slots.Select(Slot))} )"));

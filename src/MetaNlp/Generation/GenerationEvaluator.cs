@@ -10,7 +10,7 @@ namespace MetaNlp.Generation;
 /// </summary>
 public static class GenerationEvaluator
 {
-    /// <summary>The decoded text of each source (greedy, or beam search when <see cref="GenerationDecodeOptions.Beam"/> is above 1).</summary>
+    /// <summary>The decoded text of each source (greedy, or beam search when <see cref="GenerationDecodeOptions.Beam"/> is above 1), relexicalised by a delexicalised model.</summary>
     public static IReadOnlyList<string> Generate(GenerationModel model, ParameterSet weights, IReadOnlyList<string> sources, GenerationDecodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -29,7 +29,7 @@ public static class GenerationEvaluator
             var ids = options.Beam == 1
                 ? BeamSearch.Greedy(step, BpeVocabulary.BeginId, BpeVocabulary.EndId, options.MaxLength)
                 : BeamSearch.Search(step, BpeVocabulary.BeginId, BpeVocabulary.EndId, options.Beam, options.MaxLength, options.Alpha).Tokens;
-            outputs.Add(model.Vocabulary.Decode(ids));
+            outputs.Add(model.Relexicalize(text, model.Vocabulary.Decode(ids)));
         }
         return outputs;
     }

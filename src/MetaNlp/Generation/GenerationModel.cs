@@ -29,8 +29,13 @@ public sealed class GenerationModel
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
     /// <summary>Puts a vocabulary, a model description and its weights together.</summary>
-    /// <exception cref="ArgumentException">The model's vocabulary size is not the vocabulary's, or a weight is missing.</exception>
-    public GenerationModel(BpeVocabulary vocabulary, Seq2SeqTransformer transformer, ParameterSet weights, GenerationTaskFamily family)
+    /// <param name="vocabulary">The subword vocabulary.</param>
+    /// <param name="transformer">The network.</param>
+    /// <param name="weights">Its weights.</param>
+    /// <param name="family">The task family.</param>
+    /// <param name="delexicalized">Whether the model reads and writes slot values as placeholders (<see cref="NlgDelexicalizer"/>; NLG only).</param>
+    /// <exception cref="ArgumentException">The model's vocabulary size is not the vocabulary's, or a non-NLG model is said to be delexicalised.</exception>
+    public GenerationModel(BpeVocabulary vocabulary, Seq2SeqTransformer transformer, ParameterSet weights, GenerationTaskFamily family, bool delexicalized = false)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(transformer);
@@ -41,6 +46,9 @@ public sealed class GenerationModel
         Transformer = transformer;
         Weights = weights;
         Family = family;
+        if (delexicalized && family != GenerationTaskFamily.Nlg)
+            throw new ArgumentException($"only dialogue-act-to-text (NLG) models can be delexicalised, not {family}.", nameof(delexicalized));
+        Delexicalized = delexicalized;
     }
 
     /// <summary>The subword vocabulary (learned from the meta-training tasks only).</summary>
@@ -55,35 +63,70 @@ public sealed class GenerationModel
     /// <summary>What kind of task the model was trained on (it picks the metrics of <see cref="GenerationEvaluator"/>).</summary>
     public GenerationTaskFamily Family { get; }
 
+    /// <summary>
+    /// Whether the model reads dialogue acts and writes utterances with their literal slot values as numbered
+    /// placeholders (<see cref="NlgDelexicalizer"/>): <see cref="Encode"/> delexicalises training pairs,
+    /// <see cref="EncodeSource"/> sources, and <see cref="Relexicalize"/> puts the values back into generated text.
+    /// </summary>
+    public bool Delexicalized { get; }
+
     /// <summary>A fresh model: weights from <see cref="Seq2SeqTransformer.InitialWeights"/> with <paramref name="seed"/>.</summary>
-    public static GenerationModel Create(BpeVocabulary vocabulary, Seq2SeqOptions options, GenerationTaskFamily family, long seed)
+    /// <exception cref="ArgumentException">A non-NLG model is to be delexicalised.</exception>
+    public static GenerationModel Create(BpeVocabulary vocabulary, Seq2SeqOptions options, GenerationTaskFamily family, long seed, bool delexicalize = false)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(options);
         var transformer = new Seq2SeqTransformer(options with { VocabularySize = vocabulary.Count });
-        return new GenerationModel(vocabulary, transformer, transformer.InitialWeights(seed), family);
+        return new GenerationModel(vocabulary, transformer, transformer.InitialWeights(seed), family, delexicalize);
     }
 
     /// <summary>
     /// The source text as the model reads it: for <see cref="GenerationTaskFamily.Nlg"/> the dialogue act in
-    /// <see cref="DialogueAct.Canonical"/> form (RNNLG, FewShotWOZ and FewShotSGD write acts differently), otherwise
+    /// <see cref="DialogueAct.Canonical(string)"/> form (RNNLG, FewShotWOZ and FewShotSGD write acts differently), otherwise
     /// unchanged. Learn a vocabulary from sources prepared this way.
     /// </summary>
     public static string PrepareSource(GenerationTaskFamily family, string source) =>
         family == GenerationTaskFamily.Nlg ? DialogueAct.Canonical(source) : source;
 
-    /// <summary>The source's ids (<see cref="PrepareSource"/>), cut to <see cref="MaxSourceLength"/>; a source with no ids (blank) becomes one unknown id, so it still has an encoder state.</summary>
+    /// <summary>
+    /// A pair as a model of <paramref name="family"/> reads it in training (<see cref="PrepareSource"/>, and with
+    /// <paramref name="delexicalize"/> the values of source and target as placeholders): learn a vocabulary from pairs
+    /// prepared this way.
+    /// </summary>
+    public static GenerationPair PreparePair(GenerationTaskFamily family, bool delexicalize, GenerationPair pair)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        if (!delexicalize) return pair with { Source = PrepareSource(family, pair.Source) };
+        var (source, values) = NlgDelexicalizer.Source(pair.Source);
+        return new GenerationPair(source, NlgDelexicalizer.Target(pair.Target, values));
+    }
+
+    /// <summary>The source's ids (<see cref="PreparePair"/>), cut to <see cref="MaxSourceLength"/>; a source with no ids (blank) becomes one unknown id, so it still has an encoder state.</summary>
     public int[] EncodeSource(string source)
     {
-        var ids = Vocabulary.Encode(PrepareSource(Family, source));
+        ArgumentNullException.ThrowIfNull(source);
+        var text = Delexicalized ? NlgDelexicalizer.Source(source).Text : PrepareSource(Family, source);
+        var ids = Vocabulary.Encode(text);
         return ids.Length == 0 ? [BpeVocabulary.UnknownId] : ids.Length > MaxSourceLength ? ids[..MaxSourceLength] : ids;
     }
 
-    /// <summary>The pairs as ids (<see cref="EncodeSource"/> for sources; targets are cut by the trainer's maximum length).</summary>
+    /// <summary>The pairs as ids (<see cref="PreparePair"/>; targets are cut by the trainer's maximum length).</summary>
     public IReadOnlyList<EncodedPair> Encode(IEnumerable<GenerationPair> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        return [.. pairs.Select(p => new EncodedPair(EncodeSource(p.Source), Vocabulary.Encode(p.Target)))];
+        return [.. pairs.Select(p =>
+        {
+            var prepared = PreparePair(Family, Delexicalized, p);
+            return new EncodedPair(EncodeSource(p.Source), Vocabulary.Encode(prepared.Target));
+        })];
+    }
+
+    /// <summary>The text generated for <paramref name="source"/> as a user reads it: for a delexicalised model the placeholders are replaced by the source's values; otherwise unchanged.</summary>
+    public string Relexicalize(string source, string output)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(output);
+        return Delexicalized ? NlgDelexicalizer.Relexicalize(output, NlgDelexicalizer.Source(source).Values) : output;
     }
 
     /// <summary>
@@ -95,7 +138,7 @@ public sealed class GenerationModel
     public void Save(string path, GenerationRunState? run = null, IEnumerable<KeyValuePair<string, Tensor>>? optimizerState = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var header = new Header(Family, Transformer.Options, Vocabulary.LowerCase, Vocabulary.Alphabet, [.. Vocabulary.Merges.Select(m => new[] { m.Left, m.Right })]);
+        var header = new Header(Family, Transformer.Options, Vocabulary.LowerCase, Vocabulary.Alphabet, [.. Vocabulary.Merges.Select(m => new[] { m.Left, m.Right })], Delexicalized);
         var metadata = new Dictionary<string, string> { ["format"] = "pt", [ModelKey] = JsonSerializer.Serialize(header, Json) };
         if (run is not null) metadata[RunKey] = JsonSerializer.Serialize(run, Json);
         Safetensors.Write(path, optimizerState is null ? Weights : Weights.Concat(optimizerState), metadata);
@@ -150,8 +193,18 @@ public sealed class GenerationModel
             if (value.dtype != template.dtype) value = value.to_type(template.dtype);
             items.Add(new(name, value.requires_grad_().MoveToOuterDisposeScope()));
         }
-        return (new GenerationModel(vocabulary, transformer, new ParameterSet(items), header.Family), run);
+        GenerationModel model;
+        try
+        {
+            model = new GenerationModel(vocabulary, transformer, new ParameterSet(items), header.Family, header.Delexicalized);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"'{path}': {e.Message}", e);
+        }
+        return (model, run);
     }
 
-    private sealed record Header(GenerationTaskFamily Family, Seq2SeqOptions Options, bool LowerCase, IReadOnlyList<string> Alphabet, IReadOnlyList<string[]> Merges);
+    // Delexicalized is absent (false) in files written before it existed.
+    private sealed record Header(GenerationTaskFamily Family, Seq2SeqOptions Options, bool LowerCase, IReadOnlyList<string> Alphabet, IReadOnlyList<string[]> Merges, bool Delexicalized = false);
 }

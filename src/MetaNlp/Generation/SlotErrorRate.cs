@@ -11,8 +11,6 @@ namespace MetaNlp.Generation;
 /// </summary>
 public static class SlotErrorRate
 {
-    private static readonly HashSet<string> Unsaid = new(["?", "none", "dontcare", "dont_care", "yes", "no", "true", "false"], StringComparer.Ordinal);
-
     /// <summary>The counts over a corpus of (meaning representation, output) pairs.</summary>
     /// <exception cref="ArgumentException">The lists differ in length.</exception>
     public static SlotErrorCounts Count(IReadOnlyList<string> representations, IReadOnlyList<string> outputs)
@@ -29,8 +27,8 @@ public static class SlotErrorRate
             foreach (var act in DialogueAct.ParseAll(representations[i]))
                 foreach (var slot in act.Slots)
                 {
-                    var value = slot.Value?.Trim().ToLowerInvariant();
-                    if (string.IsNullOrEmpty(value) || Unsaid.Contains(value)) continue;
+                    if (!NlgDelexicalizer.IsLiteral(slot.Value)) continue;
+                    var value = slot.Value!.Trim().ToLowerInvariant();
                     expected[value] = expected.GetValueOrDefault(value) + 1;
                 }
             foreach (var (value, count) in expected)
