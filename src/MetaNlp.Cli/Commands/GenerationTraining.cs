@@ -26,6 +26,11 @@ internal sealed class GenerationTraining
 
     public Option<int> Merges { get; } = CliOptions.Positive<int>("--merges", "With --task-family: BPE merges learned from the meta-training texts, 1 to 1,000,000.", 2000);
 
+    public Option<bool> Lexicalized { get; } = new("--lexicalized")
+    {
+        Description = "With --task-family nlg: read and write slot values as they are. By default an NLG model reads and writes them as numbered placeholders and puts the values back after generating (delexicalised; docs/GENERATION.md).",
+    };
+
     /// <summary>The algorithms a generation run takes through --algo.</summary>
     public static readonly IReadOnlyDictionary<string, GenerationMetaAlgorithm> Algorithms = new Dictionary<string, GenerationMetaAlgorithm>(StringComparer.Ordinal)
     {
@@ -41,7 +46,7 @@ internal sealed class GenerationTraining
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Family, Tasks, Merges }) command.Options.Add(option);
+        foreach (var option in new Option[] { Family, Tasks, Merges, Lexicalized }) command.Options.Add(option);
     }
 
     public bool IsGiven(ParseResult result) => result.GetValue(Family) is not null;
@@ -61,12 +66,16 @@ internal sealed class GenerationTraining
         var resume = result.GetValue(o.Resume);
         GenerationModel? saved = null;
         GenerationRunState? state = null;
+        if (result.GetValue(Lexicalized) && family != GenerationTaskFamily.Nlg)
+            throw new ArgumentException("--lexicalized applies to --task-family nlg only.");
         if (File.Exists(path))
         {
             if (!resume) throw new ArgumentException($"--out: '{output}' already holds a generation run; add --resume to continue it, or give another --out.");
             (saved, state) = GenerationModel.Load(path);
             if (state is null) throw new ArgumentException($"--resume: '{path}' is a generation model with no run state to continue.");
             if (saved.Family != family) throw new ArgumentException($"--task-family: the run in '{output}' is {saved.Family.ToString().ToLowerInvariant()}, not {result.GetValue(Family)}.");
+            if (result.GetValue(Lexicalized) && saved.Delexicalized)
+                throw new ArgumentException($"--lexicalized: the run in '{output}' is delexicalised; a resumed run keeps how it reads values.");
         }
         else if (resume) Console.Error.WriteLine($"note: nothing to resume in {output}; starting a new run.");
 
@@ -110,7 +119,8 @@ internal sealed class GenerationTraining
         else
         {
             int width = CliOptions.Given(result, o.Model.EmbeddingDim, 64);
-            var vocabulary = BpeTrainer.Train(tasks.SelectMany(t => t.Pairs).SelectMany(p => new[] { GenerationModel.PrepareSource(family, p.Source), p.Target }),
+            var delexicalize = family == GenerationTaskFamily.Nlg && !result.GetValue(Lexicalized);
+            var vocabulary = BpeTrainer.Train(tasks.SelectMany(t => t.Pairs).Select(p => GenerationModel.PreparePair(family, delexicalize, p)).SelectMany(p => new[] { p.Source, p.Target }),
                 new BpeTrainerOptions { MergeCount = result.GetValue(Merges), LowerCase = true });
             var sizes = new Seq2SeqOptions
             {
@@ -120,7 +130,7 @@ internal sealed class GenerationTraining
                 EncoderLayers = CliOptions.Given(result, o.Model.Layers, 2),
                 DecoderLayers = CliOptions.Given(result, o.Model.Layers, 2),
             };
-            model = GenerationModel.Create(vocabulary, sizes, family, options.Seed);
+            model = GenerationModel.Create(vocabulary, sizes, family, options.Seed, delexicalize);
             Console.Error.WriteLine($"note: {tasks.Count} tasks, {tasks.Sum(t => t.Pairs.Count)} pairs; BPE vocabulary of {vocabulary.Count} ids (lower-cased) learned from them.");
         }
         // Targets are cut by the trainer; a task needs support + query pairs for a step, so smaller tasks are left out.
@@ -157,6 +167,7 @@ internal sealed class GenerationTraining
                 ["train_seconds"] = Math.Round(done.TrainSeconds, 3),
                 ["last_loss"] = done.LastLoss is double l ? Math.Round(l, 6) : null,
                 ["vocabulary"] = model.Vocabulary.Count,
+                ["delexicalized"] = model.Delexicalized,
                 ["model"] = Path.GetFullPath(path),
             });
         }

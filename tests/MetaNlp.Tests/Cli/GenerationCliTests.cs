@@ -96,5 +96,25 @@ public class GenerationCliTests
         var classifierOnly = CliRunner.Run("train", "--task-family", "nlg", "--dataset", "huffpost", "--out", Path.Combine(dir.Path, "other"));
         Assert.Equal(2, classifierOnly.ExitCode);
         Assert.Contains("--dataset", classifierOnly.Stderr, StringComparison.Ordinal);
+        var lexicalizedTranslation = CliRunner.Run("train", "--task-family", "translation", "--lexicalized", "--out", Path.Combine(dir.Path, "other"));
+        Assert.Equal(2, lexicalizedTranslation.ExitCode);
+        Assert.Contains("--lexicalized", lexicalizedTranslation.Stderr, StringComparison.Ordinal);
+    }
+
+    [RealDataFact]
+    public void AnNlgRunIsDelexicalisedUnlessAskedNotTo()
+    {
+        using var dir = new TempDir();
+        string[] common = ["train", "--task-family", "nlg", "--tasks", "sgd_weather,sgd_banks", "--merges", "50", "--embedding-dim", "16", "--heads", "2", "--layers", "1",
+            "--shots", "4", "--queries", "4", "--meta-batch", "2", "--max-episodes", "1", "--threads", "1", "--json"];
+        var delexicalized = CliRunner.Run([.. common, "--out", Path.Combine(dir.Path, "delex")]);
+        Assert.True(delexicalized.ExitCode == 0, delexicalized.Stderr);
+        Assert.True((bool)delexicalized.Json["delexicalized"]!);
+        Assert.True(GenerationModel.Load(Path.Combine(dir.Path, "delex", "model.safetensors")).Model.Delexicalized);
+        var lexicalized = CliRunner.Run([.. common, "--out", Path.Combine(dir.Path, "lex"), "--lexicalized"]);
+        Assert.True(lexicalized.ExitCode == 0, lexicalized.Stderr);
+        Assert.False((bool)lexicalized.Json["delexicalized"]!);
+        var resumedOtherwise = CliRunner.Run([.. common, "--out", Path.Combine(dir.Path, "delex"), "--resume", "--lexicalized"]);
+        Assert.Equal(2, resumedOtherwise.ExitCode);
     }
 }
