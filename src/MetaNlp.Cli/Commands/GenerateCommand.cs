@@ -20,7 +20,7 @@ internal static class GenerateCommand
         var beam = CliOptions.Positive<int>("--beam", "Beam width, 1 (greedy) to 64.", 1);
         var maxLength = CliOptions.Positive<int>("--max-length", "Most generated subword tokens, 1 to 4,096.", 64);
         var steps = CliOptions.NonNegative("--steps", $"Adaptation steps on the support pairs (0: none), at most 1,000,000. Default: {defaults.Steps}.");
-        var lr = CliOptions.Positive<double>("--lr", $"Adaptation learning rate, above 0 and at most 100.", defaults.LearningRate);
+        var lr = CliOptions.Positive<double>("--lr", $"Adaptation learning rate, above 0 and at most 100. Default: {defaults.LearningRate} with sgd; an NLG model given neither --lr nor --optimizer adapts with adam at {GenerationAdaptationOptions.NlgAdamLearningRate}.", defaults.LearningRate);
         var optimizer = new Option<string>("--optimizer") { Description = "Adaptation update rule: sgd (the meta-trainer's inner rule) or adam.", DefaultValueFactory = _ => defaults.Optimizer }
             .AcceptOnlyFromAmong([.. GenerationAdaptationOptions.Optimizers]);
         var batch = CliOptions.Positive<int>("--batch-size", "Support pairs per adaptation step, 1 to 100,000.", defaults.BatchSize);
@@ -33,11 +33,15 @@ internal static class GenerateCommand
         command.SetAction(result => CommandRunner.Run(() =>
         {
             NativeThreads.SetThreads(result.GetValue(threads));
+            string file = result.GetValue(modelPath)!;
+            var (model, _) = GenerationModel.Load(file);
+            // An NLG model adapts with Adam at 1e-3 unless told otherwise: the rule its benchmark measured (docs/BENCHMARKS.md).
+            var nlg = model.Family == GenerationTaskFamily.Nlg && result.GetResult(optimizer) is not { Implicit: false } && result.GetResult(lr) is not { Implicit: false };
             var adaptation = new GenerationAdaptationOptions
             {
                 Steps = CliOptions.Given(result, steps, defaults.Steps),
-                LearningRate = result.GetValue(lr),
-                Optimizer = result.GetValue(optimizer)!,
+                LearningRate = nlg ? GenerationAdaptationOptions.NlgAdamLearningRate : result.GetValue(lr),
+                Optimizer = nlg ? "adam" : result.GetValue(optimizer)!,
                 BatchSize = result.GetValue(batch),
                 Seed = result.GetValue(seed),
             };
@@ -48,8 +52,6 @@ internal static class GenerateCommand
             IReadOnlyList<string> inputs = result.GetValue(texts) is { Length: > 0 } given ? given : ReadStdin();
             if (inputs.Count == 0) throw new ArgumentException("No texts to generate for: give --text \"...\" or pipe lines on stdin.");
             for (int i = 0; i < inputs.Count; i++) VisibleText.Require(inputs[i], $"--text {i + 1}");
-            string file = result.GetValue(modelPath)!;
-            var (model, _) = GenerationModel.Load(file);
             using var scope = NewDisposeScope();
             var adapted = GenerationAdapter.Adapt(model.Transformer, model.Weights, model.Encode(pairs), adaptation);
             var outputs = GenerationEvaluator.Generate(model, adapted, inputs, decoding);

@@ -7,6 +7,12 @@ namespace MetaNlp.Generation;
 /// </summary>
 public sealed record GenerationAdaptationOptions
 {
+    /// <summary>
+    /// The Adam learning rate that adapted NLG models in bench/generation-nlg (100 steps, batches of 16); the command
+    /// line's default for an NLG model.
+    /// </summary>
+    public const double NlgAdamLearningRate = 1e-3;
+
     /// <summary>The update rules <see cref="Optimizer"/> may name.</summary>
     public static IReadOnlyList<string> Optimizers { get; } = ["sgd", "adam"];
 

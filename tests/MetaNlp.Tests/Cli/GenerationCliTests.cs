@@ -116,5 +116,13 @@ public class GenerationCliTests
         Assert.False((bool)lexicalized.Json["delexicalized"]!);
         var resumedOtherwise = CliRunner.Run([.. common, "--out", Path.Combine(dir.Path, "delex"), "--resume", "--lexicalized"]);
         Assert.Equal(2, resumedOtherwise.ExitCode);
+
+        // The generate path of a delexicalised model runs end to end (relexicalisation itself is tested in NlgDelexicalizerTests).
+        var support = Path.Combine(dir.Path, "support.jsonl");
+        File.WriteAllLines(support, ["{\"source\": \"INFORM(city=paris)\", \"target\": \"it is in paris\"}", "{\"source\": \"INFORM(city=rome)\", \"target\": \"it is in rome\"}"]);
+        var generated = CliRunner.Run("generate", "--model", Path.Combine(dir.Path, "delex", "model.safetensors"), "--support", support, "--steps", "2",
+            "--text", "INFORM(city=oslo)", "--max-length", "12", "--threads", "1", "--json");
+        Assert.True(generated.ExitCode == 0, generated.Stderr);
+        Assert.DoesNotContain("<v", (string)generated.Json["generations"]![0]!["generation"]!, StringComparison.Ordinal);
     }
 }
