@@ -1,5 +1,6 @@
 using MetaNlp.Functional;
 using MetaNlp.Interop;
+using MetaNlp.Workarounds;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -101,7 +102,7 @@ public sealed class GenerationOuterAdam : IDisposable
             var g = gradients[k];
             _moments[k].mul_(Beta1Scalar).add_(g, OneMinusBeta1);
             _variances[k].mul_(Beta2Scalar).addcmul_(g, g, OneMinusBeta2);
-            var denominator = _variances[k].sqrt().div_(root2).add_(epsilon);
+            var denominator = _variances[k].sqrt().div_(root2).add_(epsilon, Scalars.One);
             weights[k].Value.addcdiv_(_moments[k], denominator, stepSize);
         }
     }

@@ -151,6 +151,25 @@ public class DifferentiableOptimizerTests
     }
 
     [Fact]
+    public void AFirstOrderLoopHoldsOneSetOfWeightsAndStateWhateverItsLength()
+    {
+        // Each first-order step frees what the step before made once it is replaced: the caller's scope ends a
+        // 60-step loop holding as many tensors as a 6-step one (a 100-step adaptation once held 100 copies).
+        long Held(int steps)
+        {
+            using var scope = NewDisposeScope();
+            var theta = new ParameterSet([new("w", randn(4, 3).requires_grad_()), new("b", zeros(3).requires_grad_())]);
+            var x = randn(5, 4);
+            using var adam = new DifferentiableAdam(0.01);
+            var before = scope.DisposablesCount;
+            var adapted = GradientUpdate.Descend(theta, w => x.matmul(w["w"]).add(w["b"]).square().sum(), adam, steps, createGraph: false);
+            Assert.True(adapted["w"].isfinite().all().item<bool>());
+            return scope.DisposablesCount - before;
+        }
+        Assert.Equal(Held(6), Held(60));
+    }
+
+    [Fact]
     public void AnErrorBeforeAutogradIsAnExceptionNotAnAbort()
     {
         using var scope = NewDisposeScope();
