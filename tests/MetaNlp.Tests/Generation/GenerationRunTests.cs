@@ -102,15 +102,21 @@ public class GenerationRunTests
         Assert.False(weights["embed"].allclose(model.Weights["embed"]));
     }
 
+    // A run of two SGD steps over two shift tasks, saved in the folder.
+    private static (GenerationModel Model, List<GenerationTask> Tasks, string Path, GenerationRunState State) TwoSgdSteps(TempDir dir)
+    {
+        var tasks = ShiftTasks([0, 1], 20, seed: 1);
+        var model = TinyModel();
+        var path = Path.Combine(dir.Path, "m.safetensors");
+        return (model, tasks, path, GenerationRun.Train(model, Encoded(model, tasks), Options(2), path));
+    }
+
     [Fact]
     public void AnAdamRunWithoutItsMomentsIsRefusedByName()
     {
         using var scope = NewDisposeScope();
         using var dir = new TempDir();
-        var tasks = ShiftTasks([0, 1], 20, seed: 1);
-        var model = TinyModel();
-        var path = Path.Combine(dir.Path, "m.safetensors");
-        var state = GenerationRun.Train(model, Encoded(model, tasks), Options(2), path);
+        var (model, tasks, path, state) = TwoSgdSteps(dir);
         // The file holds an SGD run (no moments); told it was an Adam run, resuming names the file and the missing moment.
         var adamState = state with { Options = Options(2, GenerationMetaOptions.Adam) };
         var error = Assert.Throws<InvalidDataException>(() => GenerationRun.Train(model, Encoded(model, tasks), Options(4, GenerationMetaOptions.Adam), path, adamState));
@@ -144,10 +150,7 @@ public class GenerationRunTests
     {
         using var scope = NewDisposeScope();
         using var dir = new TempDir();
-        var tasks = ShiftTasks([0, 1], 20, seed: 1);
-        var model = TinyModel();
-        var path = Path.Combine(dir.Path, "m.safetensors");
-        var state = GenerationRun.Train(model, Encoded(model, tasks), Options(2), path);
+        var (model, tasks, path, state) = TwoSgdSteps(dir);
         var other = Assert.Throws<ArgumentException>(() => GenerationRun.Train(model, Encoded(model, ShiftTasks([0, 3], 20, 1)), Options(4), path, state));
         Assert.Contains("shift0, shift1", other.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => GenerationRun.Train(model, Encoded(model, tasks), Options(4) with { Seed = 6 }, path, state));
