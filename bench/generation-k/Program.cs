@@ -1,5 +1,5 @@
 // Held-out translation at K support pairs (issue 23; docs/GENERATION.md, docs/BENCHMARKS.md). Usage (bench/generation-k/run):
-//   generation-k OUT_DIR META_STEPS ADAPT_STEPS TEST_PAIRS K[,K...] [sgd|adam] [ADAPT_LR]
+//   generation-k OUT_DIR META_STEPS ADAPT_STEPS TEST_PAIRS K[,K...] [sgd|adam] [ADAPT_LR] [OUTER: sgd|adam]
 // Tatoeba X→English. BPE (2,000 merges, lower-cased) from the meta-training pairs only. Three start weights, each
 // adapted by the same GenerationAdapter call (same steps, batch, rule and rate) on the first K pairs of each held-out
 // pair and scored on its last TEST_PAIRS pairs (greedy decoding; BLEU and chrF on lower-cased references):
@@ -15,7 +15,7 @@ using MetaNlp.Generation;
 using static TorchSharp.torch;
 
 var invariant = CultureInfo.InvariantCulture;
-if (args.Length < 5) throw new ArgumentException("usage: generation-k OUT_DIR META_STEPS ADAPT_STEPS TEST_PAIRS K[,K...] [sgd|adam] [ADAPT_LR]");
+if (args.Length < 5) throw new ArgumentException("usage: generation-k OUT_DIR META_STEPS ADAPT_STEPS TEST_PAIRS K[,K...] [sgd|adam] [ADAPT_LR] [OUTER: sgd|adam]");
 var outDir = args[0];
 var metaSteps = int.Parse(args[1], invariant);
 var adaptSteps = int.Parse(args[2], invariant);
@@ -23,6 +23,8 @@ var testCount = int.Parse(args[3], invariant);
 var ks = args[4].Split(',').Select(k => int.Parse(k, invariant)).ToArray();
 var rule = args.Length > 5 ? args[5] : "sgd";
 var adaptRate = args.Length > 6 ? double.Parse(args[6], invariant) : rule == "adam" ? 1e-3 : 0.1;
+// The outer rule of meta-training and transfer: SGD at 0.5 (the documented runs) or Adam at 1e-3 (the library default).
+var outer = args.Length > 7 ? args[7] : GenerationMetaOptions.Sgd;
 set_num_threads(1);
 Directory.CreateDirectory(outDir);
 var data = Environment.GetEnvironmentVariable("METANLP_DATA") ?? throw new InvalidOperationException("set METANLP_DATA");
@@ -37,7 +39,7 @@ var bpe = File.Exists(savedPath) ? GenerationModel.Load(savedPath).Model.Vocabul
     : BpeTrainer.Train(metaTrain.SelectMany(n => all[n].Pairs).SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = 2000, LowerCase = true });
 Console.WriteLine($"bpe: {bpe.Count} ids from {metaTrain.Length} pairs in {clock.Elapsed.TotalSeconds:F1} s");
 var sizes = new Seq2SeqOptions { ModelDim = 64, Heads = 4, FeedForwardDim = 128, EncoderLayers = 2, DecoderLayers = 2 };
-var meta = new GenerationMetaOptions { TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterOptimizer = GenerationMetaOptions.Sgd, OuterLearningRate = 0.5 };
+var meta = new GenerationMetaOptions { TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterOptimizer = outer, OuterLearningRate = outer == GenerationMetaOptions.Adam ? 1e-3 : 0.5 };
 
 GenerationModel Trained(string name, GenerationMetaAlgorithm algorithm)
 {
