@@ -35,13 +35,14 @@ internal static class GenerateCommand
             NativeThreads.SetThreads(result.GetValue(threads));
             string file = result.GetValue(modelPath)!;
             var (model, _) = GenerationModel.Load(file);
-            // An NLG model adapts with Adam at 1e-3 unless told otherwise: the rule its benchmark measured (docs/BENCHMARKS.md).
-            var nlg = model.Family == GenerationTaskFamily.Nlg && result.GetResult(optimizer) is not { Implicit: false } && result.GetResult(lr) is not { Implicit: false };
+            // Given neither rule nor rate, the model's family picks them (an NLG model adapts with Adam at 1e-3).
+            var familyRule = result.GetResult(optimizer) is not { Implicit: false } && result.GetResult(lr) is not { Implicit: false }
+                ? GenerationAdaptationOptions.For(model.Family) : null;
             var adaptation = new GenerationAdaptationOptions
             {
                 Steps = CliOptions.Given(result, steps, defaults.Steps),
-                LearningRate = nlg ? GenerationAdaptationOptions.NlgAdamLearningRate : result.GetValue(lr),
-                Optimizer = nlg ? "adam" : result.GetValue(optimizer)!,
+                LearningRate = familyRule?.LearningRate ?? result.GetValue(lr),
+                Optimizer = familyRule?.Optimizer ?? result.GetValue(optimizer)!,
                 BatchSize = result.GetValue(batch),
                 Seed = result.GetValue(seed),
             };

@@ -13,6 +13,13 @@ public sealed record GenerationAdaptationOptions
     /// </summary>
     public const double NlgAdamLearningRate = 1e-3;
 
+    /// <summary>
+    /// The adaptation a model of <paramref name="family"/> gets when the caller chooses no rule: for NLG, Adam at
+    /// <see cref="NlgAdamLearningRate"/> (its benchmark's rule); otherwise these options' defaults (SGD at 0.1).
+    /// </summary>
+    public static GenerationAdaptationOptions For(GenerationTaskFamily family) =>
+        family == GenerationTaskFamily.Nlg ? new() { Optimizer = "adam", LearningRate = NlgAdamLearningRate } : new();
+
     /// <summary>The update rules <see cref="Optimizer"/> may name.</summary>
     public static IReadOnlyList<string> Optimizers { get; } = ["sgd", "adam"];
 

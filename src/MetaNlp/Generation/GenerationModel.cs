@@ -105,7 +105,11 @@ public sealed class GenerationModel
     public int[] EncodeSource(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var text = Delexicalized ? NlgDelexicalizer.Source(source).Text : PrepareSource(Family, source);
+        return EncodePreparedSource(Delexicalized ? NlgDelexicalizer.Source(source).Text : PrepareSource(Family, source));
+    }
+
+    private int[] EncodePreparedSource(string text)
+    {
         var ids = Vocabulary.Encode(text);
         return ids.Length == 0 ? [BpeVocabulary.UnknownId] : ids.Length > MaxSourceLength ? ids[..MaxSourceLength] : ids;
     }
@@ -116,8 +120,9 @@ public sealed class GenerationModel
         ArgumentNullException.ThrowIfNull(pairs);
         return [.. pairs.Select(p =>
         {
+            // One parse of the act serves source and target.
             var prepared = PreparePair(Family, Delexicalized, p);
-            return new EncodedPair(EncodeSource(p.Source), Vocabulary.Encode(prepared.Target));
+            return new EncodedPair(EncodePreparedSource(prepared.Source), Vocabulary.Encode(prepared.Target));
         })];
     }
 

@@ -119,17 +119,17 @@ public static class DatasetRecipes
     {
         var (ways, episodes, every, unlabeledEpochs, maxTokens, evidence) = task switch
         {
-            "eprstmt" => (2, 60, 20, 1, (int?)null, "5 splits, test_public: 65.90 (std 4.51) after one epoch of the self-supervised stage over the 19,565 unlabelled reviews, against 63.93 (4.15) without it and the frozen MiniLM's 55.97 (3.04); published fine-tuning 65.4, PET 86.7 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
-            "tnews" => (15, 100, 25, 0, null, "5 splits, test_public: 28.15 (std 1.00) against the frozen MiniLM's 18.97 (1.11); published fine-tuning 49.0 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
-            "iflytek" => (20, 600, 50, 0, null, "5 splits, test_public: 31.23 (std 1.45) with 600 episodes against 20.86 (0.87) with 150 and the frozen MiniLM's 10.97 (0.66); reading 512 characters instead of 128 gave nothing on split 1 (31.85 against 32.08); published fine-tuning 32.8 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
+            "eprstmt" => (2, 60, 20, 1, WordTokenizerOptions.DefaultMaxLength, "5 splits, test_public: 65.90 (std 4.51) after one epoch of the self-supervised stage over the 19,565 unlabelled reviews, against 63.93 (4.15) without it and the frozen MiniLM's 55.97 (3.04); published fine-tuning 65.4, PET 86.7 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
+            "tnews" => (15, 100, 25, 0, WordTokenizerOptions.DefaultMaxLength, "5 splits, test_public: 28.15 (std 1.00) against the frozen MiniLM's 18.97 (1.11); published fine-tuning 49.0 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
+            "iflytek" => (20, 600, 50, 0, WordTokenizerOptions.DefaultMaxLength, "5 splits, test_public: 31.23 (std 1.45) with 600 episodes against 20.86 (0.87) with 150 and the frozen MiniLM's 10.97 (0.66); reading 512 characters instead of 128 gave nothing on split 1 (31.85 against 32.08); published fine-tuning 32.8 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
             "csldcp" => (20, 150, 25, 0, 512, "5 splits, test_public: 32.84 (std 1.24) reading up to 512 characters of each abstract, against 29.56 (0.87) with the first 128; published fine-tuning 35.5 (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
-            _ => (Math.Min(classes, 20), 150, 25, 0, null, "Not measured on this task: the character CNN that beat the frozen MiniLM on EPRSTMT and TNEWS (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
+            _ => (Math.Min(classes, 20), 150, 25, 0, WordTokenizerOptions.DefaultMaxLength, "Not measured on this task: the character CNN that beat the frozen MiniLM on EPRSTMT and TNEWS (docs/BENCHMARKS.md, Chinese: FewCLUE)."),
         };
         return new TrainingRecipe
         {
             Encoder = new EncoderOptions { Kind = CnnEncoder.KindName, Tokenizer = EncoderOptions.CharacterTokens, WordDropout = 0.2 },
             Ways = ways,
-            MaxTokens = maxTokens ?? WordTokenizerOptions.DefaultMaxLength,
+            MaxTokens = maxTokens,
             Trainer = new MetaTrainerOptions { MaxEpisodes = episodes, ValidateEvery = every, ValidationEpisodes = 10, Patience = 3 },
             // The CNN's learning rate: the stage's default (5e-5) is MiniLM's.
             Contrastive = new ContrastiveOptions { UnlabeledEpochs = unlabeledEpochs, LearningRate = 1e-3 },
