@@ -118,20 +118,15 @@ internal sealed class GenerationTraining
         }
         else
         {
-            // NLG runs default to the size bench/generation-nlg measured (width 128, 4,000 merges); the others to 64 and 2,000.
-            var nlgRecipe = family == GenerationTaskFamily.Nlg;
-            int width = CliOptions.Given(result, o.Model.EmbeddingDim, nlgRecipe ? 128 : 64);
-            var delexicalize = family == GenerationTaskFamily.Nlg && !result.GetValue(Lexicalized);
+            // What the options leave open comes from the family's measured recipe (the library's GenerationRecipe).
+            var recipe = GenerationRecipe.For(family);
+            var delexicalize = recipe.Delexicalize && !result.GetValue(Lexicalized);
             var vocabulary = BpeTrainer.Train(tasks.SelectMany(t => t.Pairs).Select(p => GenerationModel.PreparePair(family, delexicalize, p)).SelectMany(p => new[] { p.Source, p.Target }),
-                new BpeTrainerOptions { MergeCount = result.GetResult(Merges) is { Implicit: false } ? result.GetValue(Merges) : nlgRecipe ? 4000 : 2000, LowerCase = true });
-            var sizes = new Seq2SeqOptions
-            {
-                ModelDim = width,
-                Heads = CliOptions.Given(result, o.Model.Heads, 4),
-                FeedForwardDim = 2 * width,
-                EncoderLayers = CliOptions.Given(result, o.Model.Layers, 2),
-                DecoderLayers = CliOptions.Given(result, o.Model.Layers, 2),
-            };
+                new BpeTrainerOptions { MergeCount = CliOptions.Given(result, Merges, recipe.MergeCount), LowerCase = true });
+            var sizes = recipe.Sizes(
+                CliOptions.Given(result, o.Model.EmbeddingDim, recipe.ModelDim),
+                CliOptions.Given(result, o.Model.Heads, GenerationRecipe.Heads),
+                CliOptions.Given(result, o.Model.Layers, GenerationRecipe.Layers));
             model = GenerationModel.Create(vocabulary, sizes, family, options.Seed, delexicalize);
             Console.Error.WriteLine($"note: {tasks.Count} tasks, {tasks.Sum(t => t.Pairs.Count)} pairs; BPE vocabulary of {vocabulary.Count} ids (lower-cased) learned from them.");
         }
