@@ -32,13 +32,15 @@ string[] heldOut = ["ron-eng", "lvs-eng", "fin-eng"];
 string[] metaTrain = ["deu-eng", "fra-eng", "spa-eng", "ita-eng", "por-eng", "nld-eng", "swe-eng", "dan-eng", "pol-eng", "ces-eng", "hun-eng", "est-eng",
     "slk-eng", "hrv-eng", "lit-eng", "cat-eng", "glg-eng", "isl-eng", "nob-eng", "tur-eng"];
 var all = TranslationTasks.Tatoeba(data).ToDictionary(t => t.Name);
+// The translation family's recipe: width 64, 2,000 merges (what `metanlp train --task-family translation` uses).
+var recipe = GenerationRecipe.For(GenerationTaskFamily.Translation);
 var clock = Stopwatch.StartNew();
 // A rerun takes the vocabulary from a model saved by an earlier run (the same BPE: learning it is deterministic).
 var savedPath = Path.Combine(outDir, "fomaml.safetensors");
 var bpe = File.Exists(savedPath) ? GenerationModel.Load(savedPath).Model.Vocabulary
-    : BpeTrainer.Train(metaTrain.SelectMany(n => all[n].Pairs).SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = 2000, LowerCase = true });
+    : BpeTrainer.Train(metaTrain.SelectMany(n => all[n].Pairs).SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = recipe.MergeCount, LowerCase = true });
 Console.WriteLine($"bpe: {bpe.Count} ids from {metaTrain.Length} pairs in {clock.Elapsed.TotalSeconds:F1} s");
-var sizes = new Seq2SeqOptions { ModelDim = 64, Heads = 4, FeedForwardDim = 128, EncoderLayers = 2, DecoderLayers = 2 };
+var sizes = recipe.Sizes();
 var meta = new GenerationMetaOptions { TasksPerStep = 4, SupportSize = 16, QuerySize = 16, InnerSteps = 1, InnerLearningRate = 0.1, OuterOptimizer = outer, OuterLearningRate = outer == GenerationMetaOptions.Adam ? 1e-3 : 0.5 };
 
 GenerationModel Trained(string name, GenerationMetaAlgorithm algorithm)

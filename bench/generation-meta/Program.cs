@@ -15,13 +15,14 @@ string[] heldOut = ["ron-eng", "lvs-eng", "fin-eng"];
 string[] metaTrain = ["deu-eng", "fra-eng", "spa-eng", "ita-eng", "por-eng", "nld-eng", "swe-eng", "dan-eng", "pol-eng", "ces-eng", "hun-eng", "est-eng"];
 var all = TranslationTasks.Tatoeba(data).ToDictionary(t => t.Name);
 var clock = Stopwatch.StartNew();
-var bpe = BpeTrainer.Train(metaTrain.SelectMany(n => all[n].Pairs).SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = 2000, LowerCase = true });
+var recipe = GenerationRecipe.For(GenerationTaskFamily.Translation); // width 64, 2,000 merges
+var bpe = BpeTrainer.Train(metaTrain.SelectMany(n => all[n].Pairs).SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = recipe.MergeCount, LowerCase = true });
 Console.WriteLine($"bpe: {bpe.Count} ids in {clock.Elapsed.TotalSeconds:F1} s");
 List<EncodedPair> Encode(GenerationTask task) =>
     [.. task.Pairs.Select(p => new EncodedPair(bpe.Encode(p.Source), bpe.Encode(p.Target))).Where(p => p.Source.Length is > 0 and <= 40 && p.Target.Length <= 40)];
 var trainTasks = metaTrain.Select(n => (IReadOnlyList<EncodedPair>)Encode(all[n])).ToList();
 var testTasks = heldOut.Select(n => (IReadOnlyList<EncodedPair>)Encode(all[n])).ToList();
-var model = new Seq2SeqTransformer(new Seq2SeqOptions { VocabularySize = bpe.Count, ModelDim = 64, Heads = 4, FeedForwardDim = 128, EncoderLayers = 2, DecoderLayers = 2 });
+var model = new Seq2SeqTransformer(recipe.Sizes() with { VocabularySize = bpe.Count });
 var weights = model.InitialWeights(seed: 1);
 var evalOptions = new GenerationMetaOptions { SupportSize = 50, QuerySize = 50, InnerSteps = 5, InnerLearningRate = 0.1 };
 Console.WriteLine($"held-out adapted query loss, initial weights: {GenerationMetaTrainer.AdaptedQueryLoss(model, weights, testTasks, evalOptions):F4}");

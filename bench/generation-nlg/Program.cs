@@ -39,13 +39,15 @@ var tests = NlgTasks.FewShotWoz(data, "test").ToDictionary(t => t.Name);
 var clock = Stopwatch.StartNew();
 // Every start shares one vocabulary: the first run learns it and saves it in vocabulary.safetensors (learning is deterministic).
 var vocabularyPath = Path.Combine(outDir, "vocabulary.safetensors");
-var sizes = new Seq2SeqOptions { ModelDim = 128, Heads = 4, FeedForwardDim = 256, EncoderLayers = 2, DecoderLayers = 2 };
+// The NLG family's recipe (width 128, 4,000 merges), what `metanlp train --task-family nlg` uses; this benchmark measured it.
+var recipe = GenerationRecipe.For(GenerationTaskFamily.Nlg);
+var sizes = recipe.Sizes();
 BpeVocabulary bpe;
 if (File.Exists(vocabularyPath)) bpe = GenerationModel.Load(vocabularyPath).Model.Vocabulary;
 else
 {
     bpe = BpeTrainer.Train(metaTasks.SelectMany(t => t.Pairs).Select(p => GenerationModel.PreparePair(GenerationTaskFamily.Nlg, delexicalize, p)).SelectMany(p => new[] { p.Source, p.Target }),
-        new BpeTrainerOptions { MergeCount = 4000, LowerCase = true });
+        new BpeTrainerOptions { MergeCount = recipe.MergeCount, LowerCase = true });
     GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Nlg, seed: 1, delexicalize).Save(vocabularyPath);
 }
 Console.WriteLine($"bpe: {bpe.Count} ids from {metaTasks.Count} tasks ({metaTasks.Sum(t => t.Pairs.Count)} pairs) in {clock.Elapsed.TotalSeconds:F1} s");

@@ -31,7 +31,9 @@ var rate = args.Length > 4 ? double.Parse(args[4], invariant) : 1e-3;
 set_num_threads(1);
 Directory.CreateDirectory(outDir);
 var clock = Stopwatch.StartNew();
-var sizes = new Seq2SeqOptions { ModelDim = 128, Heads = 4, FeedForwardDim = 256, EncoderLayers = 2, DecoderLayers = 2 };
+// The summarization family's recipe (2,000 merges, 2+2 layers, 4 heads) at width 128.
+var recipe = GenerationRecipe.For(GenerationTaskFamily.Summarization);
+var sizes = recipe.Sizes(width: 128);
 var adaptation = new GenerationAdaptationOptions { Steps = steps, BatchSize = 8, LearningRate = rate, Optimizer = "adam", MaxTargetLength = 128 };
 var decoding = new GenerationDecodeOptions { Beam = 1, MaxLength = 128 };
 static int Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
@@ -54,7 +56,7 @@ foreach (var k in ks)
     Report(k, $"lead-{leadWords}", GenerationEvaluator.Score(GenerationTaskFamily.Summarization, test, lead, lowerCase: true), lead[0], timer.Elapsed.TotalSeconds);
 
     timer.Restart();
-    var bpe = BpeTrainer.Train(support.SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = 2000, LowerCase = true });
+    var bpe = BpeTrainer.Train(support.SelectMany(p => new[] { p.Source, p.Target }), new BpeTrainerOptions { MergeCount = recipe.MergeCount, LowerCase = true });
     var model = GenerationModel.Create(bpe, sizes, GenerationTaskFamily.Summarization, seed: 1);
     var result = GenerationEvaluator.AdaptAndEvaluate(model, support, test, adaptation, decoding);
     Console.WriteLine(string.Create(invariant, $"K={k} scratch: {bpe.Count} ids, training loss {result.SupportLossBefore:F3} -> {result.SupportLossAfter:F3}"));
